@@ -1,0 +1,1 @@
+"""ETL: Russian-language news articles -> bilateral indicator claims -> DuckDB."""

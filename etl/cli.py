@@ -1,0 +1,54 @@
+"""`python -m etl COMMAND`: the command line of the ETL.
+
+Each command lives in the module of its step; this file only parses arguments."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+DEFAULT_DB = "data/indicators.duckdb"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m etl", description=__doc__)
+    sub = p.add_subparsers(dest="command", required=True)
+
+    ex = sub.add_parser("extract", help="articles -> claims (JSON lines), no database")
+    ex.add_argument("--input", "-i", default="-", help="a .jsonl file, a .txt file, a folder of .txt files, or - for stdin")
+    ex.add_argument("--output", "-o", default="-", help="claims as JSON lines, or - for stdout")
+
+    ing = sub.add_parser("ingest", help="files and folders -> the DuckDB store")
+    ing.add_argument("paths", nargs="+", metavar="PATH")
+    ing.add_argument("--db", default=DEFAULT_DB)
+    ing.add_argument("--workers", type=int, default=1)
+    ing.add_argument("--quiet", action="store_true")
+
+    re_ = sub.add_parser("reextract", help="re-run the current extractor over stored documents")
+    re_.add_argument("--db", default=DEFAULT_DB)
+    re_.add_argument("--all", action="store_true", help="also documents already extracted by this version")
+    re_.add_argument("--quiet", action="store_true")
+
+    exp = sub.add_parser("export", help="claims with their sources -> CSV or Parquet")
+    exp.add_argument("--format", choices=("csv", "parquet"), default="csv")
+    exp.add_argument("--db", default=DEFAULT_DB)
+    exp.add_argument("--output", "-o", default="-")
+
+    bs = sub.add_parser("build-sample", help="build the database from the bundled corpus in data/samples/")
+    bs.add_argument("--db", default=DEFAULT_DB)
+    bs.add_argument("--if-missing", action="store_true")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "extract":
+        from etl.extract_cli import run_extract
+
+        return run_extract(args.input, args.output)
+    from etl import ingest  # the store's commands
+
+    return ingest.run_command(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,60 @@
+"""The two records that flow through the pipeline: a Document in, Claims out.
+
+Field names and order follow the claim contract (docs/claims.md, v1.2)."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+INDICATORS = ("trade_turnover", "export", "import", "investment", "agreements", "aid")
+FLOW_INDICATORS = frozenset({"export", "import", "investment", "aid"})
+UNITS_NON_CURRENCY = ("t", "%", "x", "count")
+KINDS = ("level", "change")
+COMPARATORS = ("eq", "gt", "lt", "approx")
+MODALITIES = ("actual", "target", "forecast")
+BLOCS = ("EAEU", "CIS", "SCO", "EU", "CSTO")
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    id: str
+    text: str
+    published: str | None = None  # ISO date; may be inferred from the text
+    url: str | None = None
+    title: str | None = None
+    outlet_country: str | None = None  # ISO 3166-1 alpha-3: whose "наша страна"
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Document":
+        return cls(
+            id=str(d["id"]),
+            text=d["text"],
+            published=d.get("published") or None,
+            url=d.get("url") or None,
+            title=d.get("title") or None,
+            outlet_country=d.get("outlet_country") or None,
+        )
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(slots=True)
+class Claim:
+    doc_id: str
+    indicator: str
+    countries: list[str]
+    flow_from: str | None
+    value: float
+    value_max: float | None
+    unit: str
+    kind: str
+    comparator: str
+    modality: str
+    period: str | None
+    text: str
+    span: list[int]
+    sentence: str
+    sentence_span: list[int] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return asdict(self)

@@ -1,0 +1,54 @@
+-- The DuckDB store. One file, read by the dashboard, written only by `python -m etl ingest|reextract`.
+-- Units and meanings are in the column names; every claim row links back to its document and sentence.
+
+CREATE TABLE IF NOT EXISTS documents (
+    doc_id            VARCHAR PRIMARY KEY,   -- the given id, or derived from the content hash
+    source            VARCHAR,               -- path of the file (and line) it was read from
+    url               VARCHAR,
+    title             VARCHAR,
+    published         DATE,                  -- as given, else inferred from the text
+    published_inferred BOOLEAN NOT NULL DEFAULT FALSE,
+    outlet_country    VARCHAR,               -- ISO 3166-1 alpha-3
+    text              VARCHAR NOT NULL,
+    text_chars        INTEGER NOT NULL,
+    content_sha256    VARCHAR NOT NULL,      -- of the text and metadata: a changed file replaces its claims
+    ingested_at       TIMESTAMP NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS claims (
+    claim_id          VARCHAR PRIMARY KEY,   -- doc_id + ':' + span_start + '-' + span_end + ':' + indicator
+    doc_id            VARCHAR NOT NULL,
+    indicator         VARCHAR NOT NULL,      -- trade_turnover | export | import | investment | agreements | aid
+    country_a         VARCHAR NOT NULL,      -- the pair, sorted: country_a < country_b
+    country_b         VARCHAR NOT NULL,
+    flow_from         VARCHAR,               -- the side goods, money or aid come from
+    value             DOUBLE NOT NULL,       -- in base units of `unit` (1,5 млрд -> 1500000000)
+    value_max         DOUBLE,                -- upper end of a stated range
+    unit              VARCHAR NOT NULL,      -- ISO 4217 currency, 't', '%', 'x', 'count'
+    kind              VARCHAR NOT NULL,      -- level | change
+    comparator        VARCHAR NOT NULL,      -- eq | gt | lt | approx
+    modality          VARCHAR NOT NULL,      -- actual | target | forecast
+    period            VARCHAR,               -- YYYY, YYYY-Qn, YYYY-MM, YYYY-MM-DD or START/END
+    period_start      DATE,                  -- first day the period covers (for charts and range filters)
+    period_end        DATE,                  -- last day the period covers
+    figure_text       VARCHAR NOT NULL,      -- the figure as written
+    span_start        INTEGER NOT NULL,      -- [start, end) code-point offsets into documents.text
+    span_end          INTEGER NOT NULL,
+    sentence          VARCHAR NOT NULL,
+    sentence_start    INTEGER NOT NULL,
+    sentence_end      INTEGER NOT NULL,
+    extractor_version VARCHAR NOT NULL
+);
+
+-- What the dashboard reads: each claim with its document's provenance.
+CREATE OR REPLACE VIEW claims_with_source AS
+SELECT
+    c.*,
+    c.country_a || '–' || c.country_b AS pair,
+    d.title        AS doc_title,
+    d.published    AS doc_published,
+    d.outlet_country,
+    d.url          AS doc_url,
+    d.source       AS doc_source
+FROM claims c
+JOIN documents d USING (doc_id);
