@@ -1,0 +1,340 @@
+"""Files -> Documents: the one place that turns inputs (.txt, saved .html pages, .jsonl) into `Document`s.
+
+Both `python -m etl extract` and the store's `ingest` read through here, so both see the same ids, the
+same decoded text and the same problems. Reading is split in two steps so the store can run the costly
+second one in worker processes:
+
+* `iter_units` walks the inputs in a stable order (folders recursively, sorted) and yields small work
+  units: one per .txt/.html file, one per .jsonl line. It streams: a folder or a JSONL file is never
+  held in memory as a whole.
+* `read_unit` turns one unit into a `SourcedDocument` or a `ReadProblem`.
+
+`iter_documents` chains the two and drops repeated ids (the first one read wins).
+"""
+from __future__ import annotations
+
+import codecs
+import json
+import re
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import BinaryIO
+
+from etl.model import Document
+
+EXTENSIONS = {".txt": "txt", ".html": "html", ".htm": "html", ".jsonl": "jsonl"}
+STDIN = "-"
+STDIN_NAME = "<stdin>"
+# Where a JSONL file shows NUL bytes this early it is not JSON lines: one problem for the file,
+# not one per "line" of binary noise.
+_SNIFF_BYTES = 8192
+# C0 controls other than tab, newline, vertical tab, form feed and carriage return never occur in
+# prose; a text with more than a few is binary data that happened to decode.
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+_CONTROL_SAMPLE = 65536
+_CONTROL_MAX_RATIO = 0.01
+_LEGACY_ENCODINGS = ["cp1251", "koi8_r"]
+_OPTIONAL_FIELDS = ("published", "url", "title", "outlet_country")
+
+
+@dataclass(frozen=True)
+class ReadProblem:
+    """Why an input (a file, or one line of a JSONL file) was skipped."""
+
+    source: str
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.source if self.line is None else f"{self.source}:{self.line}"
+        return f"{where}: {self.message}"
+
+
+@dataclass(frozen=True)
+class SourcedDocument:
+    document: Document
+    source: str  # "pages/a.html", or "data/x.jsonl:12" for a JSONL line
+
+
+@dataclass(frozen=True)
+class ReadUnit:
+    """One document's worth of input: a whole .txt/.html file, or one raw line of a .jsonl file."""
+
+    path: str
+    kind: str  # "txt" | "html" | "jsonl"
+    line: int | None = None
+    raw: bytes | None = None  # the JSONL line, undecoded: decoding is part of the work
+
+    @property
+    def source(self) -> str:
+        return self.path if self.line is None else f"{self.path}:{self.line}"
+
+
+class UnreadableInput(Exception):
+    """A file or line that yields no document; the message says why, for a ReadProblem."""
+
+
+# ---------------------------------------------------------------- walking
+
+
+def iter_units(paths: Iterable[str | Path], on_problem: Callable[[ReadProblem], None]) -> Iterator[ReadUnit]:
+    """Work units for every input under `paths`, in order; unreadable paths go to `on_problem`."""
+    for raw_path in paths:
+        path = str(raw_path)
+        if path == STDIN:
+            yield from _jsonl_units(sys.stdin.buffer, STDIN_NAME, on_problem)
+            continue
+        p = Path(path)
+        if p.is_dir():
+            for file in _walk(p, on_problem):
+                yield from _file_units(file, on_problem)
+        elif p.exists():
+            yield from _file_units(p, on_problem)
+        else:
+            on_problem(ReadProblem(path, None, "no such file or folder"))
+
+
+def _walk(folder: Path, on_problem: Callable[[ReadProblem], None]) -> Iterator[Path]:
+    """Files under `folder`, depth first in sorted order.
+
+    Hidden entries (.git, .DS_Store) are not inputs, and linked folders are not followed (no loops)."""
+    try:
+        entries = sorted(folder.iterdir(), key=lambda e: e.name)
+    except OSError as e:
+        on_problem(ReadProblem(str(folder), None, f"cannot list folder: {e.strerror or e}"))
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        if entry.is_dir():
+            if not entry.is_symlink():
+                yield from _walk(entry, on_problem)
+        else:
+            yield entry
+
+
+def _file_units(path: Path, on_problem: Callable[[ReadProblem], None]) -> Iterator[ReadUnit]:
+    kind = EXTENSIONS.get(path.suffix.lower())
+    if kind is None:
+        on_problem(ReadProblem(str(path), None, "skipped: not .txt/.html/.htm/.jsonl"))
+        return
+    if kind != "jsonl":
+        yield ReadUnit(str(path), kind)
+        return
+    try:
+        with path.open("rb") as f:
+            yield from _jsonl_units(f, str(path), on_problem)
+    except OSError as e:
+        on_problem(ReadProblem(str(path), None, f"cannot read: {e.strerror or e}"))
+
+
+def _jsonl_units(f: BinaryIO, name: str, on_problem: Callable[[ReadProblem], None]) -> Iterator[ReadUnit]:
+    head = f.peek(_SNIFF_BYTES)[:_SNIFF_BYTES] if hasattr(f, "peek") else b""
+    if b"\x00" in head:
+        on_problem(ReadProblem(name, None, "binary data (NUL bytes), not JSON lines"))
+        return
+    seen_any = False
+    for number, raw in enumerate(f, start=1):
+        if number == 1 and raw.startswith(codecs.BOM_UTF8):
+            raw = raw[len(codecs.BOM_UTF8):]
+        if not raw.strip():
+            continue  # blank lines separate nothing in JSONL; not an error
+        seen_any = True
+        yield ReadUnit(name, "jsonl", number, raw)
+    if not seen_any:
+        on_problem(ReadProblem(name, None, "empty file: no JSON lines"))
+
+
+# ---------------------------------------------------------------- reading one unit
+
+
+def read_unit(unit: ReadUnit) -> SourcedDocument | ReadProblem:
+    """The document in `unit`, or the reason there is none."""
+    try:
+        if unit.kind == "jsonl":
+            doc = parse_jsonl_line(unit.raw or b"")
+        elif unit.kind == "txt":
+            doc = Document(id=Path(unit.path).stem, text=decode_text(_read_bytes(unit.path)))
+        else:
+            doc = read_html(_read_bytes(unit.path), Path(unit.path).stem)
+    except UnreadableInput as e:
+        return ReadProblem(unit.path, unit.line, str(e))
+    return SourcedDocument(doc, unit.source)
+
+
+def _read_bytes(path: str) -> bytes:
+    try:
+        data = Path(path).read_bytes()
+    except OSError as e:
+        raise UnreadableInput(f"cannot read: {e.strerror or e}") from None
+    if not data:
+        raise UnreadableInput("empty file")
+    return data
+
+
+def decode_text(data: bytes) -> str:
+    """Text of a plain-text file: UTF-8 (BOM or not), UTF-16 with BOM, else Windows-1251 or KOI8-R.
+
+    Newlines are normalised as Python's text mode does (CRLF and CR become LF), so offsets agree
+    with `open(path, encoding=...).read()`, which is how the gold documents were made."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise UnreadableInput("not text: broken UTF-16") from None
+    elif b"\x00" in data:
+        raise UnreadableInput("binary data (NUL bytes), not text")
+    else:
+        text = _decode_8bit(data)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    sample = text[:_CONTROL_SAMPLE]
+    if len(_CONTROL_RE.findall(sample)) > _CONTROL_MAX_RATIO * len(sample):
+        raise UnreadableInput("binary data (control characters), not text")
+    if not text.strip():
+        raise UnreadableInput("no text: only whitespace")
+    return text
+
+
+def _decode_8bit(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    # Imported here: only legacy-encoded files pay for it.
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data, cp_isolation=_LEGACY_ENCODINGS).best()
+    if best is None:
+        raise UnreadableInput("not text: neither UTF-8 nor Windows-1251 nor KOI8-R (binary data?)")
+    return str(best)
+
+
+def read_html(data: bytes, doc_id: str) -> Document:
+    """Main text, title, date and canonical URL of a saved page, by trafilatura.
+
+    A truncated page still has text: when trafilatura finds no main content (short or broken
+    pages), its baseline extractor takes the visible text instead."""
+    if b"\x00" in data[:_SNIFF_BYTES]:
+        raise UnreadableInput("binary data (NUL bytes), not HTML")
+    import trafilatura  # heavy import; only pages need it
+
+    try:
+        result = trafilatura.bare_extraction(
+            data,
+            with_metadata=True,
+            include_comments=False,
+            include_tables=True,
+            # Only dates the page states as its own; dates in the body are infer_published's job.
+            date_extraction_params={"extensive_search": False, "original_date": True},
+        )
+    except Exception as e:  # trafilatura raises assorted lxml/parser errors on garbage
+        raise UnreadableInput(f"unreadable HTML: {type(e).__name__}: {e}") from None
+    meta = result.as_dict() if result is not None and hasattr(result, "as_dict") else (result or {})
+    text = (meta.get("text") or "").strip()
+    if not text:
+        text = (trafilatura.html2txt(data) or "").strip()
+    if not text:
+        raise UnreadableInput("no text found in the page")
+    published = meta.get("date")
+    return Document(
+        id=doc_id,
+        text=text,
+        published=published if published and _iso_date(published) else None,
+        url=meta.get("url") or None,
+        title=meta.get("title") or None,
+    )
+
+
+def parse_jsonl_line(raw: bytes) -> Document:
+    """One line of the contract's input format -> Document; every defect is an UnreadableInput."""
+    try:
+        line = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise UnreadableInput(f"not UTF-8 (byte {e.start})") from None
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as e:
+        raise UnreadableInput(f"invalid JSON: {e.msg} (column {e.colno})") from None
+    if not isinstance(obj, dict):
+        raise UnreadableInput(f"not a JSON object but {_json_type(obj)}")
+    doc_id = obj.get("id")
+    if doc_id is None:
+        raise UnreadableInput("no `id`")
+    if isinstance(doc_id, bool) or not isinstance(doc_id, (str, int)) or str(doc_id).strip() == "":
+        raise UnreadableInput(f"`id` must be a non-empty string, not {_json_type(doc_id)} {doc_id!r}")
+    text = obj.get("text")
+    if "text" not in obj or text is None:
+        raise UnreadableInput(f"document {doc_id!r} has no `text`")
+    if not isinstance(text, str):
+        raise UnreadableInput(f"document {doc_id!r}: `text` is {_json_type(text)}, not a string")
+    if not text.strip():
+        raise UnreadableInput(f"document {doc_id!r}: `text` is empty")
+    for name in _OPTIONAL_FIELDS:
+        value = obj.get(name)
+        if value is not None and not isinstance(value, str):
+            raise UnreadableInput(f"document {doc_id!r}: `{name}` is {_json_type(value)}, not a string")
+    published = obj.get("published") or None
+    if published is not None and _iso_date(published) is None:
+        raise UnreadableInput(f"document {doc_id!r}: `published` is not an ISO date: {published!r}")
+    return Document(
+        id=str(doc_id),
+        text=text,
+        published=published,
+        url=obj.get("url") or None,
+        title=obj.get("title") or None,
+        outlet_country=obj.get("outlet_country") or None,
+    )
+
+
+def _iso_date(value: str) -> date | None:
+    """The calendar date of an ISO date or date-time string, else None."""
+    try:
+        if len(value) == 10:
+            return date.fromisoformat(value)
+        return datetime.fromisoformat(value.replace("Z", "+00:00")).date()
+    except ValueError:
+        return None
+
+
+def _json_type(value: object) -> str:
+    return {dict: "an object", list: "an array", str: "a string", bool: "a boolean", type(None): "null"}.get(
+        type(value), "a number"
+    )
+
+
+# ---------------------------------------------------------------- ids
+
+
+class IdRegistry:
+    """Ids already read in this run: a repeated id is skipped, naming where it was first read."""
+
+    def __init__(self) -> None:
+        self._first: dict[str, str] = {}
+
+    def check(self, doc_id: str, path: str, line: int | None) -> ReadProblem | None:
+        where = path if line is None else f"{path}:{line}"
+        first = self._first.get(doc_id)
+        if first is None:
+            self._first[doc_id] = where
+            return None
+        return ReadProblem(path, line, f"duplicate id {doc_id!r} (first read from {first}): skipped")
+
+
+def iter_documents(
+    paths: Iterable[str | Path], on_problem: Callable[[ReadProblem], None]
+) -> Iterator[SourcedDocument]:
+    """Every readable document under `paths`, in order, each id once; everything else goes to `on_problem`."""
+    ids = IdRegistry()
+    for unit in iter_units(paths, on_problem):
+        result = read_unit(unit)
+        if isinstance(result, ReadProblem):
+            on_problem(result)
+            continue
+        duplicate = ids.check(result.document.id, unit.path, unit.line)
+        if duplicate is not None:
+            on_problem(duplicate)
+            continue
+        yield result
