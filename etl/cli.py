@@ -21,17 +21,20 @@ def build_parser() -> argparse.ArgumentParser:
     ing.add_argument("paths", nargs="+", metavar="PATH")
     ing.add_argument("--db", default=DEFAULT_DB)
     ing.add_argument("--workers", type=int, default=1)
-    ing.add_argument("--quiet", action="store_true")
+    ing.add_argument("--quiet", action="store_true", help="no progress bar")
+    ing.add_argument("--publish-every", type=float, default=30.0, metavar="SECONDS",
+                     help="on long runs, let readers see the documents loaded so far this often")
 
     re_ = sub.add_parser("reextract", help="re-run the current extractor over stored documents")
     re_.add_argument("--db", default=DEFAULT_DB)
     re_.add_argument("--all", action="store_true", help="also documents already extracted by this version")
-    re_.add_argument("--quiet", action="store_true")
+    re_.add_argument("--workers", type=int, default=1)
+    re_.add_argument("--quiet", action="store_true", help="no progress bar")
 
     exp = sub.add_parser("export", help="claims with their sources -> CSV or Parquet")
     exp.add_argument("--format", choices=("csv", "parquet"), default="csv")
     exp.add_argument("--db", default=DEFAULT_DB)
-    exp.add_argument("--output", "-o", default="-")
+    exp.add_argument("--output", "-o", default="-", help="a file, or - for stdout (CSV only)")
 
     bs = sub.add_parser("build-sample", help="build the database from the bundled corpus in data/samples/")
     bs.add_argument("--db", default=DEFAULT_DB)

@@ -238,11 +238,11 @@ def read_html(data: bytes, doc_id: str) -> Document:
         text = (trafilatura.html2txt(data) or "").strip()
     if not text:
         raise UnreadableInput("no text found in the page")
-    published = meta.get("date")
+    day = _iso_date(meta.get("date") or "")
     return Document(
         id=doc_id,
         text=text,
-        published=published if published and _iso_date(published) else None,
+        published=day.isoformat() if day else None,
         url=meta.get("url") or None,
         title=meta.get("title") or None,
     )
@@ -277,12 +277,13 @@ def parse_jsonl_line(raw: bytes) -> Document:
         if value is not None and not isinstance(value, str):
             raise UnreadableInput(f"document {doc_id!r}: `{name}` is {_json_type(value)}, not a string")
     published = obj.get("published") or None
-    if published is not None and _iso_date(published) is None:
+    day = _iso_date(published) if published is not None else None
+    if published is not None and day is None:
         raise UnreadableInput(f"document {doc_id!r}: `published` is not an ISO date: {published!r}")
     return Document(
         id=str(doc_id),
         text=text,
-        published=published,
+        published=day.isoformat() if day else None,  # a date-time keeps only its day, as the store does
         url=obj.get("url") or None,
         title=obj.get("title") or None,
         outlet_country=obj.get("outlet_country") or None,

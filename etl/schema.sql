@@ -1,4 +1,5 @@
--- The DuckDB store. One file, read by the dashboard, written only by `python -m etl ingest|reextract`.
+-- The DuckDB store. One file, read by the dashboard, written only by `python -m etl ingest|reextract`
+-- (through etl/store.py, which applies this file to every copy it writes: keep it idempotent).
 -- Units and meanings are in the column names; every claim row links back to its document and sentence.
 
 CREATE TABLE IF NOT EXISTS documents (
@@ -12,11 +13,14 @@ CREATE TABLE IF NOT EXISTS documents (
     text              VARCHAR NOT NULL,
     text_chars        INTEGER NOT NULL,
     content_sha256    VARCHAR NOT NULL,      -- of the text and metadata: a changed file replaces its claims
-    ingested_at       TIMESTAMP NOT NULL
+    ingested_at       TIMESTAMP NOT NULL,    -- UTC, when this version of the document was loaded
+    extractor_version VARCHAR                -- the extractor that made its claims (also for documents with none)
 );
+-- Files made before extractor_version existed on documents.
+ALTER TABLE documents ADD COLUMN IF NOT EXISTS extractor_version VARCHAR;
 
 CREATE TABLE IF NOT EXISTS claims (
-    claim_id          VARCHAR PRIMARY KEY,   -- doc_id + ':' + span_start + '-' + span_end + ':' + indicator
+    claim_id          VARCHAR PRIMARY KEY,   -- doc_id + ':' + span_start + '-' + span_end + ':' + indicator (+ ':2', ':3'… if repeated)
     doc_id            VARCHAR NOT NULL,
     indicator         VARCHAR NOT NULL,      -- trade_turnover | export | import | investment | agreements | aid
     country_a         VARCHAR NOT NULL,      -- the pair, sorted: country_a < country_b

@@ -1,0 +1,417 @@
+"""`python -m etl ingest | reextract | export | build-sample`: files -> the DuckDB store, and back out.
+
+Reading and extraction (CPU-bound Python) run in `--workers` processes on chunks of inputs; the
+main process is the single writer. Outcomes come back in input order, so runs are repeatable.
+"""
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import shutil
+import sys
+import tempfile
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+import etl.extract as extractor
+from etl import periods
+from etl.model import Document
+from etl.readers import IdRegistry, ReadProblem, ReadUnit, SourcedDocument, iter_units, read_unit
+from etl.store import (
+    DocumentRows,
+    InvalidClaim,
+    StoreWriter,
+    claim_rows,
+    content_sha256,
+    document_row,
+    export_claims,
+    stored_document,
+)
+
+SAMPLES_DIR = Path(__file__).resolve().parent.parent / "data" / "samples"
+# A transaction holds whole documents only; it is closed at whichever limit comes first. One
+# transaction per document would cost ~8 ms each in DuckDB, ten times the extraction itself.
+BATCH_DOCS = 500
+BATCH_CHARS = 4_000_000
+BATCH_SECONDS = 2.0
+# Work sent to a worker at a time, and how many such chunks may wait: bounds memory on any input size.
+CHUNK_UNITS = 64
+CHUNK_BYTES = 512_000
+CHUNKS_IN_FLIGHT_PER_WORKER = 4
+
+T = TypeVar("T")
+
+
+# ---------------------------------------------------------------- outcomes of one document
+
+
+@dataclass(frozen=True)
+class Loaded:
+    rows: DocumentRows
+    path: str
+    line: int | None
+
+
+@dataclass(frozen=True)
+class Unchanged:
+    doc_id: str
+    path: str
+    line: int | None
+
+
+@dataclass(frozen=True)
+class Failed:
+    doc_id: str
+    path: str
+    line: int | None
+    message: str
+
+
+Outcome = Loaded | Unchanged | Failed | ReadProblem
+
+
+@dataclass(frozen=True)
+class StoredItem:
+    """A stored document sent back through the extractor by `reextract`."""
+
+    document: Document
+    source: str
+    sha256: str
+    ingested_at: datetime
+
+
+def infer_published(text: str, url: str | None) -> str | None:
+    infer = getattr(periods, "infer_published", None)  # lands with the extraction engine
+    if infer is None:
+        return None
+    try:
+        return infer(text, url)
+    except Exception:  # an inferred date is a nicety; never lose a document over it
+        return None
+
+
+def prepare(
+    doc: Document, source: str, path: str, line: int | None, *, known_sha: str | None, sha: str | None = None
+) -> Outcome:
+    """Extract `doc` and build its rows, unless the store already holds exactly this document."""
+    sha = sha or content_sha256(doc)
+    if known_sha == sha:
+        return Unchanged(doc.id, path, line)
+    version = extractor.EXTRACTOR_VERSION  # looked up per call: reextract tests swap it
+    try:
+        claims = extractor.extract_document(doc)
+    except Exception as e:
+        return Failed(doc.id, path, line, f"extractor failed on {doc.id!r}: {type(e).__name__}: {e}")
+    try:
+        rows = claim_rows(doc, claims, version)
+    except InvalidClaim as e:
+        return Failed(doc.id, path, line, f"extractor output for {doc.id!r} rejected: {e}")
+    inferred = None if doc.published else infer_published(doc.text, doc.url)
+    row = document_row(doc, source, sha256=sha, inferred_published=inferred, extractor_version=version)
+    return Loaded(DocumentRows(doc.id, source, row, rows), path, line)
+
+
+# Set in each worker (and in the main process for --workers 1): doc_id -> content hash in the store.
+_KNOWN: dict[str, str] = {}
+
+
+def _init_worker(known: dict[str, str], inherited_fds: Sequence[int]) -> None:
+    global _KNOWN
+    _KNOWN = known
+    for fd in inherited_fds:  # a forked worker must not keep the writer's lock alive after it dies
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+
+
+def process_item(item: ReadUnit | StoredItem) -> Outcome:
+    """One work item -> its outcome; never raises, so one bad input cannot stop a run."""
+    try:
+        if isinstance(item, StoredItem):
+            out = prepare(item.document, item.source, item.source, None, known_sha=None, sha=item.sha256)
+            if isinstance(out, Loaded):
+                out.rows.document["ingested_at"] = item.ingested_at
+            return out
+        read = read_unit(item)
+        if isinstance(read, ReadProblem):
+            return read
+        return prepare(read.document, read.source, item.path, item.line, known_sha=_KNOWN.get(read.document.id))
+    except Exception as e:
+        return ReadProblem(
+            getattr(item, "path", getattr(item, "source", "?")),
+            getattr(item, "line", None),
+            f"internal error while reading: {type(e).__name__}: {e}",
+        )
+
+
+def _process_chunk(chunk: list[ReadUnit | StoredItem]) -> list[Outcome]:
+    return [process_item(item) for item in chunk]
+
+
+def _item_size(item: ReadUnit | StoredItem) -> int:
+    if isinstance(item, StoredItem):
+        return len(item.document.text)
+    if item.raw is not None:
+        return len(item.raw)
+    try:
+        return os.path.getsize(item.path)
+    except OSError:
+        return 0
+
+
+def chunked(items: Iterable[T], size_of: Callable[[T], int]) -> Iterator[list[T]]:
+    chunk: list[T] = []
+    size = 0
+    for item in items:
+        chunk.append(item)
+        size += size_of(item)
+        if len(chunk) >= CHUNK_UNITS or size >= CHUNK_BYTES:
+            yield chunk
+            chunk, size = [], 0
+    if chunk:
+        yield chunk
+
+
+def run_pipeline(
+    items: Iterable[ReadUnit | StoredItem], workers: int, known: dict[str, str], inherited_fds: Sequence[int] = ()
+) -> Iterator[Outcome]:
+    """Outcomes of `items` in input order, computed in `workers` processes (in this one if 1)."""
+    if workers <= 1:
+        _init_worker(known, ())
+        for item in items:
+            yield process_item(item)
+        return
+    methods = multiprocessing.get_all_start_methods()
+    # fork: workers share the loaded lexicons and start in milliseconds. Callers fork with no
+    # DuckDB connection open (StoreWriter.suspend), so no database threads are copied.
+    ctx = multiprocessing.get_context("fork" if "fork" in methods and sys.platform == "linux" else "spawn")
+    with ctx.Pool(workers, initializer=_init_worker, initargs=(known, tuple(inherited_fds))) as pool:
+        pending: deque = deque()
+        limit = workers * CHUNKS_IN_FLIGHT_PER_WORKER
+        for chunk in chunked(items, _item_size):
+            pending.append(pool.apply_async(_process_chunk, (chunk,)))
+            while len(pending) >= limit:
+                yield from pending.popleft().get()
+        while pending:
+            yield from pending.popleft().get()
+
+
+# ---------------------------------------------------------------- the report
+
+
+@dataclass
+class Report:
+    command: str
+    db: str
+    read: int = 0
+    new: int = 0
+    replaced: int = 0
+    unchanged: int = 0
+    claims_added: int = 0
+    claims_removed: int = 0
+    chars: int = 0
+    older_extractions: int = 0
+    skipped: list[ReadProblem] = field(default_factory=list)
+    started: float = field(default_factory=time.monotonic)
+
+    def skip(self, problem: ReadProblem) -> None:
+        self.skipped.append(problem)
+
+    def summary(self) -> str:
+        seconds = time.monotonic() - self.started
+        verb = "re-extracted" if self.command == "reextract" else "new"
+        lines = [
+            f"{self.command} -> {self.db}: {self.read} documents read: {self.new} {verb}, "
+            f"{self.replaced} replaced, {self.unchanged} unchanged, {len(self.skipped)} skipped; "
+            f"{self.claims_added} claims added, {self.claims_removed} removed "
+            f"({self.chars:,} characters extracted in {seconds:.1f} s)"
+        ]
+        if self.older_extractions:
+            lines.append(
+                f"note: {self.older_extractions} stored documents were extracted by another extractor version; "
+                "run `python -m etl reextract` to refresh their claims"
+            )
+        if self.skipped:
+            lines.append("skipped:")
+            lines += [f"  {p}" for p in self.skipped]
+        return "\n".join(lines)
+
+
+class _Batch:
+    def __init__(self) -> None:
+        self.items: list[tuple[Loaded, bool]] = []  # (outcome, replaces a stored document)
+        self.chars = 0
+        self.opened = time.monotonic()
+
+    def add(self, item: Loaded, replaces: bool) -> None:
+        if not self.items:
+            self.opened = time.monotonic()
+        self.items.append((item, replaces))
+        self.chars += item.rows.text_chars
+
+    def full(self) -> bool:
+        return (
+            len(self.items) >= BATCH_DOCS
+            or self.chars >= BATCH_CHARS
+            or time.monotonic() - self.opened >= BATCH_SECONDS
+        )
+
+
+def _flush(writer: StoreWriter, batch: _Batch, report: Report) -> _Batch:
+    if not batch.items:
+        return batch
+    where = {id(item.rows): (item, replaces) for item, replaces in batch.items}
+    result = writer.write([item.rows for item, _ in batch.items])
+    for rows in result.written:
+        _, replaces = where[id(rows)]
+        if replaces:
+            report.replaced += 1
+        else:
+            report.new += 1
+        report.claims_added += len(rows.claims)
+        report.chars += rows.text_chars
+    for rows, message in result.failed:
+        item, _ = where[id(rows)]
+        report.skip(ReadProblem(item.path, item.line, f"document {rows.doc_id!r} not loaded: {message}"))
+    report.claims_removed += result.claims_removed
+    writer.maybe_publish()
+    return _Batch()
+
+
+def _progress(quiet: bool, desc: str):
+    from tqdm import tqdm
+
+    # delay: short runs print no bar at all, only their summary.
+    return tqdm(desc=desc, unit=" docs", disable=quiet, delay=2.0, mininterval=0.5, file=sys.stderr)
+
+
+def _consume(outcomes: Iterable[Outcome], writer: StoreWriter, report: Report, known: dict[str, str], quiet: bool) -> None:
+    ids = IdRegistry()
+    batch = _Batch()
+    with _progress(quiet, report.command) as bar:
+        for out in outcomes:
+            bar.update(1)
+            if isinstance(out, ReadProblem):
+                report.skip(out)
+                continue
+            report.read += 1
+            doc_id = out.rows.doc_id if isinstance(out, Loaded) else out.doc_id
+            duplicate = ids.check(doc_id, out.path, out.line)
+            if duplicate is not None:
+                report.skip(duplicate)
+            elif isinstance(out, Unchanged):
+                report.unchanged += 1
+            elif isinstance(out, Failed):
+                report.skip(ReadProblem(out.path, out.line, out.message))
+            else:
+                batch.add(out, doc_id in known)
+                if batch.full():
+                    batch = _flush(writer, batch, report)
+        _flush(writer, batch, report)
+
+
+# ---------------------------------------------------------------- commands
+
+
+def ingest_paths(
+    paths: Sequence[str | Path],
+    db: str | Path,
+    *,
+    workers: int = 1,
+    quiet: bool = False,
+    publish_every_s: float = 30.0,
+) -> Report:
+    """Load every document under `paths` into the store at `db`; see Report for what happened."""
+    report = Report("ingest", str(db))
+    with StoreWriter(db, publish_every_s=publish_every_s) as writer:
+        known = writer.known_documents()
+        writer.suspend()
+        units = iter_units(paths, report.skip)
+        fds = (writer.lock_fd,) if writer.lock_fd is not None else ()
+        _consume(run_pipeline(units, workers, known, fds), writer, report, known, quiet)
+        report.older_extractions = writer.count_older_extractions(extractor.EXTRACTOR_VERSION)
+    return report
+
+
+def reextract_store(
+    db: str | Path, *, everything: bool = False, workers: int = 1, quiet: bool = False, publish_every_s: float = 30.0
+) -> Report:
+    """Re-run the current extractor over stored documents made by another version (all with `everything`)."""
+    if not Path(db).exists():
+        raise FileNotFoundError(db)
+    report = Report("reextract", str(db))
+    with StoreWriter(db, publish_every_s=publish_every_s) as writer:
+        stale = writer.stale_document_ids(extractor.EXTRACTOR_VERSION, everything=everything)
+        writer.suspend()
+        known = {doc_id: "" for doc_id in stale}  # all of them replace a stored row
+
+        def items() -> Iterator[StoredItem]:
+            for start in range(0, len(stale), BATCH_DOCS):
+                for row in writer.load_documents(stale[start : start + BATCH_DOCS]):
+                    yield StoredItem(stored_document(row), row["source"], row["content_sha256"], row["ingested_at"])
+
+        fds = (writer.lock_fd,) if writer.lock_fd is not None else ()
+        _consume(run_pipeline(items(), workers, {}, fds), writer, report, known, quiet)
+    # Every re-extracted document replaced its old self; say so in the reextract vocabulary.
+    report.new, report.replaced = report.replaced, 0
+    return report
+
+
+def export_command(db: str, fmt: str, output: str) -> int:
+    if output == "-":
+        if fmt == "parquet":
+            print("export: Parquet is binary; give a file with --output FILE.parquet", file=sys.stderr)
+            return 2
+        with tempfile.TemporaryDirectory() as tmp:
+            out = Path(tmp) / "claims.csv"
+            n = export_claims(db, fmt, out)
+            sys.stdout.flush()
+            with out.open("rb") as f:
+                shutil.copyfileobj(f, sys.stdout.buffer)
+            sys.stdout.flush()
+    else:
+        n = export_claims(db, fmt, Path(output))
+    print(f"export: {n} claims from {db} -> {output} ({fmt})", file=sys.stderr)
+    return 0
+
+
+def _quiet_libraries() -> None:
+    # trafilatura and htmldate log every page they find too short; our problems say what matters.
+    for name in ("trafilatura", "htmldate", "charset_normalizer"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+
+
+def run_command(args: Any) -> int:
+    """Entry point from etl/cli.py. Exit status: 0 all loaded, 1 something skipped or failed, 2 misuse."""
+    _quiet_libraries()
+    try:
+        if args.command == "ingest":
+            if args.workers < 1:
+                print("ingest: --workers must be at least 1", file=sys.stderr)
+                return 2
+            report = ingest_paths(
+                args.paths, args.db, workers=args.workers, quiet=args.quiet, publish_every_s=args.publish_every
+            )
+        elif args.command == "reextract":
+            report = reextract_store(args.db, everything=args.all, workers=args.workers, quiet=args.quiet)
+        elif args.command == "export":
+            return export_command(args.db, args.format, args.output)
+        elif args.command == "build-sample":
+            if args.if_missing and Path(args.db).exists():
+                return 0
+            report = ingest_paths([SAMPLES_DIR], args.db, quiet=True)
+        else:
+            print(f"unknown command {args.command!r}", file=sys.stderr)
+            return 2
+    except FileNotFoundError as e:
+        print(f"{args.command}: no database at {e.filename or args.db}", file=sys.stderr)
+        return 1
+    print(report.summary(), file=sys.stderr)
+    return 1 if report.skipped else 0

@@ -1,0 +1,549 @@
+"""The DuckDB store: its SQL, how it is written, and how it is read while it is being written.
+
+Readers during writes
+---------------------
+DuckDB lets one process write a file, and a writer's lock stops read-only openers. So the writer never
+opens the file readers use (the *published* file, e.g. data/indicators.duckdb):
+
+1. It takes an exclusive `fcntl` lock on `<db>.lock`, so two writers queue instead of clobbering.
+2. It copies the published file to `<db>.work` and writes there, committing whole documents
+   (each document is inside exactly one transaction, several to a transaction for speed).
+3. To publish, it checkpoints, closes and fsyncs the working copy and `os.replace`s it over the
+   published file: atomic on POSIX, so an opener sees the old file or the new one, never a mix.
+   A reader that opened the old file keeps its inode and goes on reading that snapshot.
+   It publishes at the end of a run and every `publish_every_s` seconds during long runs.
+4. A crash leaves `<db>.work` behind with every committed transaction in it (DuckDB's WAL). The
+   next writer finds it and publishes it before doing anything else, provided the published file
+   is still the one it was copied from (recorded in `<db>.work.base`); otherwise it is discarded.
+
+Readers (`connect_readonly`) attach the published file read-only to a fresh in-memory database:
+`duckdb.connect(path)` would hand back an already open instance of the same path, i.e. the stale
+inode, for as long as any old connection lives. `db_version` (inode, mtime, size) changes on every
+publish, so a reader can key its caches on it.
+"""
+from __future__ import annotations
+
+import errno
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import sys
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from etl.model import Claim, Document
+from etl.periods import period_bounds
+
+SCHEMA_SQL = (Path(__file__).with_name("schema.sql")).read_text(encoding="utf-8")
+CATALOG = "store"  # the name readers see the published file under
+_READ_RETRIES = 20  # bounded: a lock error can only come from a foreign read-write opener
+_READ_RETRY_SLEEP_S = 0.05
+
+Log = Callable[[str], None]
+
+
+def _stderr(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+# ---------------------------------------------------------------- reading
+
+
+def db_version(path: str | Path) -> tuple[int, int, int]:
+    """Changes whenever a write is published: (inode, mtime ns, size). FileNotFoundError if no database."""
+    st = os.stat(path)
+    return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+
+def connect_readonly(path: str | Path) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the published database; works while an ingest runs.
+
+    Raises FileNotFoundError when there is no database yet."""
+    p = Path(path)
+    if not p.is_file():
+        raise FileNotFoundError(errno.ENOENT, "no database (build it with `python -m etl ingest`)", str(p))
+    literal = str(p.resolve()).replace("'", "''")
+    for attempt in range(_READ_RETRIES):
+        con = duckdb.connect(":memory:")
+        try:
+            con.execute(f"ATTACH '{literal}' AS {CATALOG} (READ_ONLY)")
+            con.execute(f"USE {CATALOG}")
+            return con
+        except duckdb.IOException as e:
+            con.close()
+            if not p.is_file():
+                raise FileNotFoundError(errno.ENOENT, "no database", str(p)) from e
+            if "lock" not in str(e).lower() or attempt == _READ_RETRIES - 1:
+                raise
+            time.sleep(_READ_RETRY_SLEEP_S)
+    raise AssertionError("unreachable")
+
+
+# ---------------------------------------------------------------- rows
+
+
+def content_sha256(doc: Document) -> str:
+    """Hash of what was given for a document: a changed text or changed metadata means a changed document."""
+    payload = json.dumps(
+        [doc.id, doc.text, doc.published, doc.url, doc.title, doc.outlet_country], ensure_ascii=False
+    )
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def parse_date(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class DocumentRows:
+    """One document as the store writes it: its row and its claims' rows, all or nothing."""
+
+    doc_id: str
+    source: str
+    document: dict[str, Any]
+    claims: list[dict[str, Any]]
+
+    @property
+    def text_chars(self) -> int:
+        return int(self.document["text_chars"])
+
+
+def document_row(
+    doc: Document,
+    source: str,
+    *,
+    sha256: str,
+    inferred_published: str | None,
+    extractor_version: str,
+    ingested_at: datetime | None = None,
+) -> dict[str, Any]:
+    """`doc` as a row of `documents`; `published` is the given date, else the inferred one (flagged)."""
+    given = parse_date(doc.published)
+    inferred = None if given else parse_date(inferred_published)
+    return {
+        "doc_id": doc.id,
+        "source": source,
+        "url": doc.url,
+        "title": doc.title,
+        "published": given or inferred,
+        "published_inferred": inferred is not None,
+        "outlet_country": doc.outlet_country,
+        "text": doc.text,
+        "text_chars": len(doc.text),
+        "content_sha256": sha256,
+        "ingested_at": ingested_at,  # filled in by the writer when None
+        "extractor_version": extractor_version,
+    }
+
+
+def stored_document(row: dict[str, Any]) -> Document:
+    """The Document as it was given, from its stored row (an inferred date was not given)."""
+    published = None if row["published_inferred"] or row["published"] is None else row["published"].isoformat()
+    return Document(
+        id=row["doc_id"],
+        text=row["text"],
+        published=published,
+        url=row["url"],
+        title=row["title"],
+        outlet_country=row["outlet_country"],
+    )
+
+
+class InvalidClaim(ValueError):
+    """The extractor returned something the contract does not allow; the document is not loaded."""
+
+
+def claim_rows(doc: Document, claims: Sequence[Claim], extractor_version: str) -> list[dict[str, Any]]:
+    """Rows of `claims` for `doc`, with stable ids; InvalidClaim if one breaks the contract."""
+    rows: list[dict[str, Any]] = []
+    used: dict[str, int] = {}
+    for n, c in enumerate(claims):
+        try:
+            a, b = sorted(c.countries)
+            span_start, span_end = (int(x) for x in c.span)
+            sentence_start, sentence_end = (int(x) for x in c.sentence_span)
+            value = float(c.value)
+            value_max = None if c.value_max is None else float(c.value_max)
+        except (TypeError, ValueError) as e:
+            raise InvalidClaim(f"claim {n} ({c.indicator} {c.text!r}): {e}") from None
+        if c.doc_id != doc.id:
+            raise InvalidClaim(f"claim {n} names document {c.doc_id!r}")
+        base = f"{doc.id}:{span_start}-{span_end}:{c.indicator}"
+        used[base] = used.get(base, 0) + 1
+        start, end = period_bounds(c.period)
+        rows.append(
+            {
+                # Two claims on one span and indicator (two pairs named by one figure) keep distinct,
+                # stable ids as long as the extractor returns them in the same order.
+                "claim_id": base if used[base] == 1 else f"{base}:{used[base]}",
+                "doc_id": doc.id,
+                "indicator": c.indicator,
+                "country_a": a,
+                "country_b": b,
+                "flow_from": c.flow_from,
+                "value": value,
+                "value_max": value_max,
+                "unit": c.unit,
+                "kind": c.kind,
+                "comparator": c.comparator,
+                "modality": c.modality,
+                "period": c.period,
+                "period_start": start,
+                "period_end": end,
+                "figure_text": c.text,
+                "span_start": span_start,
+                "span_end": span_end,
+                "sentence": c.sentence,
+                "sentence_start": sentence_start,
+                "sentence_end": sentence_end,
+                "extractor_version": extractor_version,
+            }
+        )
+    return rows
+
+
+# ---------------------------------------------------------------- writing
+
+
+@dataclass(frozen=True)
+class _Paths:
+    db: Path
+
+    @property
+    def work(self) -> Path:
+        return self.db.with_name(self.db.name + ".work")
+
+    @property
+    def base(self) -> Path:  # the published version the working copy was made from
+        return self.db.with_name(self.db.name + ".work.base")
+
+    @property
+    def copying(self) -> Path:
+        return self.db.with_name(self.db.name + ".work.copying")
+
+    @property
+    def lock(self) -> Path:
+        return self.db.with_name(self.db.name + ".lock")
+
+    @staticmethod
+    def wal(p: Path) -> Path:
+        return p.with_name(p.name + ".wal")
+
+
+@dataclass
+class WriteResult:
+    written: list[DocumentRows]
+    failed: list[tuple[DocumentRows, str]]
+    claims_removed: int
+
+
+class StoreWriter:
+    """The only way to change the store: a locked working copy, published atomically.
+
+    Use as a context manager. On leaving, committed work is published even when an exception is
+    propagating (every committed transaction holds whole documents); nothing is published when
+    nothing changed, so readers' caches stay valid."""
+
+    def __init__(self, db_path: str | Path, *, publish_every_s: float = 30.0, log: Log = _stderr) -> None:
+        self.paths = _Paths(Path(db_path))
+        self.publish_every_s = publish_every_s
+        self.log = log
+        self._lock_fd: int | None = None
+        self._con: duckdb.DuckDBPyConnection | None = None
+        self._dirty = False
+        self._last_publish = time.monotonic()
+        self._columns: dict[str, list[tuple[str, str]]] = {}
+        self.publishes = 0
+
+    # -- life cycle
+
+    def __enter__(self) -> "StoreWriter":
+        self.paths.db.parent.mkdir(parents=True, exist_ok=True)
+        self._acquire_lock()
+        try:
+            self._recover_or_copy()
+        except BaseException:
+            self._release_lock()
+            raise
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        try:
+            if self._con is not None and exc is not None:
+                try:
+                    self._con.rollback()
+                except duckdb.Error:
+                    pass  # no transaction open
+            if self._dirty:
+                self.publish(reopen=False)
+            else:
+                self._discard_work()
+        finally:
+            self._close()
+            self._release_lock()
+
+    @property
+    def lock_fd(self) -> int | None:
+        """The lock's descriptor: forked workers close their inherited copy of it."""
+        return self._lock_fd
+
+    def _acquire_lock(self) -> None:
+        fd = os.open(self.paths.lock, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self.log(f"{self.paths.db}: another ingest is writing; waiting for it to finish")
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        self._lock_fd = fd
+
+    def _release_lock(self) -> None:
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)  # closing releases the flock
+            self._lock_fd = None
+
+    def _recover_or_copy(self) -> None:
+        p = self.paths
+        p.copying.unlink(missing_ok=True)  # a copy interrupted half-way is worth nothing
+        if p.work.exists() and not self._recoverable():
+            self.log(f"{p.work}: discarding the working copy of an interrupted run (the database changed since)")
+        elif p.work.exists():
+            try:
+                con = duckdb.connect(str(p.work))  # replays the WAL of the interrupted run
+                n = con.execute("SELECT count(*) FROM documents").fetchone()[0]
+                con.close()
+            except duckdb.Error as e:
+                self.log(f"{p.work}: discarding the working copy of an interrupted run: {e}")
+            else:
+                self.log(f"{p.db}: publishing {n} documents committed by an interrupted run")
+                self._dirty = True
+                self.publish(reopen=False)
+        self._discard_work()
+        self._fresh_work_copy()
+
+    def _recoverable(self) -> bool:
+        try:
+            base = json.loads(self.paths.base.read_text())
+        except (OSError, ValueError):
+            return False
+        current = list(db_version(self.paths.db)) if self.paths.db.exists() else None
+        return base == current
+
+    def _fresh_work_copy(self) -> None:
+        p = self.paths
+        created = not p.db.exists()
+        if not created:
+            shutil.copyfile(p.db, p.copying)
+            if _Paths.wal(p.db).exists():  # someone wrote the published file directly: keep their data
+                shutil.copyfile(_Paths.wal(p.db), _Paths.wal(p.copying))
+                os.replace(_Paths.wal(p.copying), _Paths.wal(p.work))
+            _fsync(p.copying)
+        base = list(db_version(p.db)) if not created else None
+        p.base.write_text(json.dumps(base))
+        if not created:
+            os.replace(p.copying, p.work)
+        con = self.connection()
+        before = _schema_fingerprint(con)
+        con.execute(SCHEMA_SQL)
+        self._dirty = created or _schema_fingerprint(con) != before
+
+    def _discard_work(self) -> None:
+        self._close()
+        p = self.paths
+        for f in (p.work, _Paths.wal(p.work), p.base, p.copying):
+            f.unlink(missing_ok=True)
+
+    def _close(self) -> None:
+        if self._con is not None:
+            self._con.close()
+            self._con = None
+
+    def connection(self) -> duckdb.DuckDBPyConnection:
+        """The working copy, opened on first use (close it with `suspend` before forking workers)."""
+        if self._con is None:
+            self._con = duckdb.connect(str(self.paths.work))
+        return self._con
+
+    def suspend(self) -> None:
+        """Close the working copy's connection, e.g. so worker processes are forked without DuckDB threads."""
+        self._close()
+
+    # -- publishing
+
+    def maybe_publish(self) -> bool:
+        if self._dirty and time.monotonic() - self._last_publish >= self.publish_every_s:
+            self.publish()
+            return True
+        return False
+
+    def publish(self, *, reopen: bool = True) -> None:
+        """Make everything committed so far visible to readers, atomically."""
+        p = self.paths
+        con = self.connection()
+        con.execute("CHECKPOINT")
+        self._close()
+        _fsync(p.work)
+        os.replace(p.work, p.db)
+        _fsync_dir(p.db.parent)
+        p.base.unlink(missing_ok=True)
+        self._dirty = False
+        self._last_publish = time.monotonic()
+        self.publishes += 1
+        if reopen:
+            self._fresh_work_copy()
+
+    # -- queries
+
+    def known_documents(self) -> dict[str, str]:
+        """doc_id -> content hash of every stored document."""
+        return dict(self.connection().execute("SELECT doc_id, content_sha256 FROM documents").fetchall())
+
+    def stale_document_ids(self, extractor_version: str, *, everything: bool = False) -> list[str]:
+        """Documents whose claims were made by another extractor version (all with `everything`)."""
+        sql = "SELECT doc_id FROM documents"
+        params: list[Any] = []
+        if not everything:
+            sql += " WHERE extractor_version IS DISTINCT FROM ?"
+            params.append(extractor_version)
+        return [r[0] for r in self.connection().execute(sql + " ORDER BY doc_id", params).fetchall()]
+
+    def load_documents(self, doc_ids: Sequence[str]) -> list[dict[str, Any]]:
+        cur = self.connection().execute(
+            "SELECT * FROM documents WHERE doc_id IN (SELECT unnest(?::VARCHAR[])) ORDER BY doc_id",
+            [list(doc_ids)],
+        )
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, r)) for r in cur.fetchall()]
+
+    def count_older_extractions(self, extractor_version: str) -> int:
+        return self.connection().execute(
+            "SELECT count(*) FROM documents WHERE extractor_version IS DISTINCT FROM ?", [extractor_version]
+        ).fetchone()[0]
+
+    # -- writes
+
+    def write(self, batch: Sequence[DocumentRows]) -> WriteResult:
+        """Replace each document of `batch` (row and claims) in one transaction.
+
+        If the database rejects the batch, each document is retried in a transaction of its own,
+        so one bad document costs only itself."""
+        if not batch:
+            return WriteResult([], [], 0)
+        now = datetime.now(timezone.utc).replace(tzinfo=None)
+        for d in batch:
+            if d.document["ingested_at"] is None:
+                d.document["ingested_at"] = now
+        try:
+            removed = self._replace(batch)
+            return WriteResult(list(batch), [], removed)
+        except duckdb.Error:
+            pass
+        written: list[DocumentRows] = []
+        failed: list[tuple[DocumentRows, str]] = []
+        removed = 0
+        for d in batch:
+            try:
+                removed += self._replace([d])
+                written.append(d)
+            except duckdb.Error as e:
+                failed.append((d, f"the database rejected it: {_first_line(e)}"))
+        return WriteResult(written, failed, removed)
+
+    def _replace(self, batch: Sequence[DocumentRows]) -> int:
+        con = self.connection()
+        ids = [d.doc_id for d in batch]
+        con.execute("BEGIN TRANSACTION")
+        try:
+            removed = con.execute(
+                "DELETE FROM claims WHERE doc_id IN (SELECT unnest(?::VARCHAR[]))", [ids]
+            ).fetchone()[0]
+            con.execute("DELETE FROM documents WHERE doc_id IN (SELECT unnest(?::VARCHAR[]))", [ids])
+            self._insert("documents", [d.document for d in batch])
+            self._insert("claims", [row for d in batch for row in d.claims])
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        self._dirty = True
+        return int(removed)
+
+    def _insert(self, table: str, rows: list[dict[str, Any]]) -> None:
+        """Columnar insert: one statement for all rows (DuckDB's per-statement cost dwarfs per-row cost)."""
+        if not rows:
+            return
+        columns = [(n, t) for n, t in self._table_columns(table) if n in rows[0]]
+        values = [[row[n] for row in rows] for n, _ in columns]
+        selects = ", ".join(f"unnest(${i}::{t}[])" for i, (_, t) in enumerate(columns, start=1))
+        names = ", ".join(n for n, _ in columns)
+        self.connection().execute(f"INSERT INTO {table} ({names}) SELECT {selects}", values)
+
+    def _table_columns(self, table: str) -> list[tuple[str, str]]:
+        if table not in self._columns:
+            self._columns[table] = self.connection().execute(
+                "SELECT column_name, data_type FROM information_schema.columns "
+                "WHERE table_name = ? AND table_catalog = current_database() ORDER BY ordinal_position",
+                [table],
+            ).fetchall()
+        return self._columns[table]
+
+
+def _schema_fingerprint(con: duckdb.DuckDBPyConnection) -> list[tuple]:
+    return con.execute(
+        "SELECT table_name, column_name, data_type FROM information_schema.columns ORDER BY ALL"
+    ).fetchall() + con.execute("SELECT view_name, sql FROM duckdb_views() WHERE NOT internal ORDER BY ALL").fetchall()
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        _fsync(path)
+    except OSError:
+        pass  # some file systems cannot fsync a folder; the rename is still atomic
+
+
+def _first_line(e: BaseException) -> str:
+    return str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+
+
+# ---------------------------------------------------------------- export
+
+
+EXPORT_QUERY = "SELECT * FROM claims_with_source ORDER BY doc_id, span_start, claim_id"
+
+
+def export_claims(db_path: str | Path, fmt: str, output: Path) -> int:
+    """Write claims with their sources to `output` (csv or parquet) atomically; returns the row count."""
+    con = connect_readonly(db_path)
+    try:
+        n = con.execute("SELECT count(*) FROM claims_with_source").fetchone()[0]
+        tmp = output.with_name(f".{output.name}.tmp-{os.getpid()}")
+        options = "FORMAT csv, HEADER true" if fmt == "csv" else "FORMAT parquet"
+        literal = str(tmp).replace("'", "''")
+        try:
+            con.execute(f"COPY ({EXPORT_QUERY}) TO '{literal}' ({options})")
+            os.replace(tmp, output)
+        finally:
+            tmp.unlink(missing_ok=True)
+    finally:
+        con.close()
+    return int(n)
+
