@@ -1,0 +1,94 @@
+"""Ingest throughput, end to end: `python -m etl ingest` on a corpus built from data/samples/.
+
+The bundled documents are repeated under distinct ids until the corpus holds --chars characters,
+then ingested into a fresh database in a temporary folder, once per --workers value. The time is
+the wall clock of the whole command (interpreter start, reading, extraction, DuckDB, publishing).
+For comparison it also times the extractor alone on one core over the same documents.
+
+    python benchmarks/bench_ingest.py [--chars 5000000] [--workers 1 2]
+
+Bars (issue "DuckDB store"): >= 500,000 chars/s with --workers 1, >= 900,000 with --workers 2.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+BARS = {1: 500_000, 2: 900_000}
+
+
+def build_corpus(out: Path, target_chars: int) -> tuple[int, int]:
+    """Write the samples repeated under distinct ids to `out`; returns (documents, characters)."""
+    base = []
+    for name in ("seeds.jsonl", "dev_docs.jsonl"):
+        with (ROOT / "data" / "samples" / name).open(encoding="utf-8") as f:
+            base += [json.loads(line) for line in f if line.strip()]
+    docs = chars = 0
+    with out.open("w", encoding="utf-8") as f:
+        copy = 0
+        while chars < target_chars:
+            for d in base:
+                f.write(json.dumps({**d, "id": f"{d['id']}#{copy}"}, ensure_ascii=False) + "\n")
+                docs += 1
+                chars += len(d["text"])
+            copy += 1
+    return docs, chars
+
+
+def time_ingest(corpus: Path, db: Path, workers: int) -> float:
+    cmd = [sys.executable, "-m", "etl", "ingest", str(corpus), "--db", str(db), "--workers", str(workers), "--quiet"]
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    elapsed = time.perf_counter() - t0
+    if proc.returncode != 0:
+        sys.exit(f"ingest failed ({proc.returncode}):\n{proc.stderr}")
+    return elapsed
+
+
+def time_extractor(corpus: Path) -> tuple[float, int]:
+    from etl.extract import extract_document
+    from etl.model import Document
+
+    with corpus.open(encoding="utf-8") as f:
+        docs = [Document.from_dict(json.loads(line)) for line in f]
+    t0 = time.perf_counter()
+    claims = sum(len(extract_document(d)) for d in docs)
+    return time.perf_counter() - t0, claims
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--chars", type=int, default=5_000_000, help="size of the corpus in characters")
+    ap.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    args = ap.parse_args()
+    from etl.extract import EXTRACTOR_VERSION
+
+    with tempfile.TemporaryDirectory(prefix="bench-ingest-") as tmp:
+        corpus = Path(tmp) / "corpus.jsonl"
+        n_docs, n_chars = build_corpus(corpus, args.chars)
+        print(f"bench_ingest: {n_docs:,} documents, {n_chars:,} characters "
+              f"(extractor {EXTRACTOR_VERSION}, {os.cpu_count()} CPUs)")
+        seconds, claims = time_extractor(corpus)
+        print(f"  extractor alone, 1 core : {n_chars / seconds:>12,.0f} chars/s  ({claims:,} claims)")
+        failed = False
+        for workers in args.workers:
+            seconds = time_ingest(corpus, Path(tmp) / f"w{workers}.duckdb", workers)
+            rate = n_chars / seconds
+            bar = BARS.get(workers)
+            verdict = "" if bar is None else (f"  >= {bar:,} ok" if rate >= bar else f"  < {bar:,} BELOW BAR")
+            failed |= bar is not None and rate < bar
+            print(f"  ingest --workers {workers}     : {rate:>12,.0f} chars/s  ({seconds:.2f} s){verdict}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
