@@ -215,27 +215,27 @@ def _decode_8bit(data: bytes) -> str:
 def read_html(data: bytes, doc_id: str) -> Document:
     """Main text, title, date and canonical URL of a saved page, by trafilatura.
 
-    A truncated page still has text: when trafilatura finds no main content (short or broken
-    pages), its baseline extractor takes the visible text instead."""
+    A truncated or fragmentary page still has text: when trafilatura finds no main content, the
+    page is parsed leniently by lxml and trafilatura's baseline extractor takes its visible text."""
     if b"\x00" in data[:_SNIFF_BYTES]:
         raise UnreadableInput("binary data (NUL bytes), not HTML")
     import trafilatura  # heavy import; only pages need it
 
     try:
-        result = trafilatura.bare_extraction(
-            data,
-            with_metadata=True,
-            include_comments=False,
-            include_tables=True,
-            # Only dates the page states as its own; dates in the body are infer_published's job.
-            date_extraction_params={"extensive_search": False, "original_date": True},
-        )
-    except Exception as e:  # trafilatura raises assorted lxml/parser errors on garbage
+        meta = _trafilatura(data)
+        text = (meta.get("text") or "").strip()
+        if not text:
+            # trafilatura refuses fragments (no <html>): give it a tree lxml built from the decoded page.
+            import lxml.html
+            from trafilatura.utils import decode_file
+
+            decoded = decode_file(data)
+            tree = lxml.html.document_fromstring(decoded) if decoded.strip() else None
+            if tree is not None:
+                meta = {**_trafilatura(tree), **{k: v for k, v in meta.items() if v}}
+                text = (meta.get("text") or "").strip() or (trafilatura.html2txt(tree) or "").strip()
+    except Exception as e:  # trafilatura and lxml raise assorted parser errors on garbage
         raise UnreadableInput(f"unreadable HTML: {type(e).__name__}: {e}") from None
-    meta = result.as_dict() if result is not None and hasattr(result, "as_dict") else (result or {})
-    text = (meta.get("text") or "").strip()
-    if not text:
-        text = (trafilatura.html2txt(data) or "").strip()
     if not text:
         raise UnreadableInput("no text found in the page")
     day = _iso_date(meta.get("date") or "")
@@ -246,6 +246,22 @@ def read_html(data: bytes, doc_id: str) -> Document:
         url=meta.get("url") or None,
         title=meta.get("title") or None,
     )
+
+
+def _trafilatura(page: object) -> dict:
+    import trafilatura
+
+    result = trafilatura.bare_extraction(
+        page,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=True,
+        # Only dates the page states as its own; dates in the body are infer_published's job.
+        date_extraction_params={"extensive_search": False, "original_date": True},
+    )
+    if result is None:
+        return {}
+    return result.as_dict() if hasattr(result, "as_dict") else dict(result)
 
 
 def parse_jsonl_line(raw: bytes) -> Document:

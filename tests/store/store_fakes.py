@@ -1,0 +1,56 @@
+"""A tiny deterministic extractor for store tests: one claim per "<digits> млрд" in the text.
+
+The store must behave the same whatever the extractor finds; with this one, every test knows
+exactly how many claims each document must have (count "млрд" in its text), so a half-loaded
+document is visible. Importable by the tests and by subprocess drivers (see store_driver.py)."""
+from __future__ import annotations
+
+import os
+import re
+
+from etl.model import Claim, Document
+
+FIGURE = re.compile(r"(\d+) млрд")
+VERSION = "fake-1"
+
+
+def fake_extract(doc: Document) -> list[Claim]:
+    if "RAISE-IN-EXTRACTOR" in doc.text:
+        raise RuntimeError("boom")
+    claims = []
+    for m in FIGURE.finditer(doc.text):
+        line_start = doc.text.rfind("\n", 0, m.start()) + 1
+        line_end = doc.text.find("\n", m.end())
+        line_end = len(doc.text) if line_end == -1 else line_end
+        claims.append(
+            Claim(
+                doc_id=doc.id,
+                indicator="trade_turnover",
+                countries=["RUS", "KGZ"],  # unsorted on purpose: the store sorts the pair
+                flow_from=None,
+                value=float(m.group(1)) * 1e9,
+                value_max=None,
+                unit="USD",
+                kind="level",
+                comparator="eq",
+                modality="actual",
+                period="2023-Q2",
+                text=m.group(0),
+                span=[m.start(), m.end()],
+                sentence=doc.text[line_start:line_end],
+                sentence_span=[line_start, line_end],
+            )
+        )
+    return claims
+
+
+def expected_claims(text: str) -> int:
+    return len(FIGURE.findall(text))
+
+
+def install(version: str | None = None) -> None:
+    """Make etl.extract this fake (in this process and in workers forked from it)."""
+    import etl.extract
+
+    etl.extract.extract_document = fake_extract
+    etl.extract.EXTRACTOR_VERSION = version or os.environ.get("FAKE_EXTRACTOR_VERSION", VERSION)
