@@ -1,10 +1,239 @@
-"""Document -> claims. (Placeholder while the extraction engine is being built: returns no claims.)"""
+"""Document -> claims: the extraction engine.
+
+Data flows one way: text -> sentences -> figures -> indicator, sides, period -> claims.
+Only sentences that hold a figure (and the two before them, for context) are analysed, so
+page chrome costs one regex pass, and a 50 MB page costs time linear in its size."""
 from __future__ import annotations
 
+import re
+from functools import cache
+
+from etl.claims import DocState, Sentence, comparator, indicator, kind_and_sign, modality, period, sides
+from etl.countries import find_mentions, rank_context
+from etl.indicators import find_cues
+from etl.lexicon import Lexicon, load
 from etl.model import Claim, Document
+from etl.morph import lexeme_forms
+from etl.numbers import Figure, find_figures, tokenize
+from etl.periods import find_times, infer_published, parse_iso_date
+from etl.text import Sentences, clause_bounds
 
-EXTRACTOR_VERSION = "0.0.0"
+EXTRACTOR_VERSION = "1.0.0"
+
+_CONTEXT_BEFORE = 2  # sentences before a figure's sentence that are read for context
+_LEAD_SENTENCES = 3  # sentences at the top that name the document's pair
 
 
-def extract_document(doc: Document) -> list[Claim]:
-    return []
+def _stem(word: str) -> str:
+    forms = list(lexeme_forms(word))
+    prefix = forms[0]
+    for f in forms[1:]:
+        while not f.startswith(prefix):
+            prefix = prefix[:-1]
+    return prefix or word
+
+
+@cache
+def _prefilters() -> tuple[re.Pattern, re.Pattern]:
+    """Cheap regexes that find every place a figure could be, and any aid word.
+
+    Built from the lexicon's own words, so they never miss what the lemma rules would catch."""
+    lex = load()
+    words = [*lex.number_words, *lex.scales, *lex.ratio_adverbs, *lex.fractions]
+    stems = sorted({re.escape(_stem(w)[:4]) for w in words if w.isalpha()}, key=len, reverse=True)
+    figure = re.compile(r"\d|(?<!\w)(?:" + "|".join(stems) + ")", re.I)
+    aid = [w for w, ind in lex.indicator_lemmas.items() if ind == "aid"]
+    aid_re = re.compile("|".join(sorted({re.escape(_stem(w)) for w in aid}, key=len, reverse=True)), re.I)
+    return figure, aid_re
+
+
+def _analyse(sents: Sentences, i: int, text: str, lex: Lexicon, doc: Document, published) -> Sentence:
+    a, b = sents.span(i)
+    st = text[a:b]
+    toks = tokenize(st, a)
+    return Sentence(
+        index=i, start=a, end=b, text=st, toks=toks,
+        figures=find_figures(toks, lex),
+        mentions=find_mentions(toks, lex, doc.outlet_country),
+        cues=find_cues(toks, lex),
+        times=find_times(st, published),
+        clauses=clause_bounds(st),
+    )
+
+
+def extract_document(doc: Document, lex: Lexicon | None = None) -> list[Claim]:
+    lex = lex or load()
+    text = doc.text
+    if not text or not text.strip():
+        return []
+    published = parse_iso_date(doc.published) or parse_iso_date(infer_published(text, doc.url))
+    sents = Sentences(text)
+    figure_re, aid_re = _prefilters()
+
+    figure_idx: list[int] = []
+    last = -1
+    for m in figure_re.finditer(text):
+        i = sents.index_at(m.start())
+        if i is not None and i != last:
+            figure_idx.append(i)
+            last = i
+    if not figure_idx:
+        return []
+
+    cache: dict[int, Sentence] = {}
+
+    def get(i: int) -> Sentence:
+        if i not in cache:
+            cache[i] = _analyse(sents, i, text, lex, doc, published)
+        return cache[i]
+
+    with_figures = [s for s in map(get, figure_idx) if s.figures]
+    if not with_figures:
+        return []
+
+    # The pair the document is about: its title and lead weigh most, then every sentence with a figure.
+    title = doc.title or text[: text.find("\n")] if "\n" in text else (doc.title or text[:200])
+    title_toks = tokenize(title, 0)
+    title_mentions = find_mentions(title_toks, lex, doc.outlet_country)
+    lead = [get(i) for i in range(min(_LEAD_SENTENCES, len(sents)))]
+    weighted = [(title_mentions, 3)] + [(s.mentions, 2) for s in lead] + [(s.mentions, 1) for s in with_figures]
+    state = DocState(doc.id, published, rank_context(weighted))
+    state.aid_doc = bool(aid_re.search(text))
+    state.title_flow = _title_flow(title_toks, title_mentions)
+    if any(f.unit in ("count", "t") or True for s in with_figures for f in s.figures):
+        state.event_periods = _event_periods(text, sents, published)
+
+    claims: list[Claim] = []
+    for s in with_figures:
+        prev = [get(j) for j in range(max(0, s.index - _CONTEXT_BEFORE), s.index)]
+        for fig in s.figures:
+            claim = _claim(s, fig, prev, state, lex)
+            if claim is not None:
+                claims.append(claim)
+                state.claims.append((s.index, claim))
+            if fig.unit not in (None, "%", "x", "t", "count"):
+                state.currency = fig.unit
+    _headline_periods(claims)
+    return claims
+
+
+def _title_flow(toks, mentions) -> str | None:
+    from etl.claims import _is_source
+
+    src = {m.code for m in mentions if m.code and _is_source(m, "aid") > 0}
+    return src.pop() if len(src) == 1 else None
+
+
+def _event_periods(text: str, sents: Sentences, published) -> list[tuple[int, str]]:
+    """Dated events (a day, a weekday, "сегодня", a month) by sentence, for signings and shipments."""
+    out = []
+    for t in find_times(text, published):
+        if t.period and t.role == "point" and (t.event or len(t.period) >= 7) and "/" not in t.period:
+            i = sents.index_at(t.start)
+            if i is not None:
+                out.append((i, t.period))
+    return out
+
+
+def _unit_for(s: Sentence, fig: Figure, state: DocState) -> str | None:
+    """A figure without its unit shares the unit of its list ("с 1,5 млрд до 2 млрд долларов"),
+    else the currency just stated ("достиг 3,9 млрд долларов ... отметки в 5 миллиардов")."""
+    if fig.unit:
+        return fig.unit
+    k = s.figures.index(fig)
+    for nxt in s.figures[k + 1:]:
+        if nxt.first - fig.last <= 3 and nxt.unit not in (None, "%", "x", "count", "t"):
+            return nxt.unit
+        break
+    for prev in reversed(s.figures[:k]):
+        if prev.unit not in (None, "%", "x", "count", "t"):
+            return prev.unit
+    return state.currency
+
+
+def _claim(s: Sentence, fig: Figure, prev: list[Sentence], state: DocState, lex: Lexicon) -> Claim | None:
+    unit = _unit_for(s, fig, state)
+    if unit is None:
+        return None
+    if unit != fig.unit:
+        fig = Figure(fig.value, fig.value_max, unit, fig.start, fig.end, fig.first, fig.last, fig.scaled, fig.counted)
+    ind = indicator(s, fig, lex, prev, state)
+    if ind is None:
+        return None
+    ks = kind_and_sign(s, fig, lex)
+    if ks is None:
+        return None
+    kind, sign = ks
+    cue, _ = _kind_cue_safe(s, fig, lex)
+    comp, first = comparator(s, fig, lex, has_change_verb=cue is not None)
+    mod, trigger = modality(s, fig, lex)
+    prev_same = _previous_claim(state, s.index, ind)
+    sd = sides(s, fig, ind, state, prev_same, lex)
+    if sd is None:
+        return None
+    countries, flow = sd
+    prev_period = _previous_period(state, s.index) if mod == "actual" else None
+    per = period(s, fig, mod, trigger, ind, state, prev_period)
+    value = fig.value
+    value_max = fig.value_max
+    if fig.unit == "x" and sign < 0:
+        value = 1 / value  # "вдвое меньше" -> 0.5: the factor new/old
+    elif sign < 0:
+        value, value_max = -value, (-value_max if value_max else None)
+    if fig.unit == "x" and first == fig.first and fig.first > 0 and s.toks[fig.first - 1].lower == "в":
+        first = fig.first - 1
+    start = s.toks[first].start if first < fig.first else fig.start
+    return Claim(
+        doc_id=state.doc_id,
+        indicator=ind,
+        countries=countries,
+        flow_from=flow,
+        value=float(value),
+        value_max=float(value_max) if value_max is not None else None,
+        unit=fig.unit,
+        kind=kind,
+        comparator=comp,
+        modality=mod,
+        period=per,
+        text=s.text[start - s.start: fig.end - s.start],
+        span=[start, fig.end],
+        sentence=s.text,
+        sentence_span=[s.start, s.end],
+    )
+
+
+def _kind_cue_safe(s: Sentence, fig: Figure, lex: Lexicon):
+    from etl.claims import _kind_cue
+
+    return _kind_cue(s, fig, lex)
+
+
+def _previous_claim(state: DocState, index: int, ind: str) -> Claim | None:
+    for i, c in reversed(state.claims):
+        if i < index - 2:
+            break
+        if c.indicator == ind:
+            return c
+    return None
+
+
+def _previous_period(state: DocState, index: int) -> str | None:
+    """The period of the statistic this sentence continues (same or previous sentence)."""
+    for i, c in reversed(state.claims):
+        if i < index - 1:
+            break
+        if c.modality == "actual" and c.period:
+            return c.period
+    return None
+
+
+def _headline_periods(claims: list[Claim]) -> None:
+    """A figure repeated later with its period (a headline, a lead) takes that period."""
+    for k, c in enumerate(claims):
+        if c.period:
+            continue
+        for later in claims[k + 1:]:
+            if later.period and later.indicator == c.indicator and later.unit == c.unit \
+                    and abs(later.value - c.value) <= 0.01 * abs(c.value):
+                c.period = later.period
+                break

@@ -35,3 +35,260 @@ def period_bounds(period: str | None) -> tuple[date | None, date | None]:
         return _bounds_one(period)
     except ValueError:  # e.g. 2023-02-30
         return None, None
+
+
+# ---------------------------------------------------------------------------------------------
+# Time expressions in Russian text, resolved against the published date.
+
+import tomllib  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
+from datetime import timedelta  # noqa: E402
+from functools import cache  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+
+@dataclass(frozen=True, slots=True)
+class TimeExpr:
+    start: int  # offsets relative to the searched text
+    end: int
+    period: str | None  # resolved period, or None when it needs an anchor that is missing
+    role: str  # point | base (a comparison base) | to ("к 2030 году") | since | back (n years back)
+    event: bool = False  # a day or a weekday: when something happened (signing, shipment)
+    years_back: int | None = None
+
+
+@dataclass(frozen=True)
+class _Calendar:
+    patterns: tuple[tuple[str, re.Pattern], ...]
+    months: tuple[re.Pattern, ...]
+    weekdays: tuple[re.Pattern, ...]
+    ordinals: tuple[re.Pattern, ...]
+    cardinals: tuple[re.Pattern, ...]
+    relative: tuple[tuple[str, int], ...]
+
+
+def _alt(stems: list[str]) -> str:
+    return "(?:" + "|".join(stems) + ")"
+
+
+@cache
+def _calendar() -> _Calendar:
+    with open(Path(__file__).with_name("lexicon") / "calendar.toml", "rb") as f:
+        cal = tomllib.load(f)
+    M = _alt(cal["months"])
+    WD = _alt(cal["weekdays"])
+    ORD = _alt(cal["ordinals"])
+    CARD = _alt(cal["cardinals"])
+    REL = _alt(sorted(cal["relative_years"], key=len, reverse=True))
+    Y = r"(?P<y>(?:19|20)\d\d)"
+    YSUF = r"(?:\s*(?:год(?:а|у|ом|е)?\b|г\.|гг\.?)|-(?:м|го|й|х|ом|му)\b)"
+    YSPEC = rf"(?:{Y}{YSUF}?|(?P<rel>{REL})\w*\s+год\w*|(?P<bare>года))"
+    b = r"(?<![\w-])"
+    pats = [
+        ("month_range", rf"{b}(?:(?:за|в|во)\s+)?(?P<m1>{M})\w*\s*[–—-]\s*(?P<m2>{M})\w*(?:\s+{YSPEC})?"),
+        ("quarter", rf"{b}(?P<q>{ORD}\w*|IV|I{{1,3}}|[1-4](?:-?\w+)?)\s+квартал\w*(?:\s+{YSPEC})?"),
+        ("half", rf"{b}(?P<h>перв|втор)\w*\s+(?:половин|полугоди)\w*(?:\s+{YSPEC})?"),
+        ("half", rf"{b}(?:полгода|полугоди\w*)(?:\s+{YSPEC})?"),
+        ("n_months", rf"{b}(?:перв\w+\s+)?(?P<n>\d{{1,2}}|{CARD}\w*)\s+месяц\w*(?:\s+{YSPEC})?"),
+        ("span_back", rf"{b}(?:за\s+)?(?:(?P<n1>\d{{1,2}}|{CARD}\w*)\s+)?последни[хе]\s+(?:(?P<n2>\d{{1,2}}|{CARD}\w*)\s+)?(?:год\w*|лет)"),
+        ("day", rf"{b}(?P<d>\d{{1,2}})(?:\s*[–—-]\s*(?P<d2>\d{{1,2}}))?\s+(?P<m>{M})\w*(?:\s+{Y}(?:\s*(?:год\w*|г\.))?)?"),
+        ("month_year", rf"{b}(?:(?:за|в|во)\s+)?(?P<m>{M})\w*\s+{Y}(?:\s*(?:год\w*|г\.))?"),
+        ("month", rf"{b}(?:в|во)\s+(?P<m>{M})\w*"),
+        ("year_range", rf"{b}(?P<y1>(?:19|20)\d\d)\s*[–—-]\s*(?P<y2>(?:19|20)\d\d)\s*(?:год\w*|гг\.?)"),
+        ("year", rf"{b}{Y}{YSUF}"),
+        ("ytd", rf"{b}с\s+начала\s+(?:(?P<rel>{REL})\w*\s+)?года"),
+        ("rel_year", rf"{b}(?P<rel>{REL})\w*\s+год\w*"),
+        ("rel_year", rf"{b}(?P<rel>прошлогодн)\w*"),
+        ("today", rf"{b}(?P<w>сегодня|вчера)\b"),
+        ("weekday", rf"{b}(?:в|во)\s+(?P<wd>{WD})\w*"),
+        ("year_earlier", rf"{b}годом\s+ранее"),
+    ]
+    return _Calendar(
+        patterns=tuple((k, re.compile(p, re.I)) for k, p in pats),
+        months=tuple(re.compile(m, re.I) for m in cal["months"]),
+        weekdays=tuple(re.compile(w, re.I) for w in cal["weekdays"]),
+        ordinals=tuple(re.compile(o, re.I) for o in cal["ordinals"]),
+        cardinals=tuple(re.compile(c, re.I) for c in cal["cardinals"]),
+        relative=tuple(sorted(cal["relative_years"].items(), key=lambda kv: -len(kv[0]))),
+    )
+
+
+def _index(stems: tuple[re.Pattern, ...], word: str) -> int | None:
+    for i, p in enumerate(stems):
+        if p.match(word):
+            return i + 1
+    return None
+
+
+def _number(word: str | None, cal: _Calendar) -> int | None:
+    if not word:
+        return None
+    if word.isdigit():
+        return int(word)
+    return _index(cal.ordinals, word) or _index(cal.cardinals, word)
+
+
+def _roman(s: str) -> int | None:
+    return {"I": 1, "II": 2, "III": 3, "IV": 4}.get(s.upper())
+
+
+_BASE_BEFORE = re.compile(
+    r"(?:чем|сравнению\s+с|сравнении\s+с|относительно|против|уровн\w*|период\w*|показател\w*)\s*$", re.I
+)
+_TO_BEFORE = re.compile(r"(?<!\w)(?:к|до)\s*$", re.I)
+_SINCE_BEFORE = re.compile(r"(?<!\w)(?:с|со)\s*$", re.I)
+
+
+def _year_of(m: re.Match, cal: _Calendar, pub_year: int | None) -> int | None:
+    g = m.groupdict()
+    if g.get("y"):
+        return int(g["y"])
+    if g.get("rel"):
+        if pub_year is None:
+            return None
+        rel = g["rel"].lower()
+        for stem, delta in cal.relative:
+            if rel.startswith(stem):
+                return pub_year + delta
+        return None
+    return pub_year  # "за первые четыре месяца года", "в феврале": the published year
+
+
+def _resolve(kind: str, m: re.Match, cal: _Calendar, published: date | None) -> tuple[str | None, bool, int | None]:
+    g = m.groupdict()
+    pub_year = published.year if published else None
+    year = _year_of(m, cal, pub_year)
+    if kind == "month_range":
+        m1, m2 = _index(cal.months, g["m1"]), _index(cal.months, g["m2"])
+        return (f"{year}-{m1:02d}/{year}-{m2:02d}" if year and m1 and m2 else None), False, None
+    if kind == "quarter":
+        q = _roman(g["q"]) or _number(g["q"][:1] if g["q"][0].isdigit() else g["q"], cal)
+        return (f"{year}-Q{q}" if year and q and 1 <= q <= 4 else None), False, None
+    if kind == "half":
+        second = (g.get("h") or "").lower().startswith("втор")
+        return (f"{year}-{'07' if second else '01'}/{year}-{'12' if second else '06'}" if year else None), False, None
+    if kind == "n_months":
+        n = _number(g["n"], cal)
+        return (f"{year}-01/{year}-{n:02d}" if year and n and 1 <= n <= 12 else None), False, None
+    if kind == "span_back":
+        n = _number(g.get("n1") or g.get("n2"), cal)
+        return None, False, n
+    if kind == "day":
+        mo = _index(cal.months, g["m"])
+        if not year or not mo:
+            return None, True, None
+        if g.get("d2"):
+            return f"{year}-{mo:02d}", True, None
+        try:
+            return date(year, mo, int(g["d"])).isoformat(), True, None
+        except ValueError:
+            return None, True, None
+    if kind in ("month_year", "month"):
+        mo = _index(cal.months, g["m"])
+        return (f"{year}-{mo:02d}" if year and mo else None), False, None
+    if kind == "year_range":
+        return f"{g['y1']}/{g['y2']}", False, None
+    if kind in ("year", "rel_year", "ytd"):
+        return (str(year) if year else None), False, None
+    if kind == "today":
+        if not published:
+            return None, True, None
+        d = published if g["w"].lower() == "сегодня" else published - timedelta(days=1)
+        return d.isoformat(), True, None
+    if kind == "weekday":
+        wd = _index(cal.weekdays, g["wd"])
+        if not published or not wd:
+            return None, True, None
+        back = (published.weekday() - (wd - 1)) % 7
+        return (published - timedelta(days=back)).isoformat(), True, None
+    return None, False, None
+
+
+def find_times(text: str, published: date | None) -> list[TimeExpr]:
+    """Time expressions in `text`, longest first where they overlap, in text order."""
+    cal = _calendar()
+    found: list[tuple[int, int, str, re.Match]] = []
+    for kind, pat in cal.patterns:
+        for m in pat.finditer(text):
+            found.append((m.start(), m.end(), kind, m))
+    found.sort(key=lambda x: (x[0], -(x[1] - x[0])))
+    out: list[TimeExpr] = []
+    last_end = -1
+    for a, b, kind, m in found:
+        if a < last_end:
+            continue
+        last_end = b
+        period, event, back = _resolve(kind, m, cal, published)
+        before = text[max(0, a - 40):a]
+        if kind == "year_earlier":
+            role = "base" if re.search(r"чем\s*$", before) else "earlier"
+        elif kind == "span_back":
+            role = "back"
+        elif _BASE_BEFORE.search(before):
+            role = "base"
+        elif _TO_BEFORE.search(before):
+            role = "to"
+        elif _SINCE_BEFORE.search(before) and kind not in ("ytd", "rel_year"):
+            role = "since"
+        else:
+            role = "point"
+        out.append(TimeExpr(a, b, period, role, event, back))
+    return out
+
+
+def parse_iso_date(s: str | None) -> date | None:
+    if not s:
+        return None
+    try:
+        return date.fromisoformat(s[:10])
+    except ValueError:
+        return None
+
+
+# ---------------------------------------------------------------------------------------------
+# The published date, when the document does not give it.
+
+_NUMERIC_DATE = re.compile(r"(?<!\d)(?P<d>[0-3]?\d)\.(?P<m>[01]\d)\.(?P<y>(?:19|20)?\d\d)(?![\d])")
+_URL_DATE = re.compile(
+    r"(?<!\d)(?P<y>(?:19|20)\d\d)(?P<sep>[-/]?)(?P<m>[01]\d)(?P=sep)(?P<d>[0-3]\d)(?!\d)"
+    r"|/(?P<y2>(?:19|20)\d\d)/(?P<m2>[01]\d)/"
+)
+
+
+def _valid(y: int, m: int, d: int) -> date | None:
+    try:
+        return date(y, m, d)
+    except ValueError:
+        return None
+
+
+def infer_published(text: str, url: str | None = None, head_chars: int = 2000) -> str | None:
+    """A date stated at the top of the article ("09.03.2021 10:30", "среда, 02 июля 2025",
+    "МОСКВА, 15 ноября 2022. /ТАСС/.", "Бишкек, 18.09.24."), else a date in the URL."""
+    head = text[:head_chars]
+    cal = _calendar()
+    candidates: list[tuple[int, date]] = []
+    for m in _NUMERIC_DATE.finditer(head):
+        y = int(m["y"])
+        y = y + 2000 if y < 100 else y
+        d = _valid(y, int(m["m"]), int(m["d"]))
+        if d:
+            candidates.append((m.start(), d))
+    day_pat = dict(cal.patterns)["day"]
+    for m in day_pat.finditer(head):
+        if m["y"]:
+            mo = _index(cal.months, m["m"])
+            d = _valid(int(m["y"]), mo, int(m["d"])) if mo else None
+            if d:
+                candidates.append((m.start(), d))
+    if candidates:
+        return min(candidates)[1].isoformat()
+    if url:
+        for m in _URL_DATE.finditer(url):
+            if m["y"]:
+                d = _valid(int(m["y"]), int(m["m"]), int(m["d"]))
+            else:
+                d = _valid(int(m["y2"]), int(m["m2"]), 1)
+            if d:
+                return d.isoformat() if m["y"] else d.isoformat()[:7] + "-01"
+    return None

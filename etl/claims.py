@@ -1,0 +1,434 @@
+"""Figures + indicator words + sides + time words of a sentence -> claims of the contract.
+
+Every decision reads cue words from the lexicon tables; the rules here say where to look
+(the figure's clause, the words touching it, the previous sentence) and why."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from etl.countries import Mention
+from etl.indicators import SentenceCues
+from etl.lexicon import Lexicon
+from etl.model import FLOW_INDICATORS, Claim
+from etl.numbers import Figure, Tok
+from etl.periods import TimeExpr
+
+
+@dataclass
+class Sentence:
+    """One sentence with everything found in it. Offsets of times and clauses are relative."""
+
+    index: int
+    start: int
+    end: int
+    text: str
+    toks: list[Tok]
+    figures: list[Figure]
+    mentions: list[Mention]
+    cues: SentenceCues
+    times: list[TimeExpr]
+    clauses: list[tuple[int, int]]
+
+
+@dataclass
+class DocState:
+    """What the document says beyond one sentence: its sides, currency, event dates, last claims."""
+
+    doc_id: str
+    published: date | None
+    sides: list[str]  # ranked: the pair the document is about comes first
+    title_flow: str | None = None
+    aid_doc: bool = False  # the document speaks of aid somewhere
+    event_periods: list[tuple[int, str]] = field(default_factory=list)  # (sentence index, period)
+    currency: str | None = None  # the last currency stated, for "вышел на 5 миллиардов"
+    claims: list[tuple[int, Claim]] = field(default_factory=list)  # (sentence index, claim)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _clause(s: Sentence, tok_index: int) -> tuple[int, int]:
+    rel = s.toks[tok_index].start - s.start
+    for a, b in s.clauses:
+        if a <= rel < b:
+            return a, b
+    return 0, len(s.text)
+
+
+def _toks_between(s: Sentence, a_rel: int, b_rel: int) -> range:
+    lo = s.start + a_rel
+    hi = s.start + b_rel
+    idx = [i for i, t in enumerate(s.toks) if lo <= t.start < hi]
+    return range(idx[0], idx[-1] + 1) if idx else range(0)
+
+
+def _lemmas_in(s: Sentence, rng: range) -> list[tuple[int, Tok]]:
+    return [(i, s.toks[i]) for i in rng if s.toks[i].kind == "word" and s.toks[i].text[0].isalpha()]
+
+
+_SKIP_BEFORE = frozenset({"на", "в", "к", "до", "чем", "уже", "еще", "ещё", "сумму", "сумма", "отметки", "отметку",
+                          "уровня", "уровне", "уровень", "рекордных", "рекордные", "рекордного", "рекордный", "($", "(",
+                          "—", "–", "-", "всего", "лишь", "только", "порядка", "$", "€", "сумме", "ориентировочно"})
+
+
+def _left_words(s: Sentence, fig: Figure, limit: int = 6) -> list[int]:
+    """Token indices just before a figure (nearest first), stopping at punctuation other than dashes."""
+    out = []
+    i = fig.first - 1
+    while i >= 0 and len(out) < limit:
+        t = s.toks[i]
+        if t.kind == "punct" and t.text not in ("—", "–", "$", "€", "(", "«", "»"):
+            break
+        if t.kind in ("num", "ordinal"):
+            break
+        out.append(i)
+        i -= 1
+    return out
+
+
+# --------------------------------------------------------------------------- comparator
+
+
+def comparator(s: Sentence, fig: Figure, lex: Lexicon, has_change_verb: bool) -> tuple[str, int]:
+    """The comparator and the index of the first token that belongs to the figure's text."""
+    cues = lex.cues["comparator"]
+    first = fig.first
+    found = "eq"
+    for i in _left_words(s, fig):
+        t = s.toks[i]
+        low = t.lower
+        lem = t.info.lemma if t.kind == "word" else low
+        negated = i > 0 and s.toks[i - 1].lower == "не"
+        kind = None
+        if lem in cues["gt"] or low in cues["gt"]:
+            kind = "lt" if negated and lem in cues["negated_lt"] else "gt"
+        elif lem in cues["lt"] or low in cues["lt"]:
+            kind = "gt" if negated and lem in cues["negated_gt"] else "lt"
+        elif lem in cues["approx"] or low in cues["approx"]:
+            kind = "approx"
+        elif negated and lem in cues["negated_lt"]:
+            kind = "lt"
+        if kind:
+            found = kind
+            first = i - 1 if negated else i
+            break
+        if low not in _SKIP_BEFORE and t.kind == "word":
+            break
+    if found == "eq" and fig.first > 0 and s.toks[fig.first - 1].lower == "до" and not has_change_verb:
+        found = "lt"  # "до 100 млн" alone is a bound
+    return found, first
+
+
+# --------------------------------------------------------------------------- indicator
+
+
+def indicator(s: Sentence, fig: Figure, lex: Lexicon, prev: list[Sentence], state: DocState) -> str | None:
+    cues = s.cues
+    if fig.unit == "count":
+        return "agreements" if (cues.signing or any(p.cues.signing for p in prev[-1:])) else None
+    if fig.unit == "t":
+        # Tonnes are claims only as aid: a product's tonnage is a subset, not a national figure.
+        near_aid = cues.aid or any(p.cues.aid for p in prev[-2:])
+        return "aid" if near_aid and (cues.sending or cues.aid) else None
+    a, b = _clause(s, fig.first)
+    candidates = []
+    for c in cues.indicators:
+        if c.indicator == "agreements" and not cues.signing:
+            continue
+        if c.indicator == "aid" and fig.unit in ("%", "x"):
+            continue
+        dist = fig.first - c.index if c.index < fig.first else (c.index - fig.last) + 0.5
+        in_clause = a <= s.toks[c.index].start - s.start < b
+        candidates.append((0 if in_clause else 1, 0 if c.index < fig.first else 1, dist, c.indicator))
+    if candidates:
+        candidates.sort()
+        best = candidates[0][3]
+        # An aid word elsewhere in the sentence wins over a generic one for money sent as aid.
+        return best
+    if fig.unit not in ("%", "x") and cues.sending and state.aid_doc:
+        return "aid"  # "Циндао выделил Бишкеку 600 тысяч юаней": money given, in a document about aid
+    return None
+
+
+# --------------------------------------------------------------------------- kind, sign
+
+
+def _kind_cue(s: Sentence, fig: Figure, lex: Lexicon) -> tuple[str | None, int | None]:
+    """Nearest growth / fall / level word before the figure in its clause: (kind, token index)."""
+    kc = lex.cues["kind"]
+    a, _ = _clause(s, fig.first)
+    for i in range(fig.first - 1, -1, -1):
+        t = s.toks[i]
+        if t.start - s.start < a:
+            break
+        if t.kind != "word":
+            continue
+        lem = t.info.lemma
+        if lem in kc["fall"]:
+            return "fall", i
+        if lem in kc["growth"]:
+            return "growth", i
+        if lem in kc["level"]:
+            return "level", i
+    return None, None
+
+
+def _kind_cue_after(s: Sentence, fig: Figure, lex: Lexicon) -> str | None:
+    kc = lex.cues["kind"]
+    for i in range(fig.last + 1, min(fig.last + 4, len(s.toks))):
+        t = s.toks[i]
+        if t.kind != "word":
+            continue
+        lem = t.info.lemma
+        if lem in ("больше", "выше"):
+            return "growth"
+        if lem in ("меньше", "ниже"):
+            return "fall"
+        if lem in kc["fall"] or lem in kc["growth"] or lem in kc["level"]:
+            return None
+    return None
+
+
+def kind_and_sign(s: Sentence, fig: Figure, lex: Lexicon) -> tuple[str, int] | None:
+    """("level"|"change", sign). None when a % figure has no change word: a share, not a claim."""
+    cue, at = _kind_cue(s, fig, lex)
+    after = _kind_cue_after(s, fig, lex)
+    if fig.unit in ("%", "x"):
+        if after in ("growth", "fall") and cue != "fall":
+            return "change", -1 if after == "fall" else 1
+        if cue in ("growth", "fall"):
+            return "change", -1 if cue == "fall" else 1
+        if fig.unit == "x":
+            return "change", 1
+        return None
+    prep = None
+    for i in _left_words(s, fig):
+        low = s.toks[i].lower
+        if low in ("на", "до", "с", "в"):
+            prep = low
+            break
+    if cue in ("growth", "fall") and prep == "на":
+        return "change", -1 if cue == "fall" else 1
+    if cue == "growth" and at is not None and s.toks[at].info.lemma in ("прибавить", "прибавлять", "прибавка") and prep is None:
+        return "change", 1
+    if after in ("growth", "fall") and prep == "на":
+        return "change", -1 if after == "fall" else 1
+    return "level", 1
+
+
+# --------------------------------------------------------------------------- modality
+
+
+def modality(s: Sentence, fig: Figure, lex: Lexicon) -> tuple[str, int | None]:
+    """(modality, token index of the trigger). Read in the figure's clause, left of the figure,
+    and for future verbs of sending also to its right ("9,5 тыс. тонн ... Москва поставит")."""
+    mc = lex.cues["modality"]
+    a, b = _clause(s, fig.first)
+    # "с прошлогодних 1,5 млрд до 2 млрд": the starting point of a planned change is what was achieved
+    left = _left_words(s, fig, 3)
+    if any(s.toks[i].lower in ("с", "со") for i in left):
+        nxt = fig.last + 1
+        if nxt < len(s.toks) and s.toks[nxt].lower == "до":
+            return "actual", None
+    best: tuple[int, str, int] | None = None
+    for i in range(fig.first - 1, -1, -1):
+        t = s.toks[i]
+        if t.start - s.start < a:
+            break
+        if t.kind != "word":
+            continue
+        m = _modal_word(t, mc)
+        if m:
+            best = (fig.first - i, m, i)
+            break
+    if best is None:
+        for i in range(fig.last + 1, len(s.toks)):
+            t = s.toks[i]
+            if t.start - s.start >= b:
+                break
+            if t.kind == "word":
+                info = t.info
+                if info.tense == "futr" and info.lemma in mc["future_transfer"]:
+                    return "target", i
+                if info.tense == "futr" and info.lemma in mc["future_outcome"]:
+                    return "forecast", i
+                if info.lemma in mc["forecast"] and info.lemma != "мочь":
+                    return "forecast", i
+    if best is None:
+        return "actual", None
+    return best[1], best[2]
+
+
+def _modal_word(t: Tok, mc: dict) -> str | None:
+    info = t.info
+    lem = info.lemma
+    if lem in mc["forecast"]:
+        return "forecast"
+    if lem in mc["target"]:
+        return "target"
+    if info.infinitive and lem in mc["target_infinitive"]:
+        return "target"
+    if info.tense == "futr":
+        if lem in mc["future_transfer"]:
+            return "target"
+        if lem in mc["future_outcome"]:
+            return "forecast"
+    return None
+
+
+# --------------------------------------------------------------------------- period
+
+
+def _time_tok_index(s: Sentence, t: TimeExpr) -> int:
+    pos = s.start + t.start
+    for i, tok in enumerate(s.toks):
+        if tok.start >= pos:
+            return i
+    return len(s.toks)
+
+
+def period(s: Sentence, fig: Figure, mod: str, trigger: int | None, ind: str, state: DocState,
+           prev_claim_period: str | None) -> str | None:
+    a, b = _clause(s, fig.first)
+    fig_rel = fig.start - s.start
+    usable: list[tuple[TimeExpr, int]] = []
+    for t in s.times:
+        if t.role in ("base", "since"):
+            continue
+        if t.role == "to" and mod == "actual":
+            continue  # "прибавив к 2016 году 31,2%": a comparison base
+        usable.append((t, _time_tok_index(s, t)))
+    if mod in ("target", "forecast"):
+        # A plan's period is its horizon ("к 2030 году") or a time stated after the planning word
+        # ("условились уже в 2018 году вывести"), not when the plan was made ("В сентябре 2018 года поручили").
+        usable = [(t, i) for t, i in usable if t.role == "to" or (trigger is not None and i > trigger)]
+        usable = [(t, i) for t, i in usable if a <= t.start < b]
+        if not usable:
+            return _event_period(s, state) if ind in ("aid", "agreements") else None
+    in_clause = [(t, i) for t, i in usable if a <= t.start < b]
+    left = [x for x in in_clause if x[0].end <= fig_rel]
+    right = [x for x in in_clause if x[0].start >= fig_rel]
+    ordered = sorted(left, key=lambda x: -x[0].start) + sorted(right, key=lambda x: x[0].start)
+    if not ordered:
+        others = [x for x in usable if not (a <= x[0].start < b)]
+        ordered = sorted([x for x in others if x[0].end <= fig_rel], key=lambda x: -x[0].start) + \
+            sorted([x for x in others if x[0].start >= fig_rel], key=lambda x: x[0].start)
+    for t, _ in ordered:
+        if t.role == "back":
+            anchor = _latest_year(s)
+            if t.years_back and anchor:
+                return f"{anchor - t.years_back + 1}/{anchor}"
+            return None
+        if t.role == "earlier":
+            continue
+        if t.period:
+            return t.period
+    if ind in ("aid", "agreements"):
+        return _event_period(s, state)
+    return prev_claim_period
+
+
+def _latest_year(s: Sentence) -> int | None:
+    years = [int(t.period[:4]) for t in s.times if t.period and t.role == "point" and len(t.period) == 4]
+    return max(years) if years else None
+
+
+def _event_period(s: Sentence, state: DocState) -> str | None:
+    """When something was signed or sent: the nearest dated event before (else after) the sentence."""
+    before = [(i, p) for i, p in state.event_periods if i <= s.index]
+    if before:
+        return max(before)[1]
+    after = [(i, p) for i, p in state.event_periods if i > s.index]
+    return min(after)[1] if after else None
+
+
+# --------------------------------------------------------------------------- sides
+
+
+def _is_source(m: Mention, ind: str) -> int:
+    """+1: this side is where the flow comes from; -1: where it goes; 0: unknown."""
+    if m.prep in ("из", "изо", "от"):
+        return 1
+    if m.prep in ("в", "во", "для", "к", "ко") and m.case in ("accs", "datv", None):
+        return -1
+    if m.case == "datv" and m.prep is None:
+        return -1
+    if m.kind in ("adjective", "compound") and m.prep is None:
+        return 1
+    if m.case == "nomn" and m.prep is None:
+        return -1 if ind == "import" else 1
+    if m.case == "gent" and m.prep is None and ind == "import":
+        return 0
+    return 0
+
+
+def sides(s: Sentence, fig: Figure, ind: str, state: DocState, prev_same: Claim | None,
+          lex: Lexicon) -> tuple[list[str], str | None] | None:
+    """The pair of a figure and, for flows, the side it comes from. None when there is no pair."""
+    a, b = _clause(s, fig.first)
+    # Region or whole-world totals make no bilateral claim.
+    for i in s.cues.not_bilateral:
+        if a <= s.toks[i].start - s.start < b:
+            return None
+    named = [m for m in s.mentions if m.code]
+    generic = [m for m in s.mentions if not m.code]
+    codes = list(dict.fromkeys(m.code for m in named))
+    pair: list[str] | None = None
+    if len(codes) == 2:
+        pair = codes
+    elif len(codes) > 2:
+        # A list ("с Азербайджаном — в 2,8 раза, с Молдовой — на 15%"): the partner is the side named
+        # nearest before the figure, the other side is the document's main one.
+        before = [m for m in named if m.last < fig.first]
+        partner = (before[-1] if before else min(named, key=lambda m: abs(m.first - fig.first))).code
+        anchor = next((c for c in state.sides if c != partner and c in codes), None) \
+            or next((c for c in codes if c != partner), None)
+        pair = [partner, anchor] if anchor else None
+    elif len(codes) == 1:
+        only = codes[0]
+        if only in lex.bloc_members and not generic and _intra_bloc(s, named[0]):
+            return None  # "взаимная торговля государств ЕАЭС": the bloc with itself
+        if prev_same and only in prev_same.countries and not generic:
+            pair = list(prev_same.countries)
+        else:
+            other = next((c for c in state.sides if c != only and c not in lex.bloc_members), None)
+            pair = [only, other] if other else None
+    else:
+        if prev_same is not None:
+            return list(prev_same.countries), prev_same.flow_from
+        if len(state.sides) >= 2:
+            pair = state.sides[:2]
+    if not pair or len(set(pair)) != 2:
+        return None
+    pair = sorted(pair)
+    if ind not in FLOW_INDICATORS:
+        return pair, None
+    return pair, _flow(s, fig, ind, pair, named, state, prev_same)
+
+
+def _intra_bloc(s: Sentence, m: Mention) -> bool:
+    i = m.first - 1
+    while i >= 0 and s.toks[i].kind == "word" and s.toks[i].info.pos in ("ADJF", "PRTF"):
+        i -= 1
+    return i >= 0 and s.toks[i].info.lemma in ("государство", "страна", "член", "участник")
+
+
+def _flow(s: Sentence, fig: Figure, ind: str, pair: list[str], named: list[Mention], state: DocState,
+          prev_same: Claim | None) -> str | None:
+    score = {c: 0 for c in pair}
+    for m in named:
+        if m.code in score:
+            score[m.code] += _is_source(m, ind)
+    src = [c for c in pair if score[c] > 0]
+    dst = [c for c in pair if score[c] < 0]
+    if len(src) == 1:
+        return src[0]
+    if len(dst) == 1:
+        return next(c for c in pair if c != dst[0])
+    if prev_same and prev_same.flow_from in pair:
+        return prev_same.flow_from
+    if state.title_flow in pair:
+        return state.title_flow
+    ranked = [c for c in state.sides if c in pair]
+    return ranked[0] if ranked else pair[0]

@@ -1,0 +1,141 @@
+"""Counterparties: which countries (or blocs) a stretch of text names, and which pair a document is about.
+
+A side can be named by its name in any case (Кыргызстаном, Киргизии), an adjective
+(казахстанский экспорт), a compound adjective (российско-киргизские: two sides at once), its
+capital (Москва, Бишкека), its leader (Путиным, Жапарова), a bloc (ЕАЭС), "наша страна"
+(the outlet's country), or generically ("двух стран", "стороны"), which points to the pair the
+document is about."""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from etl.lexicon import EntityName, Lexicon
+from etl.numbers import Tok
+
+GENERIC_PAIR_NOUNS = frozenset({"страна", "государство", "республика", "сосед", "сторона", "партнёр", "партнер"})
+PAIR_QUANTIFIERS = frozenset({"два", "оба", "обе", "двое"})
+PREPOSITIONS = frozenset({"в", "во", "из", "изо", "с", "со", "для", "от", "к", "ко", "между", "на", "по", "у", "между"})
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    code: str | None  # None for a generic reference to the document's pair ("двух стран")
+    kind: str  # name | adjective | capital | leader | bloc | demonym | compound | ours | generic
+    first: int  # token indices in the sentence
+    last: int
+    case: str | None  # grammatical case of the (last) word, from pymorphy3
+    prep: str | None  # the preposition just before, if any
+
+
+def _match(toks: list[Tok], i: int, e: EntityName) -> int | None:
+    """Index of the last token if entity name `e` starts at toks[i]."""
+    j = i
+    for k, forms in enumerate(e.words):
+        if j >= len(toks) or toks[j].kind != "word":
+            return None
+        t = toks[j]
+        if e.case_sensitive:
+            if t.text not in forms:
+                return None
+        else:
+            if t.lower not in forms:
+                return None
+            # Names are capitalised; this keeps «того» from being Togo. Adjectives are not.
+            if e.kind not in ("adjective", "demonym") and not t.text[0].isupper():
+                return None
+        j += 1
+    return j - 1
+
+
+def _prep_before(toks: list[Tok], i: int) -> str | None:
+    k = i - 1
+    # skip adjectives between a preposition and the name: «в соседнюю Киргизию»
+    while k >= 0 and toks[k].kind == "word" and k >= i - 3:
+        low = toks[k].lower
+        if low in PREPOSITIONS:
+            return low
+        if toks[k].info.pos not in ("ADJF", "PRTF"):
+            return None
+        k -= 1
+    return None
+
+
+def find_mentions(toks: list[Tok], lex: Lexicon, outlet_country: str | None = None) -> list[Mention]:
+    out: list[Mention] = []
+    i, n = 0, len(toks)
+    while i < n:
+        t = toks[i]
+        if t.kind != "word":
+            i += 1
+            continue
+        low = t.lower
+        # compound adjectives: «российско-киргизские», «казахско-кыргызских»
+        if "-" in low:
+            parts = low.split("-")
+            head = parts[-1]
+            codes = [lex.compound_prefixes.get(p) for p in parts[:-1]]
+            head_code = None
+            for e in lex.names_by_first.get(head, ()):
+                if e.kind == "adjective" and len(e.words) == 1:
+                    head_code = e.code
+                    break
+            if head_code and all(codes):
+                for c in [*codes, head_code]:
+                    out.append(Mention(c, "compound", i, i, t.info.case, _prep_before(toks, i)))
+                i += 1
+                continue
+        matched = None
+        for key in (t.text, low):
+            for e in lex.names_by_first.get(key, ()):
+                last = _match(toks, i, e)
+                if last is not None:
+                    matched = (e, last)
+                    break
+            if matched:
+                break
+        if matched:
+            e, last = matched
+            out.append(Mention(e.code, e.kind, i, last, toks[last].info.case, _prep_before(toks, i)))
+            i = last + 1
+            continue
+        info = t.info
+        # «наша страна» is the outlet's country; «наши страны», «двух стран» are the document's pair
+        if info.lemma == "наш" and i + 1 < n and toks[i + 1].kind == "word":
+            nxt = toks[i + 1].info
+            if nxt.lemma in GENERIC_PAIR_NOUNS:
+                plural = nxt.plural
+                if plural:
+                    out.append(Mention(None, "generic", i, i + 1, nxt.case, _prep_before(toks, i)))
+                elif outlet_country:
+                    out.append(Mention(outlet_country, "ours", i, i + 1, nxt.case, _prep_before(toks, i)))
+                i += 2
+                continue
+        if info.lemma in PAIR_QUANTIFIERS and i + 1 < n and toks[i + 1].kind == "word" \
+                and toks[i + 1].info.lemma in GENERIC_PAIR_NOUNS:
+            out.append(Mention(None, "generic", i, i + 1, toks[i + 1].info.case, _prep_before(toks, i)))
+            i += 2
+            continue
+        if info.lemma in ("сторона", "двусторонний", "межгосударственный", "межправительственный") or (
+            info.lemma in ("страна", "государство") and low.startswith(("странам", "государствам"))
+            and i > 0 and toks[i - 1].lower == "между"
+        ):
+            out.append(Mention(None, "generic", i, i, info.case, _prep_before(toks, i)))
+        i += 1
+    return out
+
+
+def rank_context(weighted: list[tuple[list[Mention], int]]) -> list[str]:
+    """The document's sides, most salient first: title and lead mentions weigh more."""
+    score: Counter[str] = Counter()
+    first_seen: dict[str, int] = {}
+    order = 0
+    for mentions, weight in weighted:
+        for m in mentions:
+            if m.code is None:
+                continue
+            score[m.code] += weight
+            if m.code not in first_seen:
+                first_seen[m.code] = order
+                order += 1
+    return sorted(score, key=lambda c: (-score[c], first_seen[c]))

@@ -1,0 +1,171 @@
+"""The extractor's knowledge, read once from the tables in etl/lexicon/.
+
+Countries, blocs, capitals, leaders, currencies, number words, indicator words and cue words
+are data an analyst can extend; this module only loads and indexes them. Names are indexed by
+every form of their lexeme (pymorphy3), so «Кыргызстаном», «Киргизии», «Путиным» need no list."""
+from __future__ import annotations
+
+import csv
+import tomllib
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from etl.morph import lexeme_forms
+
+LEXICON_DIR = Path(__file__).with_name("lexicon")
+
+
+@dataclass(frozen=True, slots=True)
+class EntityName:
+    """One way of naming a side: a country, a bloc, or something that stands for one."""
+
+    code: str
+    kind: str  # name | adjective | capital | leader | bloc | demonym
+    words: tuple[frozenset[str], ...]  # accepted lower-case forms of each word of the name
+    case_sensitive: bool = False  # abbreviations: «РК», «ЕС» only in capitals
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    # Entities: first word form -> names starting with it (longest first).
+    names_by_first: dict[str, tuple[EntityName, ...]]
+    compound_prefixes: dict[str, str]  # «российско» -> RUS
+    bloc_members: dict[str, frozenset[str]]
+    country_names: dict[str, str]  # code -> Russian name, for messages and the dashboard
+    # Indicators
+    indicator_lemmas: dict[str, str]  # lemma -> indicator
+    indicator_phrases: tuple[tuple[tuple[str, ...], str], ...]
+    signing_lemmas: frozenset[str]
+    sending_lemmas: frozenset[str]
+    not_bilateral_lemmas: frozenset[str]
+    not_bilateral_phrases: tuple[tuple[str, ...], ...]
+    # Numbers and units
+    number_words: dict[str, float]
+    scales: dict[str, float]
+    groups: dict[str, float]
+    ratio_adverbs: dict[str, float]
+    ratio_verbs: dict[str, float]
+    fractions: dict[str, float]
+    currency_lemmas: dict[str, str]
+    currency_forms: dict[str, str]
+    currency_symbols: dict[str, str]
+    # Cues
+    cues: dict
+
+
+def _split(field: str | None) -> list[str]:
+    return [x.strip() for x in (field or "").split("|") if x.strip()]
+
+
+def _read_csv(name: str) -> list[dict[str, str]]:
+    with open(LEXICON_DIR / name, encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def _read_toml(name: str) -> dict:
+    with open(LEXICON_DIR / name, "rb") as f:
+        return tomllib.load(f)
+
+
+def _entity(code: str, kind: str, name: str) -> EntityName:
+    words = name.split()
+    if len(words) == 1 and name.isupper() and len(name) <= 5:
+        return EntityName(code, kind, (frozenset({name}),), case_sensitive=True)
+    forms = []
+    for i, w in enumerate(words):
+        if w.isupper():
+            forms.append(frozenset({w.lower()}))
+        elif len(words) > 1 and i < len(words) - 1 and kind == "leader":
+            forms.append(frozenset({w.lower()}))  # «Си» of «Си Цзиньпин» does not decline
+        else:
+            forms.append(lexeme_forms(w))
+    return EntityName(code, kind, tuple(forms))
+
+
+def _entities() -> tuple[list[EntityName], dict[str, str], dict[str, frozenset[str]], dict[str, str]]:
+    out: list[EntityName] = []
+    prefixes: dict[str, str] = {}
+    names: dict[str, str] = {}
+    for row in _read_csv("countries.csv"):
+        code = row["code"]
+        names[code] = row["name"]
+        for n in [row["name"], *_split(row["names"])]:
+            out.append(_entity(code, "name", n))
+        for a in _split(row["adjectives"]):
+            out.append(_entity(code, "adjective", a))
+        for d in _split(row.get("demonyms")):
+            out.append(_entity(code, "demonym", d))
+        for p in _split(row["compound_prefixes"]):
+            prefixes[p.lower()] = code
+    members: dict[str, frozenset[str]] = {}
+    for row in _read_csv("blocs.csv"):
+        code = row["code"]
+        members[code] = frozenset(_split(row["members"]))
+        names.setdefault(code, _split(row["names"])[0])
+        for n in _split(row["names"]):
+            out.append(_entity(code, "bloc", n))
+        for a in _split(row.get("adjectives")):
+            out.append(_entity(code, "bloc", a))
+    for row in _read_csv("capitals.csv"):
+        out.append(_entity(row["code"], "capital", row["city"]))
+    seen_leaders: set[tuple[str, str]] = set()
+    for row in _read_csv("leaders.csv"):
+        key = (row["surname"], row["code"])
+        if key not in seen_leaders:
+            seen_leaders.add(key)
+            out.append(_entity(row["code"], "leader", row["surname"]))
+    return out, prefixes, members, names
+
+
+@cache
+def load() -> Lexicon:
+    entities, prefixes, members, country_names = _entities()
+    by_first: dict[str, list[EntityName]] = defaultdict(list)
+    for e in entities:
+        for form in e.words[0]:
+            by_first[form].append(e)
+    names_by_first = {k: tuple(sorted(v, key=lambda e: -len(e.words))) for k, v in by_first.items()}
+
+    ind = _read_toml("indicators.toml")
+    indicator_lemmas: dict[str, str] = {}
+    phrases: list[tuple[tuple[str, ...], str]] = []
+    for name in ("trade_turnover", "export", "import", "investment", "agreements", "aid"):
+        for lem in ind[name]["lemmas"]:
+            indicator_lemmas[lem] = name
+        for ph in ind[name].get("phrases", []):
+            phrases.append((tuple(ph), name))
+
+    num = _read_toml("numerals.toml")
+    cur_lemmas, cur_forms, cur_symbols = {}, {}, {}
+    for row in _read_csv("currencies.csv"):
+        for x in _split(row["lemmas"]):
+            cur_lemmas[x] = row["code"]
+        for x in _split(row["forms"]):
+            cur_forms[x] = row["code"]
+        for x in _split(row["symbols"]):
+            cur_symbols[x] = row["code"]
+
+    return Lexicon(
+        names_by_first=names_by_first,
+        compound_prefixes=prefixes,
+        bloc_members=members,
+        country_names=country_names,
+        indicator_lemmas=indicator_lemmas,
+        indicator_phrases=tuple(phrases),
+        signing_lemmas=frozenset(ind["agreements"]["signing"]),
+        sending_lemmas=frozenset(ind["aid"]["sending"]),
+        not_bilateral_lemmas=frozenset(ind["not_bilateral"]["lemmas"]),
+        not_bilateral_phrases=tuple(tuple(p) for p in ind["not_bilateral"]["phrases"]),
+        number_words=num["units"],
+        scales=num["scales"],
+        groups=num["groups"],
+        ratio_adverbs=num["ratio_adverbs"],
+        ratio_verbs=num["ratio_verbs"],
+        fractions=num["fractions"],
+        currency_lemmas=cur_lemmas,
+        currency_forms=cur_forms,
+        currency_symbols=cur_symbols,
+        cues=_read_toml("cues.toml"),
+    )

@@ -1,0 +1,61 @@
+"""Russian morphology through pymorphy3, cached per word form.
+
+News text repeats its word forms heavily, so a per-form cache makes morphology nearly free
+after the first few documents."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache, lru_cache
+
+import pymorphy3
+
+
+@cache
+def analyzer() -> pymorphy3.MorphAnalyzer:
+    return pymorphy3.MorphAnalyzer(lang="ru")
+
+
+@dataclass(frozen=True, slots=True)
+class WordInfo:
+    lemma: str  # the most likely normal form
+    lemmas: frozenset[str]  # normal forms of every parse: "сомов" -> {сомовый, сом}
+    pos: str | None  # part of speech of the most likely parse
+    case: str | None  # nomn, gent, datv, accs, ablt, loct
+    tense: str | None  # past, pres, futr
+    infinitive: bool
+    plural: bool
+
+
+@lru_cache(maxsize=200_000)
+def word_info(word: str) -> WordInfo:
+    parses = analyzer().parse(word.lower())
+    best = parses[0]
+    tag = best.tag
+    lemmas = frozenset(p.normal_form for p in parses)
+    # pymorphy3 normalises ё inconsistently; compare with and without it.
+    lemmas = lemmas | frozenset(x.replace("ё", "е") for x in lemmas)
+    return WordInfo(
+        lemma=best.normal_form,
+        lemmas=lemmas,
+        pos=tag.POS,
+        case=tag.case,
+        tense=tag.tense,
+        infinitive=tag.POS == "INFN",
+        plural=tag.number == "plur",
+    )
+
+
+def lemma(word: str) -> str:
+    return word_info(word).lemma
+
+
+@lru_cache(maxsize=50_000)
+def lexeme_forms(word: str) -> frozenset[str]:
+    """Every form of a word's lexeme (lower case), for building surface-form indexes of names."""
+    forms = set()
+    for p in analyzer().parse(word.lower())[:3]:
+        if p.normal_form != word.lower() and p.normal_form.replace("ё", "е") != word.lower().replace("ё", "е"):
+            continue
+        forms.update(f.word for f in p.lexeme)
+    forms.add(word.lower())
+    return frozenset(forms) | frozenset(f.replace("ё", "е") for f in forms)

@@ -1,0 +1,272 @@
+"""Figures in a sentence: a number with its scale and unit, as written.
+
+"1,5 млрд", "$2 млрд 842 млн", "полтора миллиарда долларов", "2 тыс. тонн", "6%",
+"в 1,8 раза", "вдвое", "7 соглашений", "от 1 до 2 млрд долларов".
+Which indicator, sides, period a figure belongs to is decided later (etl/claims.py)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from etl.lexicon import Lexicon
+from etl.morph import WordInfo, word_info
+
+_SPACES = " \u00a0\u2009\u202f"
+# A number as written: thousands grouped by (no-break, thin) spaces, a decimal comma or point;
+# a hyphenated suffix makes it an ordinal or a year form ("10-е", "2017-м"), not an amount.
+_TOKEN = re.compile(
+    rf"(?P<num>\d{{1,3}}(?:[{_SPACES}]\d{{3}})+(?![\d])(?:[.,]\d+(?![.,]\d))?|\d+(?:[.,]\d+(?![.,]\d))?)(?P<suffix>[-‑][а-яёa-z]+)?"
+    r"|(?P<word>\w+(?:[-‑]\w+)*)"
+    r"|(?P<punct>[^\w\s])"
+)
+_MONTH_START = re.compile(r"(январ|феврал|март|апрел|ма[яей]|июн|июл|август|сентябр|октябр|ноябр|декабр)")
+_RANGE_DASH = frozenset("–—-‑")
+
+
+@dataclass(frozen=True, slots=True)
+class Tok:
+    text: str
+    start: int  # absolute offsets into the document
+    end: int
+    kind: str  # num | word | punct | ordinal
+    number: float | None = None
+
+    @property
+    def lower(self) -> str:
+        return self.text.lower()
+
+    @property
+    def info(self) -> WordInfo:
+        return word_info(self.text)
+
+
+def tokenize(sentence: str, offset: int) -> list[Tok]:
+    out = []
+    for m in _TOKEN.finditer(sentence):
+        a, b = m.start() + offset, m.end() + offset
+        if m.group("num") is not None:
+            if m.group("suffix"):
+                out.append(Tok(m.group(), a, b, "ordinal", _to_float(m.group("num"))))
+            else:
+                out.append(Tok(m.group(), a, b, "num", _to_float(m.group("num"))))
+        elif m.group("word") is not None:
+            out.append(Tok(m.group(), a, b, "word"))
+        else:
+            out.append(Tok(m.group(), a, b, "punct"))
+    return out
+
+
+def _to_float(s: str) -> float:
+    for sp in _SPACES:
+        s = s.replace(sp, "")
+    return float(s.replace(",", "."))
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    value: float
+    value_max: float | None
+    unit: str | None  # currency code, "t", "%", "x", "count", or None for a scaled amount without a unit
+    start: int  # span of the figure as written: number, scale and unit words
+    end: int
+    first: int  # index of the first token of the figure in the sentence's token list
+    last: int  # index of the last token
+    scaled: bool  # had a scale word (тыс., млн, млрд)
+    counted: str | None = None  # lemma of the noun counted, for unit "count"
+
+
+def _lemmas(t: Tok) -> frozenset[str]:
+    return t.info.lemmas if t.kind == "word" else frozenset()
+
+
+def _scale(t: Tok, lex: Lexicon) -> float | None:
+    if t.kind != "word":
+        return None
+    low = t.lower
+    if low in lex.scales:
+        return lex.scales[low]
+    for lem in _lemmas(t):
+        if lem in lex.scales:
+            return lex.scales[lem]
+    return None
+
+
+def _number_word(t: Tok, lex: Lexicon) -> float | None:
+    if t.kind != "word" or not t.text[0].isalpha():
+        return None
+    info = t.info
+    if info.pos not in ("NUMR", "ADJF", None) and info.lemma != "полтора":
+        return None
+    return lex.number_words.get(info.lemma)
+
+
+def _currency(toks: list[Tok], i: int, lex: Lexicon) -> tuple[str, int] | None:
+    """Currency named at toks[i]: returns (code, index of its last token)."""
+    t = toks[i]
+    if t.kind == "punct":
+        return (lex.currency_symbols[t.text], i) if t.text in lex.currency_symbols else None
+    if t.kind != "word":
+        return None
+    low = t.lower
+    code = lex.currency_forms.get(low)
+    if code is None:
+        for lem in _lemmas(t):
+            if lem in lex.currency_lemmas:
+                code = lex.currency_lemmas[lem]
+                break
+    if code is None:
+        return None
+    j = i
+    if j + 1 < len(toks) and toks[j + 1].text == "." and low in ("долл", "руб"):
+        j += 1
+    if j + 1 < len(toks) and toks[j + 1].text in ("США", "USA"):
+        j += 1
+    return code, j
+
+
+def _core(toks: list[Tok], i: int, lex: Lexicon) -> tuple[float, int] | None:
+    """A number at toks[i]: digits, or number words ("двадцать пять", "полтора")."""
+    t = toks[i]
+    if t.kind == "num":
+        return t.number, i
+    v = _number_word(t, lex)
+    if v is None:
+        return None
+    j = i
+    while j + 1 < len(toks):
+        w = _number_word(toks[j + 1], lex)
+        if w is None or w >= v:
+            break
+        v += w
+        j += 1
+    return v, j
+
+
+def _amount(toks: list[Tok], i: int, lex: Lexicon) -> tuple[float, int, bool] | None:
+    """Number with scale words, compound ("2 млрд 300 млн") and group nouns ("двух десятков")."""
+    core = _core(toks, i, lex)
+    if core is None:
+        return None
+    value, j = core
+    total, scaled = 0.0, False
+    last_scale = float("inf")
+    while True:
+        k = j + 1
+        if k < len(toks) and toks[k].kind == "word" and toks[k].info.lemma in lex.groups:
+            value *= lex.groups[toks[k].info.lemma]
+            j = k
+            k += 1
+        if k < len(toks):
+            s = _scale(toks[k], lex)
+            if s is not None and s < last_scale:
+                # the abbreviation's dot ("тыс. тонн"), unless it ends the sentence ("842 млн.")
+                j = k + (1 if k + 2 < len(toks) and toks[k + 1].text == "." else 0)
+                total += value * s
+                scaled, last_scale = True, s
+                # a smaller amount may follow: "2 млрд 842 млн"
+                if j + 1 < len(toks) and toks[j + 1].kind == "num":
+                    nxt = j + 1
+                    if nxt + 1 < len(toks):
+                        s2 = _scale(toks[nxt + 1], lex)
+                        if s2 is not None and s2 < s:
+                            value, j = toks[nxt].number, nxt
+                            continue
+                return total, j, scaled
+        return total + value, j, scaled
+
+
+_AGREEMENT_NOUN_GAP = 2  # adjectives allowed between a count and its noun: "7 межправительственных соглашений"
+
+
+def _unit_after(toks: list[Tok], j: int, lex: Lexicon, scaled: bool) -> tuple[str | None, int, str | None] | None:
+    """Unit following an amount ending at toks[j]. None when the amount counts something else."""
+    k = j + 1
+    if k >= len(toks):
+        return None, j, None
+    t = toks[k]
+    if t.text == "%":
+        return "%", k, None
+    cur = _currency(toks, k, lex)
+    if cur:
+        return cur[0], cur[1], None
+    if t.kind != "word":
+        return None, j, None
+    lem = t.info.lemma
+    if lem == "процент":
+        return "%", k, None
+    if lem == "тонна" or (scaled and t.lower == "т"):
+        return "t", k + (1 if k + 1 < len(toks) and toks[k + 1].text == "." and t.lower == "т" else 0), None
+    if lem == "раз":
+        return "x", k, None
+    # "7 соглашений", "15 межправительственных документов"
+    for g in range(k, min(k + _AGREEMENT_NOUN_GAP + 1, len(toks))):
+        tg = toks[g]
+        if tg.kind != "word":
+            break
+        info = tg.info
+        if info.lemma in lex.indicator_lemmas and lex.indicator_lemmas[info.lemma] == "agreements":
+            return "count", g, info.lemma
+        if info.pos not in ("ADJF", "PRTF"):
+            break
+    if _MONTH_START.match(t.lower):
+        return None  # a date: "15 сентября"
+    info = t.info
+    if info.pos in ("NOUN", "ADJF", "PRTF", "NUMR") and not (info.lemma in lex.scales):
+        return None  # "117 тысяч человек", "2,5 тысячи одеял": counts of other things
+    return None, j, None
+
+
+def find_figures(toks: list[Tok], lex: Lexicon) -> list[Figure]:
+    figures: list[Figure] = []
+    i = 0
+    n = len(toks)
+    while i < n:
+        t = toks[i]
+        # ratio adverbs: "вдвое", "втрое"
+        if t.kind == "word" and t.lower in lex.ratio_adverbs:
+            figures.append(Figure(lex.ratio_adverbs[t.lower], None, "x", t.start, t.end, i, i, False))
+            i += 1
+            continue
+        prefix_cur = None
+        start_i = i
+        if t.kind == "punct" and t.text in lex.currency_symbols and i + 1 < n and toks[i + 1].kind == "num":
+            prefix_cur = lex.currency_symbols[t.text]
+            i += 1
+        amt = _amount(toks, i, lex)
+        if amt is None:
+            i = start_i + 1
+            continue
+        value, j, scaled = amt
+        # a range sharing scale and unit: "от 1 до 2 млрд", "1–2 млрд долларов"
+        value_max = None
+        if not scaled and j + 2 < n and (
+            toks[j + 1].text in _RANGE_DASH or (toks[j + 1].lower == "до" and start_i > 0 and toks[start_i - 1].lower == "от")
+        ):
+            amt2 = _amount(toks, j + 2, lex)
+            if amt2 is not None and amt2[2]:
+                factor = amt2[0] / toks[j + 2].number if toks[j + 2].kind == "num" and toks[j + 2].number else None
+                if factor:
+                    value, value_max = value * factor, amt2[0]
+                    j, scaled = amt2[1], True
+        unit_info = _unit_after(toks, j, lex, scaled)
+        if unit_info is None:
+            i = j + 1
+            continue
+        unit, last, counted = unit_info
+        if prefix_cur:
+            unit = prefix_cur if unit is None else unit
+        if unit is None and not scaled:
+            i = j + 1
+            continue  # a bare number: a date, a count of people, a page number
+        if unit == "x" and not (start_i > 0 and toks[start_i - 1].lower == "в"):
+            i = last + 1
+            continue
+        if unit == "t" and not scaled and value < 1:
+            i = last + 1
+            continue
+        figures.append(
+            Figure(value, value_max if value_max and value_max > value else None, unit, toks[start_i].start,
+                   toks[last].end, start_i, last, scaled, counted)
+        )
+        i = last + 1
+    return figures

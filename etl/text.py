@@ -1,0 +1,137 @@
+"""Text -> sentences, clauses and tokens, as code-point offsets into the document text.
+
+Sentences are found once per document by one regex pass (the extractor then looks up the
+sentence of each figure by bisection), so the cost is linear in the text even for a
+50 MB single-line document."""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from functools import cached_property
+
+# A sentence ends at . ! ? … (with closing quotes or brackets) before a space and a capital,
+# a digit or an opening quote; or at a line break (see _newline_is_boundary).
+_BOUNDARY = re.compile(
+    r"(?P<end>[.!?…]+[»\"”’)]*)[ \t\u00a0]+(?=[«\"„“(—–\-]?\s*[A-ZА-ЯЁ0-9])|(?P<nl>\n)"
+)
+# Abbreviations that are followed by a capitalised word inside a sentence ("в г. Сочи", "В. В. Путин").
+_ABBREVIATIONS = frozenset(
+    "г гг им ул пр просп д с ст пос обл проф акад ген св тов т н см рис с.-петербург".split()
+)
+_LINE_END_TERMINAL = re.compile(r"[.!?…:;»\"”)]\s*$")
+_WORD = re.compile(r"\w+(?:[-‑]\w+)*|[^\w\s]")
+# Clause breaks inside a sentence: a modality or a period stated in one clause does not leak
+# into the next ("достиг 3,9 млрд, так что до намеченной отметки в 5 млрд недалеко").
+_CLAUSE_BREAK = re.compile(
+    r";|,\s+(?:а|но|однако|так что|тогда как|в то время как|при этом|причём|причем)\s|\s—\s(?=а\s)"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    text: str
+    start: int
+    end: int
+
+    @property
+    def lower(self) -> str:
+        return self.text.lower()
+
+    @property
+    def is_word(self) -> bool:
+        return self.text[0].isalnum() or self.text[0] == "_"
+
+
+def tokenize(text: str, offset: int = 0) -> list[Token]:
+    """Words (hyphenated compounds kept whole: «российско-киргизские») and single punctuation marks."""
+    return [Token(m.group(), m.start() + offset, m.end() + offset) for m in _WORD.finditer(text)]
+
+
+def _word_before(text: str, pos: int) -> str:
+    i = pos
+    while i > 0 and (text[i - 1].isalpha() or text[i - 1] in ".-"):
+        i -= 1
+    return text[i:pos].lower()
+
+
+def _newline_is_boundary(text: str, nl: int) -> bool:
+    """A scraped page wraps lines mid-sentence ("Касым-Жомарта\\nТокаева"); a heading line stands alone."""
+    line_start = text.rfind("\n", 0, nl) + 1
+    line = text[line_start:nl]
+    if not line.strip() or _LINE_END_TERMINAL.search(line):
+        return True
+    nxt = nl + 1
+    while nxt < len(text) and text[nxt] in " \t\u00a0":
+        nxt += 1
+    if nxt >= len(text) or text[nxt] == "\n":
+        return True
+    if text[nxt].islower():
+        return False
+    # A line that holds whole sentences and then stops mid-sentence continues on the next line.
+    return not re.search(r"[.!?…][»\"”)]*\s+\S", line)
+
+
+@dataclass(frozen=True)
+class Sentences:
+    """Sentence spans of one document."""
+
+    text: str
+
+    @cached_property
+    def _spans(self) -> tuple[list[int], list[int]]:
+        text = self.text
+        starts: list[int] = []
+        ends: list[int] = []
+        cut = 0
+        for m in _BOUNDARY.finditer(text):
+            if m.group("nl") is not None:
+                if not _newline_is_boundary(text, m.start()):
+                    continue
+                end, nxt = m.start(), m.end()
+            else:
+                end = m.end("end")
+                body_end = m.start("end")
+                word = _word_before(text, body_end)
+                if m.group("end") == "." and (word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha())):
+                    continue
+                nxt = m.end()
+            self._add(starts, ends, cut, end)
+            cut = nxt
+        self._add(starts, ends, cut, len(text))
+        return starts, ends
+
+    def _add(self, starts: list[int], ends: list[int], a: int, b: int) -> None:
+        text = self.text
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        if a < b:
+            starts.append(a)
+            ends.append(b)
+
+    def __len__(self) -> int:
+        return len(self._spans[0])
+
+    def span(self, i: int) -> tuple[int, int]:
+        starts, ends = self._spans
+        return starts[i], ends[i]
+
+    def index_at(self, pos: int) -> int | None:
+        """Index of the sentence holding text position `pos`, or None if pos is between sentences."""
+        starts, ends = self._spans
+        i = bisect.bisect_right(starts, pos) - 1
+        if i >= 0 and pos < ends[i]:
+            return i
+        return None
+
+
+def clause_bounds(sentence: str) -> list[tuple[int, int]]:
+    """[start, end) offsets of the clauses of a sentence, relative to the sentence."""
+    out, a = [], 0
+    for m in _CLAUSE_BREAK.finditer(sentence):
+        out.append((a, m.start()))
+        a = m.start() + 1
+    out.append((a, len(sentence)))
+    return out
