@@ -42,6 +42,7 @@ class DocState:
     aid_doc: bool = False  # the document speaks of aid somewhere
     event_periods: list[tuple[int, str]] = field(default_factory=list)  # (sentence index, period)
     currency: str | None = None  # the last currency stated, for "вышел на 5 миллиардов"
+    main_indicator: str | None = None  # the statistic the document's claims are mostly about
     claims: list[tuple[int, Claim]] = field(default_factory=list)  # (sentence index, claim)
 
 
@@ -123,14 +124,16 @@ def comparator(s: Sentence, fig: Figure, lex: Lexicon, has_change_verb: bool) ->
 # --------------------------------------------------------------------------- indicator
 
 
-def indicator(s: Sentence, fig: Figure, lex: Lexicon, prev: list[Sentence], state: DocState) -> str | None:
+def indicator(s: Sentence, fig: Figure, lex: Lexicon, prev: list[Sentence],
+              state: DocState) -> tuple[str | None, int | None]:
+    """The indicator a figure measures, and the token index of the word that names it."""
     cues = s.cues
     if fig.unit == "count":
-        return "agreements" if (cues.signing or any(p.cues.signing for p in prev[-1:])) else None
+        return ("agreements" if (cues.signing or any(p.cues.signing for p in prev[-1:])) else None), None
     if fig.unit == "t":
         # Tonnes are claims only as aid: a product's tonnage is a subset, not a national figure.
         near_aid = cues.aid or any(p.cues.aid for p in prev[-2:])
-        return "aid" if near_aid and (cues.sending or cues.aid) else None
+        return ("aid" if near_aid and (cues.sending or cues.aid) else None), None
     a, b = _clause(s, fig.first)
     candidates = []
     for c in cues.indicators:
@@ -140,24 +143,31 @@ def indicator(s: Sentence, fig: Figure, lex: Lexicon, prev: list[Sentence], stat
             continue
         dist = fig.first - c.index if c.index < fig.first else (c.index - fig.last) + 0.5
         in_clause = a <= s.toks[c.index].start - s.start < b
-        candidates.append((0 if in_clause else 1, 0 if c.index < fig.first else 1, dist, c.indicator))
+        candidates.append((0 if in_clause else 1, 0 if c.index < fig.first else 1, dist, c.indicator, c.index))
     if candidates:
         candidates.sort()
-        best = candidates[0][3]
-        # An aid word elsewhere in the sentence wins over a generic one for money sent as aid.
-        return best
+        return candidates[0][3], candidates[0][4]
     if fig.unit not in ("%", "x") and cues.sending and state.aid_doc:
-        return "aid"  # "Циндао выделил Бишкеку 600 тысяч юаней": money given, in a document about aid
-    return None
+        return "aid", None  # "Циндао выделил Бишкеку 600 тысяч юаней": money given, in a document about aid
+    if s.mentions and state.main_indicator and not _names_what_it_is(s, fig):
+        # "К 2020 году стороны рассчитывают выйти на 5 млрд долларов": the sides and the document's statistic
+        return state.main_indicator, None
+    return None, None
+
+
+def _names_what_it_is(s: Sentence, fig: Figure) -> bool:
+    """A noun right after a sum says what the money is ("3,8 млрд сомов налогов"): not our statistic."""
+    k = fig.last + 1
+    return k < len(s.toks) and s.toks[k].kind == "word" and s.toks[k].info.pos == "NOUN"
 
 
 # --------------------------------------------------------------------------- kind, sign
 
 
-def _kind_cue(s: Sentence, fig: Figure, lex: Lexicon) -> tuple[str | None, int | None]:
+def _kind_cue(s: Sentence, fig: Figure, lex: Lexicon, whole_sentence: bool = False) -> tuple[str | None, int | None]:
     """Nearest growth / fall / level word before the figure in its clause: (kind, token index)."""
     kc = lex.cues["kind"]
-    a, _ = _clause(s, fig.first)
+    a = 0 if whole_sentence else _clause(s, fig.first)[0]
     for i in range(fig.first - 1, -1, -1):
         t = s.toks[i]
         if t.start - s.start < a:
@@ -165,9 +175,9 @@ def _kind_cue(s: Sentence, fig: Figure, lex: Lexicon) -> tuple[str | None, int |
         if t.kind != "word":
             continue
         lem = t.info.lemma
-        if lem in kc["fall"]:
+        if lem in kc["fall"] or t.lower in kc["fall"]:
             return "fall", i
-        if lem in kc["growth"]:
+        if lem in kc["growth"] or t.lower in kc["growth"]:
             return "growth", i
         if lem in kc["level"]:
             return "level", i
@@ -181,9 +191,9 @@ def _kind_cue_after(s: Sentence, fig: Figure, lex: Lexicon) -> str | None:
         if t.kind != "word":
             continue
         lem = t.info.lemma
-        if lem in ("больше", "выше"):
+        if t.lower in ("больше", "выше"):
             return "growth"
-        if lem in ("меньше", "ниже"):
+        if t.lower in ("меньше", "ниже"):
             return "fall"
         if lem in kc["fall"] or lem in kc["growth"] or lem in kc["level"]:
             return None
@@ -194,6 +204,9 @@ def kind_and_sign(s: Sentence, fig: Figure, lex: Lexicon) -> tuple[str, int] | N
     """("level"|"change", sign). None when a % figure has no change word: a share, not a claim."""
     cue, at = _kind_cue(s, fig, lex)
     after = _kind_cue_after(s, fig, lex)
+    if fig.unit in ("%", "x") and cue is None and after is None:
+        # an elliptical clause: "В 2024 году оборот прибавил 13%, а в первой половине 2025 года — 14%"
+        cue, at = _kind_cue(s, fig, lex, whole_sentence=True)
     if fig.unit in ("%", "x"):
         if after in ("growth", "fall") and cue != "fall":
             return "change", -1 if after == "fall" else 1
@@ -363,14 +376,17 @@ def _is_source(m: Mention, ind: str) -> int:
     return 0
 
 
-def sides(s: Sentence, fig: Figure, ind: str, state: DocState, prev_same: Claim | None,
+def sides(s: Sentence, fig: Figure, ind: str, cue_at: int | None, state: DocState, prev_same: Claim | None,
           lex: Lexicon) -> tuple[list[str], str | None] | None:
     """The pair of a figure and, for flows, the side it comes from. None when there is no pair."""
-    a, b = _clause(s, fig.first)
-    # Region or whole-world totals make no bilateral claim.
-    for i in s.cues.not_bilateral:
-        if a <= s.toks[i].start - s.start < b:
-            return None
+    # Region or whole-world totals make no bilateral claim: a region word between the indicator
+    # word and the figure ("торговлю Казахстана со странами региона на уровне $15 млрд") or right
+    # beside the indicator word ("внешнеторговый оборот").
+    if cue_at is not None:
+        lo, hi = min(cue_at, fig.first), max(cue_at, fig.last)
+        for i in s.cues.not_bilateral:
+            if lo - 3 <= i <= hi:
+                return None
     named = [m for m in s.mentions if m.code]
     generic = [m for m in s.mentions if not m.code]
     codes = list(dict.fromkeys(m.code for m in named))
@@ -382,7 +398,9 @@ def sides(s: Sentence, fig: Figure, ind: str, state: DocState, prev_same: Claim 
         # nearest before the figure, the other side is the document's main one.
         before = [m for m in named if m.last < fig.first]
         partner = (before[-1] if before else min(named, key=lambda m: abs(m.first - fig.first))).code
-        anchor = next((c for c in state.sides if c != partner and c in codes), None) \
+        # a country before a bloc: «с остальными странами Содружества ... с Украиной»
+        ranked = sorted(state.sides, key=lambda c: c in lex.bloc_members)
+        anchor = next((c for c in ranked if c != partner), None) \
             or next((c for c in codes if c != partner), None)
         pair = [partner, anchor] if anchor else None
     elif len(codes) == 1:

@@ -15,6 +15,7 @@ from etl.numbers import Tok
 
 GENERIC_PAIR_NOUNS = frozenset({"страна", "государство", "республика", "сосед", "сторона", "партнёр", "партнер"})
 PAIR_QUANTIFIERS = frozenset({"два", "оба", "обе", "двое"})
+GROUP_NOUNS = frozenset({"страна", "государство", "член", "партнёр", "партнер", "участник"})
 PREPOSITIONS = frozenset({"в", "во", "из", "изо", "с", "со", "для", "от", "к", "ко", "между", "на", "по", "у", "между"})
 
 
@@ -42,7 +43,7 @@ def _match(toks: list[Tok], i: int, e: EntityName) -> int | None:
             if t.lower not in forms:
                 return None
             # Names are capitalised; this keeps «того» from being Togo. Adjectives are not.
-            if e.kind not in ("adjective", "demonym") and not t.text[0].isupper():
+            if k == 0 and e.kind not in ("adjective", "demonym") and not t.text[0].isupper():
                 return None
         j += 1
     return j - 1
@@ -55,7 +56,8 @@ def _prep_before(toks: list[Tok], i: int) -> str | None:
         low = toks[k].lower
         if low in PREPOSITIONS:
             return low
-        if toks[k].info.pos not in ("ADJF", "PRTF"):
+        # «из стран ШОС», «в государства — члены ЕАЭС»: the group noun stands between
+        if toks[k].info.pos not in ("ADJF", "PRTF") and toks[k].info.lemma not in GROUP_NOUNS:
             return None
         k -= 1
     return None

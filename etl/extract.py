@@ -6,6 +6,7 @@ page chrome costs one regex pass, and a 50 MB page costs time linear in its size
 from __future__ import annotations
 
 import re
+from collections import Counter
 from functools import cache
 
 from etl.claims import DocState, Sentence, comparator, indicator, kind_and_sign, modality, period, sides
@@ -51,10 +52,14 @@ def _analyse(sents: Sentences, i: int, text: str, lex: Lexicon, doc: Document, p
     a, b = sents.span(i)
     st = text[a:b]
     toks = tokenize(st, a)
+    figures = find_figures(toks, lex)
+    # «долларов США» names a currency, not a side
+    inside = {k for f in figures for k in range(f.first, f.last + 1)}
+    mentions = [m for m in find_mentions(toks, lex, doc.outlet_country) if m.first not in inside]
     return Sentence(
         index=i, start=a, end=b, text=st, toks=toks,
-        figures=find_figures(toks, lex),
-        mentions=find_mentions(toks, lex, doc.outlet_country),
+        figures=figures,
+        mentions=mentions,
         cues=find_cues(toks, lex),
         times=find_times(st, published),
         clauses=clause_bounds(st),
@@ -111,6 +116,7 @@ def extract_document(doc: Document, lex: Lexicon | None = None) -> list[Claim]:
             if claim is not None:
                 claims.append(claim)
                 state.claims.append((s.index, claim))
+                state.main_indicator = Counter(c.indicator for _, c in state.claims).most_common(1)[0][0]
             if fig.unit not in (None, "%", "x", "t", "count"):
                 state.currency = fig.unit
     _headline_periods(claims)
@@ -157,7 +163,7 @@ def _claim(s: Sentence, fig: Figure, prev: list[Sentence], state: DocState, lex:
         return None
     if unit != fig.unit:
         fig = Figure(fig.value, fig.value_max, unit, fig.start, fig.end, fig.first, fig.last, fig.scaled, fig.counted)
-    ind = indicator(s, fig, lex, prev, state)
+    ind, cue_at = indicator(s, fig, lex, prev, state)
     if ind is None:
         return None
     ks = kind_and_sign(s, fig, lex)
@@ -168,7 +174,7 @@ def _claim(s: Sentence, fig: Figure, prev: list[Sentence], state: DocState, lex:
     comp, first = comparator(s, fig, lex, has_change_verb=cue is not None)
     mod, trigger = modality(s, fig, lex)
     prev_same = _previous_claim(state, s.index, ind)
-    sd = sides(s, fig, ind, state, prev_same, lex)
+    sd = sides(s, fig, ind, cue_at, state, prev_same, lex)
     if sd is None:
         return None
     countries, flow = sd

@@ -53,9 +53,10 @@ def lemma(word: str) -> str:
 def lexeme_forms(word: str) -> frozenset[str]:
     """Every form of a word's lexeme (lower case), for building surface-form indexes of names."""
     forms = set()
-    for p in analyzer().parse(word.lower())[:3]:
-        if p.normal_form != word.lower() and p.normal_form.replace("ё", "е") != word.lower().replace("ё", "е"):
-            continue
-        forms.update(f.word for f in p.lexeme)
+    low = word.lower()
+    for k, p in enumerate(analyzer().parse(low)[:3]):
+        # the likeliest reading («Шанхайская» -> шанхайский), and readings that are the word itself
+        if k == 0 or p.normal_form.replace("ё", "е") == low.replace("ё", "е"):
+            forms.update(f.word for f in p.lexeme)
     forms.add(word.lower())
     return frozenset(forms) | frozenset(f.replace("ё", "е") for f in forms)
