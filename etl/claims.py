@@ -234,8 +234,11 @@ def kind_and_sign(s: Sentence, fig: Figure, lex: Lexicon) -> tuple[str, int] | N
 
 
 def modality(s: Sentence, fig: Figure, lex: Lexicon) -> tuple[str, int | None]:
-    """(modality, token index of the trigger). Read in the figure's clause, left of the figure,
-    and for future verbs of sending also to its right ("9,5 тыс. тонн ... Москва поставит")."""
+    """(modality, token index of the first modal word of the clause).
+
+    Read in the figure's clause, left of the figure; words that say it outright ("цель",
+    "планируется", "ожидается", "увеличить") outrank a future tense ("станет", "составит").
+    Future verbs of sending also count to the right ("9,5 тыс. тонн ... Москва поставит")."""
     mc = lex.cues["modality"]
     a, b = _clause(s, fig.first)
     # "с прошлогодних 1,5 млрд до 2 млрд": the starting point of a planned change is what was achieved
@@ -244,49 +247,49 @@ def modality(s: Sentence, fig: Figure, lex: Lexicon) -> tuple[str, int | None]:
         nxt = fig.last + 1
         if nxt < len(s.toks) and s.toks[nxt].lower == "до":
             return "actual", None
-    best: tuple[int, str, int] | None = None
+    found: list[tuple[int, int, str]] = []  # (strength, index, modality)
     for i in range(fig.first - 1, -1, -1):
         t = s.toks[i]
         if t.start - s.start < a:
             break
-        if t.kind != "word":
-            continue
-        m = _modal_word(t, mc)
-        if m:
-            best = (fig.first - i, m, i)
+        if t.kind == "word":
+            m = _modal_word(t, mc)
+            if m:
+                found.append((m[1], i, m[0]))
+    if found:
+        strength = max(f[0] for f in found)
+        nearest = max((f for f in found if f[0] == strength), key=lambda f: f[1])
+        return nearest[2], min(f[1] for f in found)
+    for i in range(fig.last + 1, len(s.toks)):
+        t = s.toks[i]
+        if t.start - s.start >= b:
             break
-    if best is None:
-        for i in range(fig.last + 1, len(s.toks)):
-            t = s.toks[i]
-            if t.start - s.start >= b:
-                break
-            if t.kind == "word":
-                info = t.info
-                if info.tense == "futr" and info.lemma in mc["future_transfer"]:
-                    return "target", i
-                if info.tense == "futr" and info.lemma in mc["future_outcome"]:
-                    return "forecast", i
-                if info.lemma in mc["forecast"] and info.lemma != "мочь":
-                    return "forecast", i
-    if best is None:
-        return "actual", None
-    return best[1], best[2]
+        if t.kind == "word":
+            info = t.info
+            if info.tense == "futr" and info.lemma in mc["future_transfer"]:
+                return "target", i
+            if info.tense == "futr" and info.lemma in mc["future_outcome"]:
+                return "forecast", i
+            if info.lemma in mc["forecast"] and info.lemma != "мочь":
+                return "forecast", i
+    return "actual", None
 
 
-def _modal_word(t: Tok, mc: dict) -> str | None:
+def _modal_word(t: Tok, mc: dict) -> tuple[str, int] | None:
+    """(modality, strength): 2 for words that state it, 1 for a future tense."""
     info = t.info
     lem = info.lemma
     if lem in mc["forecast"]:
-        return "forecast"
+        return "forecast", 2
     if lem in mc["target"]:
-        return "target"
+        return "target", 2
     if info.infinitive and lem in mc["target_infinitive"]:
-        return "target"
+        return "target", 2
     if info.tense == "futr":
         if lem in mc["future_transfer"]:
-            return "target"
+            return "target", 1
         if lem in mc["future_outcome"]:
-            return "forecast"
+            return "forecast", 1
     return None
 
 
@@ -352,8 +355,11 @@ def _event_period(s: Sentence, state: DocState) -> str | None:
     before = [(i, p) for i, p in state.event_periods if i <= s.index]
     if before:
         return max(before)[1]
-    after = [(i, p) for i, p in state.event_periods if i > s.index]
+    after = [(i, p) for i, p in state.event_periods if s.index < i <= s.index + _EVENT_LOOKAHEAD]
     return min(after)[1] if after else None
+
+
+_EVENT_LOOKAHEAD = 5  # sentences: "Саммит проходил 15–16 сентября" closing a report; not the page's calendar
 
 
 # --------------------------------------------------------------------------- sides
@@ -429,13 +435,15 @@ def _intra_bloc(s: Sentence, m: Mention) -> bool:
     i = m.first - 1
     while i >= 0 and s.toks[i].kind == "word" and s.toks[i].info.pos in ("ADJF", "PRTF"):
         i -= 1
-    return i >= 0 and s.toks[i].info.lemma in ("государство", "страна", "член", "участник")
+    return i >= 0 and s.toks[i].info.lemma in ("государство", "страна", "член", "участник") and m.prep is None
 
 
 def _flow(s: Sentence, fig: Figure, ind: str, pair: list[str], named: list[Mention], state: DocState,
           prev_same: Claim | None) -> str | None:
     score = {c: 0 for c in pair}
-    for m in named:
+    a, b = _clause(s, fig.first)
+    in_clause = [m for m in named if a <= s.toks[m.first].start - s.start < b]
+    for m in in_clause or named:
         if m.code in score:
             score[m.code] += _is_source(m, ind)
     src = [c for c in pair if score[c] > 0]

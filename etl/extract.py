@@ -9,7 +9,7 @@ import re
 from collections import Counter
 from functools import cache
 
-from etl.claims import DocState, Sentence, comparator, indicator, kind_and_sign, modality, period, sides
+from etl.claims import DocState, Sentence, _kind_cue, comparator, indicator, kind_and_sign, modality, period, sides
 from etl.countries import find_mentions, rank_context
 from etl.indicators import find_cues
 from etl.lexicon import Lexicon, load
@@ -170,9 +170,10 @@ def _claim(s: Sentence, fig: Figure, prev: list[Sentence], state: DocState, lex:
     if ks is None:
         return None
     kind, sign = ks
-    cue, _ = _kind_cue_safe(s, fig, lex)
-    comp, first = comparator(s, fig, lex, has_change_verb=cue is not None)
     mod, trigger = modality(s, fig, lex)
+    cue = _kind_cue(s, fig, lex)[0] or _kind_cue(s, fig, lex, whole_sentence=True)[0]
+    # "до 100 млн" is a bound unless a change or a plan leads to it ("довести до", "вырос ... до")
+    comp, first = comparator(s, fig, lex, has_change_verb=cue is not None or mod != "actual")
     prev_same = _previous_claim(state, s.index, ind)
     sd = sides(s, fig, ind, cue_at, state, prev_same, lex)
     if sd is None:
@@ -206,12 +207,6 @@ def _claim(s: Sentence, fig: Figure, prev: list[Sentence], state: DocState, lex:
         sentence=s.text,
         sentence_span=[s.start, s.end],
     )
-
-
-def _kind_cue_safe(s: Sentence, fig: Figure, lex: Lexicon):
-    from etl.claims import _kind_cue
-
-    return _kind_cue(s, fig, lex)
 
 
 def _previous_claim(state: DocState, index: int, ind: str) -> Claim | None:

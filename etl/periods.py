@@ -100,6 +100,7 @@ def _calendar() -> _Calendar:
         ("rel_year", rf"{b}(?P<rel>{REL})\w*\s+год\w*"),
         ("rel_year", rf"{b}(?P<rel>прошлогодн)\w*"),
         ("today", rf"{b}(?P<w>сегодня|вчера)\b"),
+        ("rel_month", rf"{b}(?:в|с)\s+(?:начале\s+|конце\s+|середине\s+)?(?P<relm>{REL})\w*\s+месяц\w*"),
         ("weekday", rf"{b}(?:в|во)\s+(?P<wd>{WD})\w*"),
         ("year_earlier", rf"{b}годом\s+ранее"),
     ]
@@ -190,6 +191,13 @@ def _resolve(kind: str, m: re.Match, cal: _Calendar, published: date | None) -> 
         return f"{g['y1']}/{g['y2']}", False, None
     if kind in ("year", "rel_year", "ytd"):
         return (str(year) if year else None), False, None
+    if kind == "rel_month":
+        if not published:
+            return None, True, None
+        rel = g["relm"].lower()
+        delta = next((d for stem, d in cal.relative if rel.startswith(stem)), 0)
+        y, mo = divmod(published.year * 12 + published.month - 1 + delta, 12)
+        return f"{y}-{mo + 1:02d}", True, None
     if kind == "today":
         if not published:
             return None, True, None
