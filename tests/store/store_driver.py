@@ -1,7 +1,8 @@
 """Run `python -m etl ...` with the fake extractor installed: store_driver.py ARGS...
 
 Environment: FAKE_EXTRACTOR_VERSION; FAKE_SLEEP_S (seconds per document, to make runs long);
-FAKE_LOOP=N re-runs the command N times alternating between two PATHs given as A::B."""
+FAKE_BATCH_DOCS (documents per transaction); FAKE_LOOP=N re-runs the command N times, alternating
+between two PATHs given as A::B."""
 from __future__ import annotations
 
 import os
@@ -26,6 +27,11 @@ if sleep_s:
         return inner(doc)
 
     etl.extract.extract_document = slow
+
+if os.environ.get("FAKE_BATCH_DOCS"):
+    import etl.ingest
+
+    etl.ingest.BATCH_DOCS = int(os.environ["FAKE_BATCH_DOCS"])
 
 from etl.cli import main  # noqa: E402
 

@@ -1,0 +1,213 @@
+"""The store across real processes: the CLI, bad inputs, readers during writes, crashes, two writers."""
+from __future__ import annotations
+
+import os
+import signal
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+from store_helpers import article, claims_per_doc, run_etl, spawn_etl, write_jsonl
+
+from etl.store import connect_readonly, db_version
+
+TRUNCATED_PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>Помощь Кыргызстану</title>
+<link rel="canonical" href="https://example.kg/aid/7"></head><body><div class="menu">Главная | Новости</div>
+<article><h1>Россия направила гуманитарную помощь</h1>
+<p>Россия направила Кыргызстану гуманитарную помощь, ранее товарооборот составил 4 млрд долларов.</p>
+<p>Груз доставлен в Бишкек, сообщили в ведом"""
+
+
+def bad_folder(root: Path) -> Path:
+    """The issue's mixed folder: good documents and every kind of bad input."""
+    folder = root / "inbox"
+    (folder / "pages").mkdir(parents=True)
+    (folder / "good.txt").write_text(article("good", [1, 2]), encoding="utf-8")
+    (folder / "legacy-1251.txt").write_bytes(article("legacy", [3]).encode("cp1251"))
+    (folder / "binary.txt").write_bytes(bytes(range(256)) * 64)
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "feed.jsonl").write_text(
+        '{"id": "feed-1", "text": "обрыв строки\n'
+        + '{"id": "feed-2", "text": "' + article("feed-2", [5]).replace("\n", "\\n") + '"}\n',
+        encoding="utf-8",
+    )
+    (folder / "pages" / "cut.html").write_text(TRUNCATED_PAGE, encoding="utf-8")
+    (folder / "scan.pdf").write_bytes(b"%PDF-1.4")
+    return folder
+
+
+def test_a_mixed_folder_loads_every_good_document_and_names_every_bad_file(tmp_path):
+    folder = bad_folder(tmp_path)
+    db = tmp_path / "store.duckdb"
+    proc = run_etl("ingest", str(folder), "--db", str(db), "--quiet")
+    assert proc.returncode == 1, proc.stderr  # something was skipped
+    assert proc.stdout == ""
+    err = proc.stderr
+    for bad in [f"{folder}/binary.txt: binary data", f"{folder}/empty.txt: empty file",
+                f"{folder}/feed.jsonl:1: invalid JSON", f"{folder}/scan.pdf: skipped: not .txt/.html/.htm/.jsonl"]:
+        assert bad in err
+    assert "4 documents read: 4 new, 0 replaced, 0 unchanged, 4 skipped; 5 claims added" in err
+    con = connect_readonly(db)
+    docs = dict(con.execute("SELECT doc_id, text FROM documents").fetchall())
+    assert sorted(docs) == ["cut", "feed-2", "good", "legacy-1251"]
+    assert docs["legacy-1251"] == article("legacy", [3])  # decoded from cp1251
+    assert docs["feed-2"] == article("feed-2", [5])  # the good line after the broken one
+    assert "товарооборот составил 4 млрд долларов" in docs["cut"]  # the truncated page's text
+    assert con.execute("SELECT url, title FROM documents WHERE doc_id = 'cut'").fetchone() == (
+        "https://example.kg/aid/7", "Россия направила гуманитарную помощь")  # trafilatura prefers the <h1>
+    assert all(n == want for n, want in claims_per_doc(con).values())
+    con.close()
+
+
+def test_second_cli_ingest_adds_nothing_and_exits_zero(tmp_path):
+    src = write_jsonl(tmp_path / "d.jsonl", [{"id": f"d{i}", "text": article(f"d{i}", [i])} for i in range(3)])
+    db = tmp_path / "s.duckdb"
+    first = run_etl("ingest", str(src), "--db", str(db))
+    assert first.returncode == 0 and "3 new" in first.stderr and "3 claims added" in first.stderr
+    second = run_etl("ingest", str(src), "--db", str(db), "--workers", "2")
+    assert second.returncode == 0, second.stderr
+    assert "0 new, 0 replaced, 3 unchanged, 0 skipped; 0 claims added" in second.stderr
+
+
+def test_readers_never_fail_nor_see_half_a_document_while_an_ingest_runs(tmp_path):
+    """Two real processes: one ingesting in a loop, this one opening the published file again and again."""
+    ids = [f"doc-{i:03d}" for i in range(160)]
+    # Two versions of the same documents with different numbers of figures: every run replaces all.
+    a = write_jsonl(tmp_path / "a" / "docs.jsonl", [{"id": d, "text": article(d, [1] * (i % 5))} for i, d in enumerate(ids)])
+    b = write_jsonl(tmp_path / "b" / "docs.jsonl", [{"id": d, "text": article(d, [2] * ((i + 2) % 5))} for i, d in enumerate(ids)])
+    db = tmp_path / "store.duckdb"
+    writer = spawn_etl("ingest", f"{a}::{b}", "--db", str(db), "--quiet", "--publish-every", "0",
+                       env={"FAKE_LOOP": "6", "FAKE_BATCH_DOCS": "40"})
+    versions, states, reads = set(), set(), 0
+    try:
+        deadline = time.monotonic() + 60
+        while writer.poll() is None and time.monotonic() < deadline:
+            try:
+                con = connect_readonly(db)
+            except FileNotFoundError:
+                assert not versions, "the database vanished after it was published"
+                time.sleep(0.005)
+                continue
+            try:
+                versions.add(db_version(db))
+                stored = claims_per_doc(con)
+                assert all(n == want for n, want in stored.values()), "a document without all its claims"
+                # the view agrees with the tables inside one snapshot
+                total = con.execute("SELECT count(*) FROM claims_with_source").fetchone()[0]
+                assert total == sum(n for n, _ in stored.values())
+                states.add((len(stored), total))
+                reads += 1
+            finally:
+                con.close()
+        out, err = writer.communicate(timeout=60)
+    finally:
+        if writer.poll() is None:
+            writer.kill()
+    assert writer.returncode == 0, err
+    print(f"{reads} reads of {len(versions)} published versions, {len(states)} distinct states")
+    assert reads >= 20 and len(versions) >= 5, (reads, versions)  # we really read during the writes
+    assert len(states) >= 3  # and saw different published states (partial first run, A, B)
+    final = connect_readonly(db)
+    assert len(claims_per_doc(final)) == 160
+    final.close()
+
+
+def test_a_killed_ingest_loses_no_committed_document(tmp_path):
+    src = write_jsonl(tmp_path / "d.jsonl", [{"id": f"d{i:03d}", "text": article(f"d{i}", [i % 3 + 1])} for i in range(300)])
+    db = tmp_path / "store.duckdb"
+    writer = spawn_etl("ingest", str(src), "--db", str(db), "--quiet", "--publish-every", "3600",
+                       env={"FAKE_SLEEP_S": "0.01", "FAKE_BATCH_DOCS": "10"})
+    work = db.with_name(db.name + ".work")
+    deadline = time.monotonic() + 30
+    committed = 0
+    while time.monotonic() < deadline and committed < 30:
+        time.sleep(0.2)
+        try:
+            # what a DuckDB process would recover from the working copy right now
+            probe = tmp_path / "probe.duckdb"
+            probe.write_bytes(work.read_bytes())
+            wal = Path(str(work) + ".wal")
+            if wal.exists():
+                Path(str(probe) + ".wal").write_bytes(wal.read_bytes())
+            c = duckdb.connect(str(probe), read_only=True)
+            committed = c.execute("SELECT count(*) FROM documents").fetchone()[0]
+            c.close()
+            probe.unlink()
+            Path(str(probe) + ".wal").unlink(missing_ok=True)
+        except (OSError, duckdb.Error):
+            continue
+    os.kill(writer.pid, signal.SIGKILL)
+    writer.communicate()
+    assert 30 <= committed < 300
+    assert not db.exists()  # nothing was published before the crash: readers saw no half state
+
+    rerun = run_etl("ingest", str(src), "--db", str(db), "--quiet")
+    assert rerun.returncode == 0, rerun.stderr
+    assert "committed by an interrupted run" in rerun.stderr
+    con = connect_readonly(db)
+    stored = claims_per_doc(con)
+    con.close()
+    assert len(stored) == 300 and all(n == want for n, want in stored.values())
+    recovered = int(rerun.stderr.split("publishing ")[1].split(" documents")[0])
+    assert recovered >= committed
+    assert f"{300 - recovered} new, 0 replaced, {recovered} unchanged" in rerun.stderr
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("store")) == ["store.duckdb", "store.duckdb.lock"]
+
+
+def test_two_writers_take_turns(tmp_path):
+    a = write_jsonl(tmp_path / "a.jsonl", [{"id": f"a{i}", "text": article(f"a{i}", [1])} for i in range(40)])
+    b = write_jsonl(tmp_path / "b.jsonl", [{"id": f"b{i}", "text": article(f"b{i}", [2, 3])} for i in range(40)])
+    db = tmp_path / "store.duckdb"
+    env = {"FAKE_SLEEP_S": "0.01"}
+    first = spawn_etl("ingest", str(a), "--db", str(db), "--quiet", env=env)
+    second = spawn_etl("ingest", str(b), "--db", str(db), "--quiet", env=env)
+    results = [p.communicate(timeout=60) for p in (first, second)]
+    assert (first.returncode, second.returncode) == (0, 0), results
+    assert any("waiting for it to finish" in err for _, err in results)
+    con = connect_readonly(db)
+    assert con.execute("SELECT count(*), sum(CASE WHEN doc_id LIKE 'b%' THEN 1 ELSE 0 END) FROM documents").fetchone() == (80, 40)
+    assert con.execute("SELECT count(*) FROM claims").fetchone() == (120,)
+    con.close()
+
+
+def test_build_sample_builds_once(tmp_path):
+    db = tmp_path / "data" / "indicators.duckdb"
+    first = run_etl("build-sample", "--if-missing", "--db", str(db))
+    assert first.returncode == 0, first.stderr
+    con = connect_readonly(db)
+    assert con.execute("SELECT count(*), count(DISTINCT source) FROM documents").fetchone() == (43, 43)
+    con.close()
+    version = db_version(db)
+    again = run_etl("build-sample", "--if-missing", "--db", str(db))
+    assert again.returncode == 0 and again.stderr == "" and db_version(db) == version
+
+
+def test_export_cli(tmp_path):
+    src = write_jsonl(tmp_path / "d.jsonl", [{"id": f"d{i}", "text": article(f"d{i}", [i, i + 1])} for i in range(3)])
+    db = tmp_path / "s.duckdb"
+    assert run_etl("ingest", str(src), "--db", str(db)).returncode == 0
+    out = run_etl("export", "--format", "csv", "--db", str(db))
+    assert out.returncode == 0
+    lines = out.stdout.splitlines()
+    assert lines[0].startswith("claim_id,doc_id,indicator,country_a,country_b") and len(lines) == 7
+    refused = run_etl("export", "--format", "parquet", "--db", str(db))
+    assert refused.returncode == 2 and "--output" in refused.stderr
+    pq = tmp_path / "out" / "c.parquet"
+    pq.parent.mkdir()
+    done = run_etl("export", "--format", "parquet", "--db", str(db), "--output", str(pq))
+    assert done.returncode == 0 and duckdb.connect().execute(f"SELECT count(*) FROM '{pq}'").fetchone() == (6,)
+    missing = run_etl("export", "--db", str(tmp_path / "none.duckdb"))
+    assert missing.returncode == 1 and "no database" in missing.stderr
+
+
+def test_reextract_cli(tmp_path):
+    src = write_jsonl(tmp_path / "d.jsonl", [{"id": f"d{i}", "text": article(f"d{i}", [i, i + 1])} for i in range(4)])
+    db = tmp_path / "s.duckdb"
+    assert run_etl("ingest", str(src), "--db", str(db), env={"FAKE_EXTRACTOR_VERSION": "v1"}).returncode == 0
+    proc = run_etl("reextract", "--db", str(db), "--workers", "2", env={"FAKE_EXTRACTOR_VERSION": "v2"})
+    assert proc.returncode == 0, proc.stderr
+    assert "4 documents read: 4 re-extracted" in proc.stderr and "8 claims added, 8 removed" in proc.stderr
+    con = connect_readonly(db)
+    assert con.execute("SELECT DISTINCT extractor_version FROM claims").fetchall() == [("v2",)]
+    con.close()
