@@ -3,7 +3,8 @@
 The bundled documents are repeated under distinct ids until the corpus holds --chars characters,
 then ingested into a fresh database in a temporary folder, once per --workers value. The time is
 the wall clock of the whole command (interpreter start, reading, extraction, DuckDB, publishing).
-For comparison it also times the extractor alone on one core over the same documents.
+For comparison it also times the extractor alone on one core over the same documents, and the
+ingest with the extractor replaced by a no-op (what reading and the store cost on their own).
 
     python benchmarks/bench_ingest.py [--chars 5000000] [--workers 1 2]
 
@@ -44,8 +45,16 @@ def build_corpus(out: Path, target_chars: int) -> tuple[int, int]:
     return docs, chars
 
 
-def time_ingest(corpus: Path, db: Path, workers: int) -> float:
-    cmd = [sys.executable, "-m", "etl", "ingest", str(corpus), "--db", str(db), "--workers", str(workers), "--quiet"]
+# The same command with the extractor replaced by a no-op: what reading and the store cost alone.
+NO_OP = (
+    "import sys, etl.extract as e; e.extract_document = lambda doc: []; "
+    "from etl.cli import main; sys.exit(main(sys.argv[1:]))"
+)
+
+
+def time_ingest(corpus: Path, db: Path, workers: int, *, no_op: bool = False) -> float:
+    entry = ["-c", NO_OP] if no_op else ["-m", "etl"]
+    cmd = [sys.executable, *entry, "ingest", str(corpus), "--db", str(db), "--workers", str(workers), "--quiet"]
     t0 = time.perf_counter()
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
     elapsed = time.perf_counter() - t0
@@ -79,6 +88,8 @@ def main() -> int:
               f"(extractor {EXTRACTOR_VERSION}, {os.cpu_count()} CPUs)")
         seconds, claims = time_extractor(corpus)
         print(f"  extractor alone, 1 core : {n_chars / seconds:>12,.0f} chars/s  ({claims:,} claims)")
+        seconds = time_ingest(corpus, Path(tmp) / "noop.duckdb", 1, no_op=True)
+        print(f"  ingest, no-op extractor : {n_chars / seconds:>12,.0f} chars/s  ({seconds:.2f} s: reading + store)")
         failed = False
         for workers in args.workers:
             seconds = time_ingest(corpus, Path(tmp) / f"w{workers}.duckdb", workers)
