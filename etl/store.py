@@ -66,6 +66,7 @@ def db_version(path: str | Path) -> tuple[int, int, int]:
 def connect_readonly(path: str | Path) -> duckdb.DuckDBPyConnection:
     """A read-only connection to the published database; works while an ingest runs.
 
+    Its tables and views answer by their plain names, on the connection and on its cursors.
     Raises FileNotFoundError when there is no database yet."""
     p = Path(path)
     if not p.is_file():
@@ -75,8 +76,6 @@ def connect_readonly(path: str | Path) -> duckdb.DuckDBPyConnection:
         con = duckdb.connect(":memory:")
         try:
             con.execute(f"ATTACH '{literal}' AS {CATALOG} (READ_ONLY)")
-            con.execute(f"USE {CATALOG}")
-            return con
         except duckdb.IOException as e:
             con.close()
             if not p.is_file():
@@ -84,7 +83,24 @@ def connect_readonly(path: str | Path) -> duckdb.DuckDBPyConnection:
             if "lock" not in str(e).lower() or attempt == _READ_RETRIES - 1:
                 raise
             time.sleep(_READ_RETRY_SLEEP_S)
+            continue
+        _expose(con)
+        return con
     raise AssertionError("unreachable")
+
+
+def _expose(con: duckdb.DuckDBPyConnection) -> None:
+    """Name every table and view of the attached store in the in-memory default database.
+
+    `USE store` would do for this connection only: a cursor is a new connection and would look in
+    the empty in-memory database. Views are resolved at query time and cost nothing."""
+    names = con.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_catalog = ? AND table_schema = 'main'",
+        [CATALOG],
+    ).fetchall()
+    for (name,) in names:
+        quoted = '"' + name.replace('"', '""') + '"'
+        con.execute(f"CREATE VIEW memory.main.{quoted} AS SELECT * FROM {CATALOG}.main.{quoted}")
 
 
 # ---------------------------------------------------------------- rows

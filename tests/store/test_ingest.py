@@ -260,3 +260,15 @@ def test_a_reader_keeps_its_snapshot_and_a_new_one_sees_the_new_data(tmp_path, d
     assert new.execute("SELECT count(*) FROM documents").fetchone() == (5,)
     old.close()
     new.close()
+
+
+def test_cursors_of_a_readonly_connection_see_the_store(tmp_path, db, fake):
+    # The dashboard queries through con.cursor(): a new connection to the same in-memory instance.
+    ingest_paths([corpus(tmp_path / "in", n=4)], db, quiet=True)
+    con = connect_readonly(db)
+    with con.cursor() as cur:
+        assert cur.execute("SELECT count(*) FROM claims_with_source").fetchone() == con.execute(
+            "SELECT count(*) FROM claims"
+        ).fetchone()
+        assert cur.execute("SELECT count(*) FROM documents").fetchone() == (4,)
+    con.close()
