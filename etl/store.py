@@ -373,7 +373,9 @@ class StoreWriter:
         con = self.connection()
         before = _schema_fingerprint(con)
         con.execute(SCHEMA_SQL)
-        self._dirty = created or _schema_fingerprint(con) != before
+        # A new database is published only once it holds a document: a run whose every input was
+        # bad must not leave an empty store that `build-sample --if-missing` would then respect.
+        self._dirty = not created and _schema_fingerprint(con) != before
 
     def _discard_work(self) -> None:
         self._close()

@@ -272,3 +272,10 @@ def test_cursors_of_a_readonly_connection_see_the_store(tmp_path, db, fake):
         ).fetchone()
         assert cur.execute("SELECT count(*) FROM documents").fetchone() == (4,)
     con.close()
+
+
+def test_a_run_that_loads_nothing_creates_no_database(tmp_path, db, fake):
+    (tmp_path / "empty.txt").write_bytes(b"")
+    report = ingest_paths([tmp_path / "empty.txt"], db, quiet=True)
+    assert report.new == 0 and len(report.skipped) == 1
+    assert not db.exists()
