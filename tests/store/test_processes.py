@@ -1,6 +1,7 @@
 """The store across real processes: the CLI, bad inputs, readers during writes, crashes, two writers."""
 from __future__ import annotations
 
+import json
 import os
 import signal
 import time
@@ -211,3 +212,24 @@ def test_reextract_cli(tmp_path):
     con = connect_readonly(db)
     assert con.execute("SELECT DISTINCT extractor_version FROM claims").fetchall() == [("v2",)]
     con.close()
+
+
+def test_ingest_twice_matches_the_extract_command(tmp_path):
+    """The bar, with the real extractor: ingest's claims = `python -m etl extract`'s, and a second run adds none."""
+    samples = "data/samples"
+    out = tmp_path / "claims.jsonl"
+    extracted = run_etl("extract", "--input", samples, "--output", str(out), fake_extractor=False)
+    n_extracted = len(out.read_text(encoding="utf-8").splitlines())
+    db = tmp_path / "s.duckdb"
+    first = run_etl("ingest", samples, "--db", str(db), "--workers", "2", fake_extractor=False)
+    assert first.returncode == extracted.returncode == 0, first.stderr + extracted.stderr
+    assert f"43 new, 0 replaced, 0 unchanged, 0 skipped; {n_extracted} claims added" in first.stderr
+    second = run_etl("ingest", samples, "--db", str(db), fake_extractor=False)
+    assert "0 new, 0 replaced, 43 unchanged, 0 skipped; 0 claims added" in second.stderr
+    con = connect_readonly(db)
+    assert con.execute("SELECT count(*) FROM claims").fetchone() == (n_extracted,)
+    keys = {(r["doc_id"], r["span"][0], r["span"][1], r["indicator"], r["value"])
+            for r in map(json.loads, out.read_text(encoding="utf-8").splitlines())}
+    stored = set(con.execute("SELECT doc_id, span_start, span_end, indicator, value FROM claims").fetchall())
+    con.close()
+    assert stored == keys
