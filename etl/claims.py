@@ -6,29 +6,53 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
+from typing import Callable
 
-from etl.countries import Mention
-from etl.indicators import SentenceCues
+from etl.countries import Mention, find_mentions
+from etl.indicators import SentenceCues, find_cues
 from etl.lexicon import Lexicon
 from etl.model import FLOW_INDICATORS, Claim
-from etl.numbers import Figure, Tok
-from etl.periods import TimeExpr
+from etl.numbers import Figure, Tok, find_figures, tokenize
+from etl.periods import TimeExpr, find_times
+from etl.text import clause_bounds
 
 
-@dataclass
 class Sentence:
-    """One sentence with everything found in it. Offsets of times and clauses are relative."""
+    """One sentence and what is found in it, each part computed when first asked for.
 
-    index: int
-    start: int
-    end: int
-    text: str
-    toks: list[Tok]
-    figures: list[Figure]
-    mentions: list[Mention]
-    cues: SentenceCues
-    times: list[TimeExpr]
-    clauses: list[tuple[int, int]]
+    Offsets of times and clauses are relative to the sentence; token offsets are absolute."""
+
+    def __init__(self, index: int, start: int, end: int, text: str, lex: Lexicon,
+                 published: date | None, outlet_country: str | None) -> None:
+        self.index, self.start, self.end, self.text = index, start, end, text
+        self._lex, self._published, self._outlet = lex, published, outlet_country
+
+    @cached_property
+    def toks(self) -> list[Tok]:
+        return tokenize(self.text, self.start)
+
+    @cached_property
+    def figures(self) -> list[Figure]:
+        return find_figures(self.toks, self._lex)
+
+    @cached_property
+    def mentions(self) -> list[Mention]:
+        # «долларов США» names a currency, not a side
+        inside = {k for f in self.figures for k in range(f.first, f.last + 1)}
+        return [m for m in find_mentions(self.toks, self._lex, self._outlet) if m.first not in inside]
+
+    @cached_property
+    def cues(self) -> SentenceCues:
+        return find_cues(self.toks, self._lex)
+
+    @cached_property
+    def times(self) -> list[TimeExpr]:
+        return find_times(self.text, self._published)
+
+    @cached_property
+    def clauses(self) -> list[tuple[int, int]]:
+        return clause_bounds(self.text)
 
 
 @dataclass
@@ -40,10 +64,14 @@ class DocState:
     sides: list[str]  # ranked: the pair the document is about comes first
     title_flow: str | None = None
     aid_doc: bool = False  # the document speaks of aid somewhere
-    event_periods: list[tuple[int, str]] = field(default_factory=list)  # (sentence index, period)
+    find_event_periods: Callable[[], list[tuple[int, str]]] = list  # (sentence index, period), read when needed
     currency: str | None = None  # the last currency stated, for "вышел на 5 миллиардов"
     main_indicator: str | None = None  # the statistic the document's claims are mostly about
     claims: list[tuple[int, Claim]] = field(default_factory=list)  # (sentence index, claim)
+
+    @cached_property
+    def event_periods(self) -> list[tuple[int, str]]:
+        return self.find_event_periods()
 
 
 # --------------------------------------------------------------------------- helpers

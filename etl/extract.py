@@ -7,17 +7,17 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass
 from functools import cache
 
 from etl.claims import DocState, Sentence, _kind_cue, comparator, indicator, kind_and_sign, modality, period, sides
 from etl.countries import find_mentions, rank_context
-from etl.indicators import find_cues
 from etl.lexicon import Lexicon, load
 from etl.model import Claim, Document
 from etl.morph import lexeme_forms
-from etl.numbers import Figure, find_figures, tokenize
+from etl.numbers import Figure, tokenize
 from etl.periods import find_times, infer_published, parse_iso_date
-from etl.text import Sentences, clause_bounds
+from etl.text import Sentences
 
 EXTRACTOR_VERSION = "1.0.0"
 
@@ -34,36 +34,70 @@ def _stem(word: str) -> str:
     return prefix or word
 
 
-@cache
-def _prefilters() -> tuple[re.Pattern, re.Pattern]:
-    """Cheap regexes that find every place a figure could be, and any aid word.
+@dataclass(frozen=True)
+class _Prefilters:
+    anchor: re.Pattern  # where a figure could be: digits, currency signs, the stems of unit words
+    word_anchor: re.Pattern  # the same without digits
+    digits_with_unit: re.Pattern  # a sentence whose digits stand next to a unit word
+    aid: re.Pattern  # any aid word in the document
 
-    Built from the lexicon's own words, so they never miss what the lemma rules would catch."""
+
+def _stems(words) -> str:
+    return "|".join(sorted({re.escape(_stem(w)) for w in words if w}, key=len, reverse=True))
+
+
+@cache
+def _prefilters() -> _Prefilters:
+    """Regexes that find every sentence a figure could be in, so only those are analysed.
+
+    Built from the lexicon's own words, so they never miss what the figure rules would catch:
+    a figure has digits before a unit word, a currency sign, a ratio adverb, or a number word
+    before a scale, a count noun or «раз» (all of which are anchors by themselves)."""
     lex = load()
-    words = [*lex.number_words, *lex.scales, *lex.ratio_adverbs, *lex.fractions]
-    stems = sorted({re.escape(_stem(w)[:4]) for w in words if w.isalpha()}, key=len, reverse=True)
-    figure = re.compile(r"\d|(?<!\w)(?:" + "|".join(stems) + ")", re.I)
+    symbols = "".join(re.escape(c) for c in lex.currency_symbols)
+    ratio = "|".join(map(re.escape, lex.ratio_adverbs))
+    counted = [*lex.scales, *lex.groups, "тонна", "процент",
+               *(w for w, i in lex.indicator_lemmas.items() if i == "agreements")]
+    words = rf"[{symbols}%]|(?<!\w)(?:{ratio}|раза?(?!\w))|{_stems(counted)}"
+    anchor = re.compile(rf"(?P<digit>\d)|{words}")
+    units = _stems([*counted, *lex.currency_lemmas, *lex.currency_forms, "раз"])
+    digits_with_unit = re.compile(rf"\d[\d \u00a0\u2009\u202f.,]*(?:[а-яёА-ЯЁ-]+[ \u00a0]+){{0,2}}?(?:{units})", re.I)
     aid = [w for w, ind in lex.indicator_lemmas.items() if ind == "aid"]
-    aid_re = re.compile("|".join(sorted({re.escape(_stem(w)) for w in aid}, key=len, reverse=True)), re.I)
-    return figure, aid_re
+    return _Prefilters(anchor, re.compile(words), digits_with_unit, re.compile(_stems(aid), re.I))
+
+
+def _figure_sentences(text: str, sents: Sentences, pre: _Prefilters) -> list[int]:
+    """Indices of the sentences that may hold a figure, in order.
+
+    Jumps to the end of each sentence once it is decided, so the cost follows the number of
+    sentences, not the number of digits."""
+    out: list[int] = []
+    pos, n = 0, len(text)
+    search = pre.anchor.search
+    while pos < n:
+        m = search(text, pos)
+        if m is None:
+            break
+        i = sents.index_at(m.start())
+        if i is None:
+            pos = m.end()
+            continue
+        a, b = sents.span(i)
+        if m.group("digit") is None or pre.digits_with_unit.search(text, m.start(), b):
+            out.append(i)
+            pos = b
+            continue
+        # digits without a unit (a date, a page number): look on for a word anchor in this sentence
+        nxt = pre.word_anchor.search(text, m.end(), b)
+        if nxt is not None:
+            out.append(i)
+        pos = b
+    return out
 
 
 def _analyse(sents: Sentences, i: int, text: str, lex: Lexicon, doc: Document, published) -> Sentence:
     a, b = sents.span(i)
-    st = text[a:b]
-    toks = tokenize(st, a)
-    figures = find_figures(toks, lex)
-    # «долларов США» names a currency, not a side
-    inside = {k for f in figures for k in range(f.first, f.last + 1)}
-    mentions = [m for m in find_mentions(toks, lex, doc.outlet_country) if m.first not in inside]
-    return Sentence(
-        index=i, start=a, end=b, text=st, toks=toks,
-        figures=figures,
-        mentions=mentions,
-        cues=find_cues(toks, lex),
-        times=find_times(st, published),
-        clauses=clause_bounds(st),
-    )
+    return Sentence(i, a, b, text[a:b], lex, published, doc.outlet_country)
 
 
 def extract_document(doc: Document, lex: Lexicon | None = None) -> list[Claim]:
@@ -73,15 +107,9 @@ def extract_document(doc: Document, lex: Lexicon | None = None) -> list[Claim]:
         return []
     published = parse_iso_date(doc.published) or parse_iso_date(infer_published(text, doc.url))
     sents = Sentences(text)
-    figure_re, aid_re = _prefilters()
+    pre = _prefilters()
 
-    figure_idx: list[int] = []
-    last = -1
-    for m in figure_re.finditer(text):
-        i = sents.index_at(m.start())
-        if i is not None and i != last:
-            figure_idx.append(i)
-            last = i
+    figure_idx = _figure_sentences(text, sents, pre)
     if not figure_idx:
         return []
 
@@ -101,12 +129,14 @@ def extract_document(doc: Document, lex: Lexicon | None = None) -> list[Claim]:
     title_toks = tokenize(title, 0)
     title_mentions = find_mentions(title_toks, lex, doc.outlet_country)
     lead = [get(i) for i in range(min(_LEAD_SENTENCES, len(sents)))]
+    # Sentences with a figure but no indicator word (polls, page chrome) say nothing of the pair.
+    with_figures = [s for s in with_figures if s.cues.indicators or s.cues.sending or s.cues.signing
+                    or any(f.unit not in ("%", "x") for f in s.figures)]
     weighted = [(title_mentions, 3)] + [(s.mentions, 2) for s in lead] + [(s.mentions, 1) for s in with_figures]
     state = DocState(doc.id, published, rank_context(weighted))
-    state.aid_doc = bool(aid_re.search(text))
+    state.aid_doc = bool(pre.aid.search(text))
     state.title_flow = _title_flow(title_toks, title_mentions)
-    if any(f.unit in ("count", "t") or True for s in with_figures for f in s.figures):
-        state.event_periods = _event_periods(text, sents, published)
+    state.find_event_periods = lambda: _event_periods([get(i) for i in _event_window(sents, with_figures)])
 
     claims: list[Claim] = []
     for s in with_figures:
@@ -130,14 +160,24 @@ def _title_flow(toks, mentions) -> str | None:
     return src.pop() if len(src) == 1 else None
 
 
-def _event_periods(text: str, sents: Sentences, published) -> list[tuple[int, str]]:
+_EVENT_WINDOW = 10  # sentences around the claims where the date of a signing or shipment is looked for
+
+
+def _event_window(sents: Sentences, with_figures: list[Sentence]) -> list[int]:
+    """The lead (a dateline) and the sentences around the figures: not the page's far chrome."""
+    idx = set(range(min(_LEAD_SENTENCES, len(sents))))
+    for s in with_figures:
+        idx.update(range(max(0, s.index - _EVENT_WINDOW), min(len(sents), s.index + _EVENT_WINDOW + 1)))
+    return sorted(idx)
+
+
+def _event_periods(sentences: list[Sentence]) -> list[tuple[int, str]]:
     """Dated events (a day, a weekday, "сегодня", a month) by sentence, for signings and shipments."""
     out = []
-    for t in find_times(text, published):
-        if t.period and t.role == "point" and (t.event or len(t.period) >= 7) and "/" not in t.period:
-            i = sents.index_at(t.start)
-            if i is not None:
-                out.append((i, t.period))
+    for s in sentences:
+        for t in s.times:
+            if t.period and t.role == "point" and (t.event or len(t.period) >= 7) and "/" not in t.period:
+                out.append((s.index, t.period))
     return out
 
 

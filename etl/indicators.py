@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
-from etl.lexicon import Lexicon
+from etl.lexicon import Lexicon, load
+from etl.morph import word_info
 from etl.numbers import Tok
 
 
@@ -30,6 +32,29 @@ def _lemma_seq_at(toks: list[Tok], i: int, phrase: tuple[str, ...]) -> bool:
     return True
 
 
+@dataclass(frozen=True, slots=True)
+class _WordCues:
+    indicator: str | None
+    signing: bool
+    sending: bool
+    not_bilateral: bool
+    starts_phrase: bool  # the word may begin an indicator or region phrase
+
+
+@lru_cache(maxsize=100_000)
+def _word_cues(lower: str) -> _WordCues:
+    """What one word form can cue, read from its lemmas once per form."""
+    lex = load()
+    info = word_info(lower)
+    ind = lex.indicator_lemmas.get(info.lemma)
+    if ind is None:
+        ind = next((lex.indicator_lemmas[x] for x in info.lemmas if x in lex.indicator_lemmas), None)
+    starts = any(p[0] in info.lemmas for p, _ in lex.indicator_phrases) or \
+        any(p[0] in info.lemmas for p in lex.not_bilateral_phrases)
+    return _WordCues(ind, info.lemma in lex.signing_lemmas, info.lemma in lex.sending_lemmas,
+                     info.lemma in lex.not_bilateral_lemmas, starts)
+
+
 def find_cues(toks: list[Tok], lex: Lexicon) -> SentenceCues:
     indicators: list[Cue] = []
     sending: list[int] = []
@@ -38,25 +63,21 @@ def find_cues(toks: list[Tok], lex: Lexicon) -> SentenceCues:
     for i, t in enumerate(toks):
         if t.kind != "word" or not t.text[0].isalpha():
             continue
-        info = t.info
-        lem = info.lemma
-        ind = lex.indicator_lemmas.get(lem)
-        if ind is None:
-            for x in info.lemmas:
-                if x in lex.indicator_lemmas:
-                    ind = lex.indicator_lemmas[x]
+        w = _word_cues(t.lower)
+        ind = w.indicator
+        nb = w.not_bilateral
+        if w.starts_phrase:
+            for phrase, name in lex.indicator_phrases:
+                if _lemma_seq_at(toks, i, phrase):
+                    ind = name
                     break
-        for phrase, name in lex.indicator_phrases:
-            if _lemma_seq_at(toks, i, phrase):
-                ind = name
-                break
+            nb = nb or any(_lemma_seq_at(toks, i, p) for p in lex.not_bilateral_phrases)
         if ind is not None:
             indicators.append(Cue(i, ind))
             aid = aid or ind == "aid"
-        if lem in lex.signing_lemmas:
-            signing = True
-        if lem in lex.sending_lemmas:
+        signing = signing or w.signing
+        if w.sending:
             sending.append(i)
-        if lem in lex.not_bilateral_lemmas or any(_lemma_seq_at(toks, i, p) for p in lex.not_bilateral_phrases):
+        if nb:
             not_bilateral.append(i)
     return SentenceCues(tuple(indicators), signing, tuple(sending), aid, tuple(not_bilateral))

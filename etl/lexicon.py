@@ -51,8 +51,24 @@ class Lexicon:
     currency_lemmas: dict[str, str]
     currency_forms: dict[str, str]
     currency_symbols: dict[str, str]
+    currency_qualifiers: dict[str, str]  # adjective lemma -> the currency it makes of a currency word
     # Cues
     cues: dict
+    # Every inflected form of the number, scale, currency and counted words, for fast lookup
+    number_forms: dict[str, float]
+    scale_forms: dict[str, float]
+    group_forms: dict[str, float]
+    currency_word_forms: dict[str, str]
+    count_noun_forms: dict[str, str]  # form -> lemma of the agreement noun
+
+
+def _forms_of(words: dict[str, object]) -> dict[str, object]:
+    out: dict[str, object] = {}
+    for w, v in words.items():
+        for f in lexeme_forms(w):
+            out.setdefault(f, v)
+        out[w] = v
+    return out
 
 
 def _split(field: str | None) -> list[str]:
@@ -146,6 +162,8 @@ def load() -> Lexicon:
             cur_forms[x] = row["code"]
         for x in _split(row["symbols"]):
             cur_symbols[x] = row["code"]
+    # "азербайджанских манатов" is AZN though "манат" alone reads as TMT: the adjective decides
+    qualifiers = {adj: row["code"] for row in _read_csv("currencies.csv") for adj in _split(row["qualifiers"])}
 
     return Lexicon(
         names_by_first=names_by_first,
@@ -167,5 +185,11 @@ def load() -> Lexicon:
         currency_lemmas=cur_lemmas,
         currency_forms=cur_forms,
         currency_symbols=cur_symbols,
+        currency_qualifiers=qualifiers,
         cues=_read_toml("cues.toml"),
+        number_forms=_forms_of(num["units"]),
+        scale_forms=_forms_of(num["scales"]),
+        group_forms=_forms_of(num["groups"]),
+        currency_word_forms={**_forms_of(cur_lemmas), **cur_forms},
+        count_noun_forms=_forms_of({w: w for w, i in indicator_lemmas.items() if i == "agreements"}),
     )

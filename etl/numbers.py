@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from etl.lexicon import Lexicon
 from etl.morph import WordInfo, word_info
@@ -23,36 +24,33 @@ _MONTH_START = re.compile(r"(январ|феврал|март|апрел|ма[я
 _RANGE_DASH = frozenset("–—-‑")
 
 
-@dataclass(frozen=True, slots=True)
-class Tok:
+class Tok(NamedTuple):
     text: str
     start: int  # absolute offsets into the document
     end: int
     kind: str  # num | word | punct | ordinal
-    number: float | None = None
-
-    @property
-    def lower(self) -> str:
-        return self.text.lower()
+    number: float | None
+    lower: str
 
     @property
     def info(self) -> WordInfo:
-        return word_info(self.text)
+        return word_info(self.lower)
 
 
 def tokenize(sentence: str, offset: int) -> list[Tok]:
     out = []
+    append = out.append
     for m in _TOKEN.finditer(sentence):
-        a, b = m.start() + offset, m.end() + offset
-        if m.group("num") is not None:
-            if m.group("suffix"):
-                out.append(Tok(m.group(), a, b, "ordinal", _to_float(m.group("num"))))
-            else:
-                out.append(Tok(m.group(), a, b, "num", _to_float(m.group("num"))))
-        elif m.group("word") is not None:
-            out.append(Tok(m.group(), a, b, "word"))
+        a, b = m.span()
+        g = m.group()
+        word = m.group("word")
+        if word is not None:
+            append(Tok(g, a + offset, b + offset, "word", None, g.lower()))
+        elif m.group("num") is not None:
+            kind = "ordinal" if m.group("suffix") else "num"
+            append(Tok(g, a + offset, b + offset, kind, _to_float(m.group("num")), g))
         else:
-            out.append(Tok(m.group(), a, b, "punct"))
+            append(Tok(g, a + offset, b + offset, "punct", None, g))
     return out
 
 
@@ -75,29 +73,12 @@ class Figure:
     counted: str | None = None  # lemma of the noun counted, for unit "count"
 
 
-def _lemmas(t: Tok) -> frozenset[str]:
-    return t.info.lemmas if t.kind == "word" else frozenset()
-
-
 def _scale(t: Tok, lex: Lexicon) -> float | None:
-    if t.kind != "word":
-        return None
-    low = t.lower
-    if low in lex.scales:
-        return lex.scales[low]
-    for lem in _lemmas(t):
-        if lem in lex.scales:
-            return lex.scales[lem]
-    return None
+    return lex.scale_forms.get(t.lower) if t.kind == "word" else None
 
 
 def _number_word(t: Tok, lex: Lexicon) -> float | None:
-    if t.kind != "word" or not t.text[0].isalpha():
-        return None
-    info = t.info
-    if info.pos not in ("NUMR", "ADJF", None) and info.lemma != "полтора":
-        return None
-    return lex.number_words.get(info.lemma)
+    return lex.number_forms.get(t.lower) if t.kind == "word" else None
 
 
 def _currency(toks: list[Tok], i: int, lex: Lexicon) -> tuple[str, int] | None:
@@ -108,12 +89,7 @@ def _currency(toks: list[Tok], i: int, lex: Lexicon) -> tuple[str, int] | None:
     if t.kind != "word":
         return None
     low = t.lower
-    code = lex.currency_forms.get(low)
-    if code is None:
-        for lem in _lemmas(t):
-            if lem in lex.currency_lemmas:
-                code = lex.currency_lemmas[lem]
-                break
+    code = lex.currency_word_forms.get(low)
     if code is None:
         return None
     j = i
@@ -152,8 +128,8 @@ def _amount(toks: list[Tok], i: int, lex: Lexicon) -> tuple[float, int, bool] | 
     last_scale = float("inf")
     while True:
         k = j + 1
-        if k < len(toks) and toks[k].kind == "word" and toks[k].info.lemma in lex.groups:
-            value *= lex.groups[toks[k].info.lemma]
+        if k < len(toks) and toks[k].kind == "word" and toks[k].lower in lex.group_forms:
+            value *= lex.group_forms[toks[k].lower]
             j = k
             k += 1
         if k < len(toks):
@@ -189,6 +165,11 @@ def _unit_after(toks: list[Tok], j: int, lex: Lexicon, scaled: bool) -> tuple[st
     cur = _currency(toks, k, lex)
     if cur:
         return cur[0], cur[1], None
+    if t.kind == "word" and k + 1 < len(toks) and t.info.pos == "ADJF":
+        # "310 млн азербайджанских манатов", "3,1 трлн российских рублей": the adjective may name the currency
+        cur = _currency(toks, k + 1, lex)
+        if cur:
+            return lex.currency_qualifiers.get(t.info.lemma, cur[0]), cur[1], None
     if t.kind != "word":
         return None, j, None
     lem = t.info.lemma
@@ -203,10 +184,9 @@ def _unit_after(toks: list[Tok], j: int, lex: Lexicon, scaled: bool) -> tuple[st
         tg = toks[g]
         if tg.kind != "word":
             break
-        info = tg.info
-        if info.lemma in lex.indicator_lemmas and lex.indicator_lemmas[info.lemma] == "agreements":
-            return "count", g, info.lemma
-        if info.pos not in ("ADJF", "PRTF"):
+        if tg.lower in lex.count_noun_forms:
+            return "count", g, lex.count_noun_forms[tg.lower]
+        if tg.info.pos not in ("ADJF", "PRTF"):
             break
     if _MONTH_START.match(t.lower):
         return None  # a date: "15 сентября"
@@ -239,13 +219,22 @@ def find_figures(toks: list[Tok], lex: Lexicon) -> list[Figure]:
         value, j, scaled = amt
         # a range sharing scale and unit: "от 1 до 2 млрд", "1–2 млрд долларов"
         value_max = None
+        before = toks[start_i - 1].lower if start_i > 0 else ""
         if not scaled and j + 2 < n and (
-            toks[j + 1].text in _RANGE_DASH or (toks[j + 1].lower == "до" and start_i > 0 and toks[start_i - 1].lower == "от")
+            toks[j + 1].text in _RANGE_DASH or (toks[j + 1].lower == "до" and before in ("от", "с", "со"))
         ):
             amt2 = _amount(toks, j + 2, lex)
-            if amt2 is not None and amt2[2]:
-                factor = amt2[0] / toks[j + 2].number if toks[j + 2].kind == "num" and toks[j + 2].number else None
-                if factor:
+            if amt2 is not None and toks[j + 2].kind == "num" and toks[j + 2].number:
+                factor = amt2[0] / toks[j + 2].number
+                shared = _unit_after(toks, amt2[1], lex, amt2[2])
+                if before in ("с", "со") and shared is not None and (amt2[2] or shared[0]):
+                    # "с прошлогодних 7,5 до 15 млрд долларов": a starting point and a new level
+                    unit = shared[0]
+                    figures.append(Figure(value * factor, None, unit, toks[start_i].start, toks[j].end,
+                                          start_i, j, amt2[2] or scaled))
+                    i = j + 1
+                    continue
+                if amt2[2]:
                     value, value_max = value * factor, amt2[0]
                     j, scaled = amt2[1], True
         unit_info = _unit_after(toks, j, lex, scaled)

@@ -59,7 +59,7 @@ class TimeExpr:
 
 @dataclass(frozen=True)
 class _Calendar:
-    patterns: tuple[tuple[str, re.Pattern], ...]
+    patterns: tuple[tuple[str, re.Pattern, tuple[str, ...]], ...]
     months: tuple[re.Pattern, ...]
     weekdays: tuple[re.Pattern, ...]
     ordinals: tuple[re.Pattern, ...]
@@ -104,8 +104,17 @@ def _calendar() -> _Calendar:
         ("weekday", rf"{b}(?:в|во)\s+(?P<wd>{WD})\w*"),
         ("year_earlier", rf"{b}годом\s+ранее"),
     ]
+    # Words a pattern cannot match without: a cheap substring test skips most patterns per sentence.
+    month_words = tuple(m.split("[")[0] for m in cal["months"])  # "ма[йяею]" -> "ма" is too short: keep it
+    needs = {
+        "month_range": month_words, "day": month_words, "month_year": month_words, "month": month_words,
+        "quarter": ("квартал",), "half": ("полови", "полугод", "полгода"), "n_months": ("месяц",),
+        "span_back": ("последн",), "year_range": ("19", "20"), "year": ("19", "20"), "ytd": ("начала",),
+        "rel_year": ("год",), "today": ("сегодня", "вчера"), "weekday": ("понедельник", "вторник", "сред",
+        "четверг", "пятниц", "суббот", "воскрес"), "year_earlier": ("ранее",), "rel_month": ("месяц",),
+    }
     return _Calendar(
-        patterns=tuple((k, re.compile(p, re.I)) for k, p in pats),
+        patterns=tuple((k, re.compile(p, re.I), needs[k]) for k, p in pats),
         months=tuple(re.compile(m, re.I) for m in cal["months"]),
         weekdays=tuple(re.compile(w, re.I) for w in cal["weekdays"]),
         ordinals=tuple(re.compile(o, re.I) for o in cal["ordinals"]),
@@ -216,7 +225,10 @@ def find_times(text: str, published: date | None) -> list[TimeExpr]:
     """Time expressions in `text`, longest first where they overlap, in text order."""
     cal = _calendar()
     found: list[tuple[int, int, str, re.Match]] = []
-    for kind, pat in cal.patterns:
+    low = text.lower()
+    for kind, pat, needs in cal.patterns:
+        if not any(w in low for w in needs):
+            continue
         for m in pat.finditer(text):
             found.append((m.start(), m.end(), kind, m))
     found.sort(key=lambda x: (x[0], -(x[1] - x[0])))
@@ -282,7 +294,7 @@ def infer_published(text: str, url: str | None = None, head_chars: int = 2000) -
         d = _valid(y, int(m["m"]), int(m["d"]))
         if d:
             candidates.append((m.start(), d))
-    day_pat = dict(cal.patterns)["day"]
+    day_pat = next(p for k, p, _ in cal.patterns if k == "day")
     for m in day_pat.finditer(head):
         if m["y"]:
             mo = _index(cal.months, m["m"])
