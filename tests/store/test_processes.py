@@ -115,32 +115,38 @@ def test_readers_never_fail_nor_see_half_a_document_while_an_ingest_runs(tmp_pat
 
 
 def test_a_killed_ingest_loses_no_committed_document(tmp_path):
-    src = write_jsonl(tmp_path / "d.jsonl", [{"id": f"d{i:03d}", "text": article(f"d{i}", [i % 3 + 1])} for i in range(300)])
+    n = 600  # at 10 ms a document the run lasts 6 s; it is killed after about 0.5 s
+    src = write_jsonl(tmp_path / "d.jsonl", [{"id": f"d{i:03d}", "text": article(f"d{i}", [i % 3 + 1])} for i in range(n)])
     db = tmp_path / "store.duckdb"
     writer = spawn_etl("ingest", str(src), "--db", str(db), "--quiet", "--publish-every", "3600",
                        env={"FAKE_SLEEP_S": "0.01", "FAKE_BATCH_DOCS": "10"})
     work = db.with_name(db.name + ".work")
     deadline = time.monotonic() + 30
-    committed = 0
+    committed, attempt = 0, 0
     while time.monotonic() < deadline and committed < 30:
         time.sleep(0.2)
+        attempt += 1
+        # What DuckDB would recover from the working copy right now. A fresh name each time: DuckDB
+        # caches open instances by path.
+        probe = tmp_path / f"probe{attempt}.duckdb"
         try:
-            # what a DuckDB process would recover from the working copy right now
-            probe = tmp_path / "probe.duckdb"
             probe.write_bytes(work.read_bytes())
             wal = Path(str(work) + ".wal")
             if wal.exists():
                 Path(str(probe) + ".wal").write_bytes(wal.read_bytes())
             c = duckdb.connect(str(probe), read_only=True)
-            committed = c.execute("SELECT count(*) FROM documents").fetchone()[0]
-            c.close()
-            probe.unlink()
-            Path(str(probe) + ".wal").unlink(missing_ok=True)
+            try:
+                committed = c.execute("SELECT count(*) FROM documents").fetchone()[0]
+            finally:
+                c.close()
         except (OSError, duckdb.Error):
-            continue
+            continue  # not created yet, or the schema not yet committed
+        finally:
+            probe.unlink(missing_ok=True)
+            Path(str(probe) + ".wal").unlink(missing_ok=True)
     os.kill(writer.pid, signal.SIGKILL)
     writer.communicate()
-    assert 30 <= committed < 300
+    assert 30 <= committed < n
     assert not db.exists()  # nothing was published before the crash: readers saw no half state
 
     rerun = run_etl("ingest", str(src), "--db", str(db), "--quiet")
@@ -149,10 +155,10 @@ def test_a_killed_ingest_loses_no_committed_document(tmp_path):
     con = connect_readonly(db)
     stored = claims_per_doc(con)
     con.close()
-    assert len(stored) == 300 and all(n == want for n, want in stored.values())
+    assert len(stored) == n and all(n == want for n, want in stored.values())
     recovered = int(rerun.stderr.split("publishing ")[1].split(" documents")[0])
     assert recovered >= committed
-    assert f"{300 - recovered} new, 0 replaced, {recovered} unchanged" in rerun.stderr
+    assert f"{n - recovered} new, 0 replaced, {recovered} unchanged" in rerun.stderr
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("store")) == ["store.duckdb", "store.duckdb.lock"]
 
 
