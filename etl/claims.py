@@ -177,10 +177,19 @@ def indicator(s: Sentence, fig: Figure, lex: Lexicon, prev: list[Sentence],
         return candidates[0][3], candidates[0][4]
     if fig.unit not in ("%", "x") and cues.sending and state.aid_doc:
         return "aid", None  # "Циндао выделил Бишкеку 600 тысяч юаней": money given, in a document about aid
-    if s.mentions and state.main_indicator and not _names_what_it_is(s, fig):
-        # "К 2020 году стороны рассчитывают выйти на 5 млрд долларов": the sides and the document's statistic
+    if state.main_indicator and not _names_what_it_is(s, fig) and (s.mentions or _continues(s, state)):
+        # "К 2020 году стороны рассчитывают выйти на 5 млрд долларов": the sides and the document's statistic;
+        # "Это на 5,1% меньше, чем …", "Стоимость груза составляет …": the previous sentence's statistic
         return state.main_indicator, None
     return None, None
+
+
+def _continues(s: Sentence, state: DocState) -> bool:
+    """The sentence goes on about the statistic of the sentences just before it, and names no other thing
+    ("3,8 млрд сомов налогов — на 20% больше": the 20% is about taxes)."""
+    if any(_names_what_it_is(s, f) for f in s.figures):
+        return False
+    return bool(state.claims) and state.claims[-1][0] >= s.index - 2
 
 
 def _names_what_it_is(s: Sentence, fig: Figure) -> bool:
@@ -393,14 +402,26 @@ _EVENT_LOOKAHEAD = 5  # sentences: "Саммит проходил 15–16 сен
 # --------------------------------------------------------------------------- sides
 
 
+def _pronoun_source(s: Sentence, fig: Figure, named: list[Mention]) -> str | None:
+    """«а импорт из них составил 3,5 млрд»: «из» + a pronoun points back to the last side named."""
+    a, _ = _clause(s, fig.first)
+    for i in range(fig.first - 1, 0, -1):
+        if s.toks[i].start - s.start < a:
+            break
+        if s.toks[i - 1].lower in ("из", "от") and s.toks[i].info.pos == "NPRO":
+            before = [m for m in named if m.last < i]
+            return before[-1].code if before else None
+    return None
+
+
 def _is_source(m: Mention, ind: str) -> int:
     """+1: this side is where the flow comes from; -1: where it goes; 0: unknown."""
     if m.prep in ("из", "изо", "от"):
         return 1
     if m.prep in ("в", "во", "для", "к", "ко") and m.case in ("accs", "datv", None):
         return -1
-    if m.case == "datv" and m.prep is None:
-        return -1
+    if m.case in ("datv", "loct") and m.prep is None:
+        return -1  # «Пекин предоставит Астане»: without a preposition the form can only be dative
     if m.kind in ("adjective", "compound") and m.prep is None:
         return 1
     if m.case == "nomn" and m.prep is None:
@@ -413,6 +434,7 @@ def _is_source(m: Mention, ind: str) -> int:
 def sides(s: Sentence, fig: Figure, ind: str, cue_at: int | None, state: DocState, prev_same: Claim | None,
           lex: Lexicon) -> tuple[list[str], str | None] | None:
     """The pair of a figure and, for flows, the side it comes from. None when there is no pair."""
+    a, b = _clause(s, fig.first)
     # Region or whole-world totals make no bilateral claim: a region word between the indicator
     # word and the figure ("торговлю Казахстана со странами региона на уровне $15 млрд") or right
     # beside the indicator word ("внешнеторговый оборот").
@@ -421,6 +443,8 @@ def sides(s: Sentence, fig: Figure, ind: str, cue_at: int | None, state: DocStat
         for i in s.cues.not_bilateral:
             if lo - 3 <= i <= hi:
                 return None
+    if ind in ("trade_turnover", "export", "import") and _subnational(s, a, b, lex):
+        return None  # "Ленинградская область и Беларусь наторговали": a region's own trade
     named = [m for m in s.mentions if m.code]
     generic = [m for m in s.mentions if not m.code]
     codes = list(dict.fromkeys(m.code for m in named))
@@ -456,7 +480,18 @@ def sides(s: Sentence, fig: Figure, ind: str, cue_at: int | None, state: DocStat
     pair = sorted(pair)
     if ind not in FLOW_INDICATORS:
         return pair, None
-    return pair, _flow(s, fig, ind, pair, named, state, prev_same)
+    return pair, _flow(s, fig, ind, cue_at, pair, named, state, prev_same)
+
+
+def _subnational(s: Sentence, a: int, b: int, lex: Lexicon) -> bool:
+    """A capitalised name of a province or region («Ленинградская область», «Синьцзян-Уйгурский район»)."""
+    for i, t in enumerate(s.toks):
+        if t.kind != "word" or not (a <= t.start - s.start < b) or t.info.lemma not in lex.subnational_nouns:
+            continue
+        if i > 0 and s.toks[i - 1].kind == "word" and s.toks[i - 1].text[0].isupper() \
+                and s.toks[i - 1].info.pos in ("ADJF", "NOUN"):
+            return True
+    return False
 
 
 def _intra_bloc(s: Sentence, m: Mention) -> bool:
@@ -466,11 +501,19 @@ def _intra_bloc(s: Sentence, m: Mention) -> bool:
     return i >= 0 and s.toks[i].info.lemma in ("государство", "страна", "член", "участник") and m.prep is None
 
 
-def _flow(s: Sentence, fig: Figure, ind: str, pair: list[str], named: list[Mention], state: DocState,
-          prev_same: Claim | None) -> str | None:
+def _flow(s: Sentence, fig: Figure, ind: str, cue_at: int | None, pair: list[str], named: list[Mention],
+          state: DocState, prev_same: Claim | None) -> str | None:
     score = {c: 0 for c in pair}
     a, b = _clause(s, fig.first)
     in_clause = [m for m in named if a <= s.toks[m.first].start - s.start < b]
+    # the sides named since the previous figure: «экспорт в Китай составил 18,8 млрд, импорт китайской продукции — 22,2»
+    prev_end = max((f.last for f in s.figures if f.last < fig.first), default=-1)
+    since_prev = [m for m in in_clause if prev_end < m.first < fig.first]
+    in_clause = since_prev or in_clause
+    if not in_clause:
+        src = _pronoun_source(s, fig, named)
+        if src in pair:
+            return src
     for m in in_clause or named:
         if m.code in score:
             score[m.code] += _is_source(m, ind)

@@ -57,7 +57,12 @@ def _prep_before(toks: list[Tok], i: int) -> str | None:
         if low in PREPOSITIONS:
             return low
         # «из стран ШОС», «в государства — члены ЕАЭС»: the group noun stands between
-        if toks[k].info.pos not in ("ADJF", "PRTF") and toks[k].info.lemma not in GROUP_NOUNS:
+        info = toks[k].info
+        if info.pos not in ("ADJF", "PRTF") and info.lemma not in GROUP_NOUNS:
+            # «в экономику Таджикистана»: a genitive side of a noun governed by «в» is the destination
+            if info.pos == "NOUN" and info.case == "accs" and k > 0 and toks[k - 1].lower in ("в", "во") \
+                    and toks[i].info.case == "gent":
+                return "в"
             return None
         k -= 1
     return None

@@ -40,6 +40,7 @@ class _Prefilters:
     word_anchor: re.Pattern  # the same without digits
     digits_with_unit: re.Pattern  # a sentence whose digits stand next to a unit word
     aid: re.Pattern  # any aid word in the document
+    chrome: re.Pattern  # a heading line that starts the page's blocks of other news
 
 
 def _stems(words) -> str:
@@ -63,7 +64,17 @@ def _prefilters() -> _Prefilters:
     units = _stems([*counted, *lex.currency_lemmas, *lex.currency_forms, "раз"])
     digits_with_unit = re.compile(rf"\d[\d \u00a0\u2009\u202f.,]*(?:[а-яёА-ЯЁ-]+[ \u00a0]+){{0,2}}?(?:{units})", re.I)
     aid = [w for w, ind in lex.indicator_lemmas.items() if ind == "aid"]
-    return _Prefilters(anchor, re.compile(words), digits_with_unit, re.compile(_stems(aid), re.I))
+    headings = "|".join(re.escape(h) for h in lex.chrome_headings)
+    chrome = re.compile(rf"(?im)^[ \t]*(?:{headings})[ \t]*:?[ \t]*$")
+    return _Prefilters(anchor, re.compile(words), digits_with_unit, re.compile(_stems(aid), re.I), chrome)
+
+
+def _body_end(text: str, pre: _Prefilters, first_figure: int) -> int:
+    """Where the article ends and the page's blocks of other news begin ("Читайте также").
+
+    A heading above the article's first figure is the page's menu, not the end of the article."""
+    m = pre.chrome.search(text, first_figure)
+    return m.start() if m else len(text)
 
 
 def _figure_sentences(text: str, sents: Sentences, pre: _Prefilters) -> list[int]:
@@ -110,6 +121,9 @@ def extract_document(doc: Document, lex: Lexicon | None = None) -> list[Claim]:
     pre = _prefilters()
 
     figure_idx = _figure_sentences(text, sents, pre)
+    if figure_idx:
+        body_end = _body_end(text, pre, sents.span(figure_idx[0])[0])
+        figure_idx = [i for i in figure_idx if sents.span(i)[0] < body_end]
     if not figure_idx:
         return []
 
@@ -130,9 +144,9 @@ def extract_document(doc: Document, lex: Lexicon | None = None) -> list[Claim]:
     title_mentions = find_mentions(title_toks, lex, doc.outlet_country)
     lead = [get(i) for i in range(min(_LEAD_SENTENCES, len(sents)))]
     # Sentences with a figure but no indicator word (polls, page chrome) say nothing of the pair.
-    with_figures = [s for s in with_figures if s.cues.indicators or s.cues.sending or s.cues.signing
-                    or any(f.unit not in ("%", "x") for f in s.figures)]
-    weighted = [(title_mentions, 3)] + [(s.mentions, 2) for s in lead] + [(s.mentions, 1) for s in with_figures]
+    telling = [s for s in with_figures if s.cues.indicators or s.cues.sending or s.cues.signing
+               or any(f.unit not in ("%", "x") for f in s.figures)]
+    weighted = [(title_mentions, 3)] + [(s.mentions, 2) for s in lead] + [(s.mentions, 1) for s in telling]
     state = DocState(doc.id, published, rank_context(weighted))
     state.aid_doc = bool(pre.aid.search(text))
     state.title_flow = _title_flow(title_toks, title_mentions)

@@ -41,6 +41,7 @@ class Lexicon:
     sending_lemmas: frozenset[str]
     not_bilateral_lemmas: frozenset[str]
     not_bilateral_phrases: tuple[tuple[str, ...], ...]
+    subnational_nouns: frozenset[str]
     # Numbers and units
     number_words: dict[str, float]
     scales: dict[str, float]
@@ -51,6 +52,7 @@ class Lexicon:
     currency_lemmas: dict[str, str]
     currency_forms: dict[str, str]
     currency_symbols: dict[str, str]
+    chrome_headings: tuple[str, ...]
     currency_qualifiers: dict[str, str]  # adjective lemma -> the currency it makes of a currency word
     # Cues
     cues: dict
@@ -176,6 +178,7 @@ def load() -> Lexicon:
         sending_lemmas=frozenset(ind["aid"]["sending"]),
         not_bilateral_lemmas=frozenset(ind["not_bilateral"]["lemmas"]),
         not_bilateral_phrases=tuple(tuple(p) for p in ind["not_bilateral"]["phrases"]),
+        subnational_nouns=frozenset(ind["subnational"]["lemmas"]),
         number_words=num["units"],
         scales=num["scales"],
         groups=num["groups"],
@@ -186,6 +189,7 @@ def load() -> Lexicon:
         currency_forms=cur_forms,
         currency_symbols=cur_symbols,
         currency_qualifiers=qualifiers,
+        chrome_headings=tuple(_read_toml("chrome.toml")["block_headings"]),
         cues=_read_toml("cues.toml"),
         number_forms=_forms_of(num["units"]),
         scale_forms=_forms_of(num["scales"]),

@@ -219,7 +219,11 @@ def find_figures(toks: list[Tok], lex: Lexicon) -> list[Figure]:
         value, j, scaled = amt
         # a range sharing scale and unit: "от 1 до 2 млрд", "1–2 млрд долларов"
         value_max = None
-        before = toks[start_i - 1].lower if start_i > 0 else ""
+        # the word that opens a list or range, across one adjective: «с прошлогодних 7,5 до 15 млрд»
+        k = start_i - 1
+        if k > 0 and toks[k].kind == "word" and toks[k].lower not in ("с", "со", "от") and toks[k].info.pos == "ADJF":
+            k -= 1
+        before = toks[k].lower if k >= 0 else ""
         if not scaled and j + 2 < n and (
             toks[j + 1].text in _RANGE_DASH or (toks[j + 1].lower == "до" and before in ("от", "с", "со"))
         ):
