@@ -353,9 +353,11 @@ def period(s: Sentence, fig: Figure, mod: str, trigger: int | None, ind: str, st
             continue  # "прибавив к 2016 году 31,2%": a comparison base
         usable.append((t, _time_tok_index(s, t)))
     if mod in ("target", "forecast"):
-        # A plan's period is its horizon ("к 2030 году") or a time stated after the planning word
-        # ("условились уже в 2018 году вывести"), not when the plan was made ("В сентябре 2018 года поручили").
-        usable = [(t, i) for t, i in usable if t.role == "to" or (trigger is not None and i > trigger)]
+        # A plan's period is its horizon ("к 2030 году", "в 2023 году он должен составить") or a time stated
+        # after the planning word ("условились уже в 2018 году вывести"), not when the plan was made
+        # ("В сентябре 2018 года президенты поручили довести").
+        usable = [(t, i) for t, i in usable if t.role == "to" or (trigger is not None and i > trigger)
+                  or _not_past(t, state.published)]
         usable = [(t, i) for t, i in usable if a <= t.start < b]
         if not usable:
             return _event_period(s, state) if ind in ("aid", "agreements") else None
@@ -375,11 +377,25 @@ def period(s: Sentence, fig: Figure, mod: str, trigger: int | None, ind: str, st
             return None
         if t.role == "earlier":
             continue
+        if t.role == "same":
+            return _last_actual_period(state)
         if t.period:
             return t.period
     if ind in ("aid", "agreements"):
         return _event_period(s, state)
     return prev_claim_period
+
+
+def _not_past(t: TimeExpr, published: date | None) -> bool:
+    return bool(t.period and published and int(t.period.split("/")[-1][:4]) >= published.year)
+
+
+def _last_actual_period(state: DocState) -> str | None:
+    """«за тот же период», «за этот период»: the period of the statistic last stated."""
+    for _, c in reversed(state.claims):
+        if c.modality == "actual" and c.period:
+            return c.period
+    return None
 
 
 def _latest_year(s: Sentence) -> int | None:
@@ -418,8 +434,8 @@ def _is_source(m: Mention, ind: str) -> int:
     """+1: this side is where the flow comes from; -1: where it goes; 0: unknown."""
     if m.prep in ("из", "изо", "от"):
         return 1
-    if m.prep in ("в", "во", "для", "к", "ко") and m.case in ("accs", "datv", None):
-        return -1
+    if m.prep in ("в", "во", "для", "к", "ко") and m.case in ("accs", "datv", "gent", None):
+        return -1  # «в Китай», «в экономику Таджикистана»
     if m.case in ("datv", "loct") and m.prep is None:
         return -1  # «Пекин предоставит Астане»: without a preposition the form can only be dative
     if m.kind in ("adjective", "compound") and m.prep is None:
@@ -514,7 +530,11 @@ def _flow(s: Sentence, fig: Figure, ind: str, cue_at: int | None, pair: list[str
         src = _pronoun_source(s, fig, named)
         if src in pair:
             return src
-    for m in in_clause or named:
+    window = in_clause or named
+    # «Рахмон отметил, что Китай вложил…»: a leader who speaks is not a side of the flow when the sides are named
+    if any(m.kind != "leader" for m in window):
+        window = [m for m in window if m.kind != "leader"]
+    for m in window:
         if m.code in score:
             score[m.code] += _is_source(m, ind)
     src = [c for c in pair if score[c] > 0]

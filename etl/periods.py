@@ -97,6 +97,8 @@ def _calendar() -> _Calendar:
         ("year_range", rf"{b}(?P<y1>(?:19|20)\d\d)\s*[–—-]\s*(?P<y2>(?:19|20)\d\d)\s*(?:год\w*|гг\.?)"),
         ("year", rf"{b}{Y}{YSUF}"),
         ("ytd", rf"{b}с\s+начала\s+(?:(?P<rel>{REL})\w*\s+)?года"),
+        ("ytd", rf"{b}(?:по\s+итогам|к\s+концу|до\s+конца|в\s+конце|по\s+результатам)\s+(?:(?P<rel>{REL})\w*\s+)?года"),
+        ("same_period", rf"{b}(?:за|в|на)\s+(?:тот\s+же|этот|данный|указанный|отч[её]тный|этот\s+же)\s+период"),
         ("rel_year", rf"{b}(?P<rel>{REL})\w*\s+год\w*"),
         ("rel_year", rf"{b}(?P<rel>прошлогодн)\w*"),
         ("today", rf"{b}(?P<w>сегодня|вчера)\b"),
@@ -109,7 +111,7 @@ def _calendar() -> _Calendar:
     needs = {
         "month_range": month_words, "day": month_words, "month_year": month_words, "month": month_words,
         "quarter": ("квартал",), "half": ("полови", "полугод", "полгода"), "n_months": ("месяц",),
-        "span_back": ("последн",), "year_range": ("19", "20"), "year": ("19", "20"), "ytd": ("начала",),
+        "span_back": ("последн",), "year_range": ("19", "20"), "year": ("19", "20"), "ytd": ("начала", "итогам", "конц", "результатам"), "same_period": ("период",),
         "rel_year": ("год",), "today": ("сегодня", "вчера"), "weekday": ("понедельник", "вторник", "сред",
         "четверг", "пятниц", "суббот", "воскрес"), "year_earlier": ("ранее",), "rel_month": ("месяц",),
     }
@@ -240,7 +242,9 @@ def find_times(text: str, published: date | None) -> list[TimeExpr]:
         last_end = b
         period, event, back = _resolve(kind, m, cal, published)
         before = text[max(0, a - 40):a]
-        if kind == "year_earlier":
+        if kind == "same_period":
+            role = "same"
+        elif kind == "year_earlier":
             role = "base" if re.search(r"чем\s*$", before) else "earlier"
         elif kind == "span_back":
             role = "back"
