@@ -1,0 +1,1 @@
+"""Streamlit dashboard over the claims store: `streamlit run dashboard/app.py`."""

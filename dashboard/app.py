@@ -1,0 +1,52 @@
+"""Bilateral indicators: `streamlit run dashboard/app.py` (the database: INDICATORS_DB or data/indicators.duckdb).
+
+A thin page: state from the URL, the store, the sections; everything else lives in the modules it calls."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+# `streamlit run` puts dashboard/ on the path, not the repository that holds the package
+_ROOT = str(Path(__file__).resolve().parent.parent)
+if _ROOT not in sys.path:
+    sys.path.insert(0, _ROOT)
+
+import streamlit as st  # noqa: E402
+
+from dashboard import data, ui, views  # noqa: E402
+from dashboard.i18n import t  # noqa: E402
+
+st.set_page_config(page_title="Bilateral indicators", page_icon=":material/monitoring:", layout="wide")
+st.html(views.CSS)
+
+lang = ui.language_switch(ui.seed_language())
+
+try:
+    store = data.open_store()
+except data.Problem as problem:
+    st.title(t("app_title", lang))
+    ui.problem(problem, lang)
+    st.stop()
+
+ui.seed_from_url(store.options)
+filters = ui.sidebar_filters(store.options, lang)
+overview = data.overview(store.path, store.version, filters)
+ui.header(overview.counts, lang)
+
+series = None
+if not overview.series:
+    ui.no_match(lang)
+else:
+    series = ui.series_picker(overview.series, lang)
+    sv = data.series_view(store.path, store.version, filters, series, bool(st.session_state.get(ui.K_UNDATED)))
+    ui.tiles(sv, lang)
+    main, side = st.columns([3, 2], gap="large")
+    with main:
+        chart_data = ui.chart(sv, series, lang)
+        ui.disagreements(chart_data, lang)
+        ui.table(store, overview, filters, lang)
+    with side, st.container(key="evidence"):
+        ui.evidence(store, lang)
+
+ui.sync_url(filters, ui.view_state(lang, series))
+store.build_word_index()

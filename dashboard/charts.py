@@ -1,0 +1,195 @@
+"""Altair charts of one series (indicator, kind, unit) over time, and their PNG/SVG export.
+
+Each point is one statement: a pair, a modality, a period, a value and its comparator. The same figure
+repeated by several sources is one point ("stated in 3 sentences"); different figures for the same pair
+and period stay separate points, one above the other, never averaged."""
+from __future__ import annotations
+
+import io
+import math
+from datetime import date, timedelta
+
+import altair as alt
+import pandas as pd
+
+from dashboard import i18n
+from dashboard.i18n import Lang, t
+from dashboard.index import Series
+
+FLOW_INDICATORS = frozenset({"export", "import", "investment", "aid"})
+SELECTION = "pick"  # name of the point selection; the page reads it back from the chart's state
+_SHAPES = {"actual": "circle", "target": "triangle-up", "forecast": "diamond"}
+_ARROW = "→"
+
+
+def _nan(x: object) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x))
+
+
+def _midpoint(start: date | None, end: date | None) -> date | None:
+    if start is None or end is None or _nan(start) or _nan(end):
+        return None
+    return start + timedelta(days=(end - start).days // 2)
+
+
+def line_label(row: dict) -> str:
+    """What a colour stands for: the pair, or the direction 'KAZ→RUS' for flows with a known origin."""
+    a, b, src = row["country_a"], row["country_b"], row.get("flow_from")
+    if row["indicator"] in FLOW_INDICATORS and not _nan(src) and src in (a, b):
+        return f"{src}{_ARROW}{b if src == a else a}"
+    return f"{a}–{b}"
+
+
+def axis_scale(series: Series, values: pd.Series, lang: Lang) -> tuple[float, str]:
+    """(divisor, axis title): money and tonnes in mn/bn so the axis reads '1.5' not '1500000000'."""
+    if series.unit in ("%", "x", "count") or values.empty:
+        title = {"%": "%", "x": "×", "count": ""}.get(series.unit, series.unit)
+        return 1.0, title
+    top = float(values.abs().max())
+    factor = 1.0
+    word = ""
+    for f, en, ru in ((1e12, "tn", "трлн"), (1e9, "bn", "млрд"), (1e6, "mn", "млн")):
+        if top >= f:
+            factor, word = f, (ru if lang == "ru" else en)
+            break
+    unit = i18n.format_amount(1, series.unit, lang).split(i18n.NBSP)[-1] if series.unit == "t" else series.unit
+    return factor, " ".join(x for x in (word, unit) if x)
+
+
+def chart_data(cols: dict[str, list], series: Series, lang: Lang) -> tuple[pd.DataFrame, str]:
+    """Snapshot columns of one series (`ClaimIndex.columns`) -> one row per statement with everything
+    the chart encodes, and the y-axis title. Rows without a period sit at their article's date.
+
+    Plain Python over at most a few hundred rows: pandas row access costs more than the work."""
+    rows = [dict(zip(cols, values)) for values in zip(*cols.values())]
+    if not rows:
+        return pd.DataFrame(), ""
+    # newest source first, so a statement's representative is its most recent sentence
+    rows.sort(key=lambda r: (r["doc_published"] or date.min, r["claim_id"]), reverse=True)
+    statements: dict[tuple, dict] = {}
+    for r in rows:
+        r["line"] = line_label(r)
+        dated = r["period_start"] is not None
+        key = (r["line"], r["modality"], r["period"], r["value"], r["value_max"], r["comparator"],
+               "" if dated else r["claim_id"])  # a figure without a period is its own statement
+        if key in statements:
+            statements[key]["n_sources"] += 1
+        else:
+            statements[key] = {**r, "dated": dated, "n_sources": 1}
+    reps = list(statements.values())
+    factor, y_title = axis_scale(series, pd.Series([r["value"] for r in reps]), lang)
+    no_url, no_period = t("no_url", lang), t("no_period", lang)
+    out = {
+        "claim_id": [r["claim_id"] for r in reps],
+        "line": [r["line"] for r in reps],
+        "pair_label": [i18n.pair_label(r["line"].replace(_ARROW, "–"), lang).split(" · ", 1)[-1] for r in reps],
+        "modality": [r["modality"] for r in reps],
+        "modality_label": [i18n.modality_label(r["modality"], lang) for r in reps],
+        "x": [pd.Timestamp(_midpoint(r["period_start"], r["period_end"]) or r["doc_published"]) for r in reps],
+        "x_start": [pd.Timestamp(r["period_start"]) if r["dated"] else pd.NaT for r in reps],
+        "x_end": [pd.Timestamp(r["period_end"]) if r["dated"] else pd.NaT for r in reps],
+        "y": [r["value"] / factor for r in reps],
+        "y2": [None if r["value_max"] is None else r["value_max"] / factor for r in reps],
+        "figure": [
+            i18n.format_figure(r["value"], series.unit, lang, kind=series.kind, comparator=r["comparator"],
+                               value_max=r["value_max"])
+            for r in reps
+        ],
+        "figure_text": [r["figure_text"] for r in reps],
+        "mark": [i18n.comparator_symbol(r["comparator"]) for r in reps],
+        "exact": [r["comparator"] == "eq" for r in reps],
+        "period_label": [i18n.format_period(r["period"], lang) if r["dated"] else no_period for r in reps],
+        "outlet": [r["outlet"] or no_url for r in reps],
+        "published": [i18n.format_date(r["doc_published"], lang) for r in reps],
+        "title": [(r["doc_title"] or "")[:90] for r in reps],
+        "n_sources": [r["n_sources"] for r in reps],
+    }
+    df = pd.DataFrame(out)
+    df["y2"] = df["y2"].astype("float64")
+    return df, y_title
+
+
+def series_chart(series: Series, y_title: str, lang: Lang, many_lines: bool = False) -> alt.LayerChart:
+    """Value by period, without data (attach it with `with_data`, or let Streamlit send it as Arrow):
+    colour = pair (or direction), shape = modality, hollow = not an exact figure (its comparator sign
+    beside it), a faint bar = the span of time the figure covers.
+
+    Nothing here depends on the points themselves, so the spec is built once per series and language:
+    building an Altair chart costs more than a whole filter change is allowed to."""
+    scheme = alt.Scale(scheme="tableau20" if many_lines else "tableau10")
+    color = alt.Color(
+        "line:N", title=t("legend_pair", lang), scale=scheme,
+        legend=alt.Legend(orient="bottom", columns=6, symbolLimit=40),
+    )
+    x = alt.X("x:T", title=t("axis_period", lang))
+    y = alt.Y("y:Q", title=y_title, axis=alt.Axis(format=",~g"), scale=alt.Scale(zero=series.kind == "level"))
+    pick = alt.selection_point(name=SELECTION, fields=["claim_id"], on="click", empty=False)
+    base = alt.Chart()
+    span = base.transform_filter("isValid(datum.x_start)").mark_rule(strokeWidth=4, opacity=0.25).encode(
+        x="x_start:T", x2="x_end:T", y="y:Q", color=color,
+    )
+    ranges = base.transform_filter("isValid(datum.y2)").mark_rule(strokeDash=[3, 2]).encode(
+        x="x:T", y="y:Q", y2="y2:Q", color=color,
+    )
+    modalities = ("actual", "target", "forecast")
+    points = base.mark_point(filled=True, strokeWidth=1.6).encode(
+        x=x,
+        y=y,
+        color=color,
+        stroke=alt.Stroke("line:N", scale=scheme, legend=None),  # a hollow (non-exact) figure keeps its outline
+        shape=alt.Shape(
+            "modality_label:N", title=t("legend_modality", lang),
+            scale=alt.Scale(
+                domain=[i18n.modality_label(m, lang) for m in modalities],
+                range=[_SHAPES[m] for m in modalities],
+            ),
+            legend=alt.Legend(orient="bottom"),
+        ),
+        fillOpacity=alt.condition("datum.exact", alt.value(0.9), alt.value(0.12)),
+        size=alt.condition(pick, alt.value(260), alt.value(90)),
+        tooltip=[
+            alt.Tooltip("pair_label:N", title=t("tt_pair", lang)),
+            alt.Tooltip("figure:N", title=t("tt_figure", lang)),
+            alt.Tooltip("figure_text:N", title=t("tt_as_written", lang)),
+            alt.Tooltip("period_label:N", title=t("tt_period", lang)),
+            alt.Tooltip("modality_label:N", title=t("tt_modality", lang)),
+            alt.Tooltip("outlet:N", title=t("tt_outlet", lang)),
+            alt.Tooltip("published:N", title=t("col_published", lang)),
+            alt.Tooltip("title:N", title=t("tt_title", lang)),
+            alt.Tooltip("n_sources:Q", title=t("tt_sources", lang)),
+        ],
+    ).add_params(pick)
+    marks = base.transform_filter("datum.mark != ''").mark_text(
+        dx=9, align="left", fontSize=13, fontWeight="bold",
+    ).encode(x=x, y=y, text="mark:N", color=color)
+    title = f"{i18n.indicator_label(series.indicator, lang)} · {i18n.kind_label(series.kind, lang)}"
+    time_locale = i18n.vega_time_locale(lang)
+    locale = {"number": i18n.vega_number_locale(lang), **({"time": time_locale} if time_locale else {})}
+    return (
+        alt.layer(span, ranges, points, marks)
+        .properties(height=380, title=title)
+        .configure(locale=locale)
+    )
+
+
+def vega_spec(chart: alt.LayerChart) -> dict:
+    """The chart as a Vega-Lite dict without data, for `st.vega_lite_chart(data, spec)`.
+
+    Skipping Streamlit's Altair path also skips its schema validation of the whole spec on every rerun
+    (over 100 ms); our specs are built by this module from fixed parts, so validation buys nothing."""
+    spec = chart.properties(data=alt.InlineData(values=[])).to_dict(validate=False)
+    spec.pop("data", None)
+    spec.pop("datasets", None)
+    return spec
+
+
+def with_data(chart: alt.LayerChart, data: pd.DataFrame) -> alt.LayerChart:
+    return chart.properties(data=data, width=820)
+
+
+def export(chart: alt.TopLevelMixin, fmt: str) -> bytes:
+    """The chart as PNG or SVG (vl-convert, no browser). Called only when a download is asked for."""
+    buf: io.BytesIO | io.StringIO = io.BytesIO() if fmt == "png" else io.StringIO()
+    chart.save(buf, format=fmt, scale_factor=2) if fmt == "png" else chart.save(buf, format=fmt)
+    data = buf.getvalue()
+    return data if isinstance(data, bytes) else data.encode("utf-8")

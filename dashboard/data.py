@@ -1,0 +1,223 @@
+"""The page's access to the store: where it is, its version, the cached connection and snapshot, and
+the cached answers to a filter change.
+
+Cache keys always carry (path, version): `etl.store.db_version` changes when an ingest publishes a new
+file, so the next rerun opens it and no answer computed from the old one is reused."""
+from __future__ import annotations
+
+import os
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from dashboard import queries, search
+from dashboard.filters import Filters, Options
+from dashboard.index import ClaimIndex, Counts, Series
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DB = ROOT / "data" / "indicators.duckdb"
+TABLE_ROWS = 200  # rows the table shows; the CSV has the rest
+CSV_MAX_ROWS = 100_000
+CHART_MAX_POINTS = 600
+
+
+def db_path() -> Path:
+    """`INDICATORS_DB` if set, else data/indicators.duckdb in the repository."""
+    env = os.environ.get("INDICATORS_DB")
+    return Path(env).expanduser() if env else DEFAULT_DB
+
+
+def _store_api():
+    """The store's own read-only connection and version, once its module exists; else equivalents
+    (a read-only DuckDB connection; the file's identity, size and modification time)."""
+    try:
+        from etl import store  # noqa: PLC0415  (optional until the store lands)
+
+        return store.connect_readonly, store.db_version
+    except (ImportError, AttributeError):
+        return _connect_readonly, _db_version
+
+
+def _connect_readonly(path: str | Path) -> duckdb.DuckDBPyConnection:
+    if not Path(path).is_file():
+        raise FileNotFoundError(str(path))
+    return duckdb.connect(str(path), read_only=True)
+
+
+def _db_version(path: str | Path) -> tuple:
+    st_ = Path(path).stat()
+    return (st_.st_ino, st_.st_size, st_.st_mtime_ns)
+
+
+class Problem(Exception):
+    """Why there is nothing to show: kind is 'missing', 'invalid', 'busy' or 'empty'."""
+
+    def __init__(self, kind: str, path: Path, detail: str = "") -> None:
+        super().__init__(f"{kind}: {path} {detail}")
+        self.kind, self.path, self.detail = kind, path, detail
+
+
+@dataclass
+class Store:
+    """One published version of the database, opened read-only, with its snapshot."""
+
+    path: str
+    version: tuple
+    con: duckdb.DuckDBPyConnection
+    index: ClaimIndex
+    options: Options
+    _words: search.WordIndex | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _building: bool = False
+    _scanned: OrderedDict = field(default_factory=OrderedDict)  # recent scan results, by tokens
+
+    def search_hits(self, query: str) -> np.ndarray | None:
+        """Claims whose sentence matches `query`, as a mask over the snapshot; None when no query."""
+        if not query.strip():
+            return None
+        toks = tuple(search.tokens(query))
+        if not toks:  # punctuation only ("%"): the index has no words for it, the scan finds it literally
+            toks = (query.strip().lower(),)
+        elif self._words is not None:
+            return self._words.hits(list(toks))
+        with self._lock:
+            hit = self._scanned.get(toks)
+        if hit is None:
+            hit = search.mask_of(queries.search_scan(self.con, list(toks), self.index.claim_id), self.index.n)
+            with self._lock:
+                self._scanned[toks] = hit
+                while len(self._scanned) > 16:
+                    self._scanned.popitem(last=False)
+        return hit
+
+    def build_word_index(self) -> None:
+        """Build the search index in a background thread (once); searches scan until it is ready."""
+        with self._lock:
+            if self._building or self._words is not None:
+                return
+            self._building = True
+
+        def run() -> None:
+            try:
+                vocabulary = queries.search_vocabulary(self.con, self.index.claim_id)
+                self._words = search.WordIndex(vocabulary, self.index.n)
+            except duckdb.Error:
+                pass  # the connection was closed (a newer version replaced it); scanning still works
+            finally:
+                self._building = False
+
+        threading.Thread(target=run, name="word-index", daemon=True).start()
+
+    def mask(self, filters: Filters) -> np.ndarray:
+        return self.index.mask(filters, self.search_hits(filters.search))
+
+
+def _close(store: Store) -> None:
+    store.con.close()
+
+
+@st.cache_resource(max_entries=2, on_release=_close, show_spinner="Opening the database…")
+def _open(path: str, version: tuple) -> Store:
+    connect, _ = _store_api()
+    con = connect(path)
+    try:
+        queries.check_schema(con)
+        index = queries.load_snapshot(con)
+    except Exception:
+        con.close()
+        raise
+    return Store(path, version, con, index, index.options())
+
+
+def open_store() -> Store:
+    """The current version of the database, or a Problem saying why not."""
+    path = db_path()
+    _, version_of = _store_api()
+    try:
+        version = version_of(path)
+    except FileNotFoundError:
+        raise Problem("missing", path) from None
+    if version is None:
+        raise Problem("missing", path)
+    try:
+        store = _open(str(path), tuple(version))
+    except FileNotFoundError:
+        raise Problem("missing", path) from None
+    except duckdb.IOException as e:  # a lock or a half-written file: it will pass
+        raise Problem("busy", path, str(e).splitlines()[0]) from None
+    except duckdb.Error as e:
+        raise Problem("invalid", path, str(e).splitlines()[0]) from None
+    if store.index.n == 0:
+        raise Problem("empty", path)
+    return store
+
+
+# ---------------------------------------------------------------- cached answers to a filter change
+# The Store is looked up again inside each function (a cache hit) rather than passed in: the cache key
+# is then exactly (path, version, filter values).
+
+@dataclass(frozen=True)
+class Overview:
+    counts: Counts
+    series: list[Series]
+    table: pd.DataFrame  # snapshot fields of the newest TABLE_ROWS matching claims, table order
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def overview(path: str, version: tuple, filters: Filters) -> Overview:
+    store = _open(path, version)
+    m = store.mask(filters)
+    return Overview(
+        counts=store.index.counts(m),
+        series=store.index.summary(m),
+        table=store.index.frame(store.index.newest(m, TABLE_ROWS)),
+    )
+
+
+@dataclass(frozen=True)
+class SeriesView:
+    points: dict[str, list]  # most recent figures of the series (snapshot fields, `ClaimIndex.columns`)
+    n_dated: int  # figures with a period (before the cap)
+    latest: dict[str, dict]  # 'actual' / 'target' -> row
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def series_view(path: str, version: tuple, filters: Filters, series: Series, undated: bool) -> SeriesView:
+    store = _open(path, version)
+    idx = store.index
+    m = idx.series_mask(store.mask(filters), series)
+    pos, total = idx.most_recent(m, dated_only=not undated, limit=CHART_MAX_POINTS)
+    latest_pos = idx.latest(m)
+    cols = idx.columns(np.array(list(latest_pos.values()), dtype=np.int64))
+    latest_rows = [dict(zip(cols, values)) for values in zip(*cols.values())]
+    return SeriesView(
+        points=idx.columns(pos),
+        n_dated=total,
+        latest={name: row for name, row in zip(latest_pos, latest_rows)},
+    )
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def claim_detail(path: str, version: tuple, claim_id: str) -> dict | None:
+    return queries.claim(_open(path, version).con, claim_id)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def document(path: str, version: tuple, doc_id: str) -> tuple[dict | None, pd.DataFrame]:
+    con = _open(path, version).con
+    return queries.document(con, doc_id), queries.document_claims(con, doc_id)
+
+
+def csv_rows(store: Store, filters: Filters) -> tuple[pd.DataFrame, int]:
+    """All matching claims in table order (at most CSV_MAX_ROWS) with sentence and source, and how many
+    matched. Not cached: it runs only when the download button is pressed."""
+    m = store.mask(filters)
+    pos = store.index.newest(m)
+    rows = queries.claims_in_order(store.con, store.index.claim_ids(pos[:CSV_MAX_ROWS]))
+    return rows, int(pos.size)

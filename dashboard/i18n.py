@@ -1,0 +1,442 @@
+"""Interface labels in English and Russian, and locale-aware formatting of figures, periods and dates.
+
+Pure functions only: the page passes the chosen language in; nothing here reads Streamlit state."""
+from __future__ import annotations
+
+import csv
+import math
+import re
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+Lang = Literal["en", "ru"]
+LANGS: tuple[Lang, ...] = ("en", "ru")
+DEFAULT_LANG: Lang = "en"
+
+NBSP = "\u00a0"
+MINUS = "\u2212"
+EN_DASH = "\u2013"
+
+_LABELS: dict[str, tuple[str, str]] = {
+    # key: (English, Russian)
+    "app_title": ("Bilateral indicators", "Двусторонние показатели"),
+    "app_caption": (
+        "Figures stated in Russian-language news, each linked to the sentence that states it.",
+        "Цифры из русскоязычных новостей — каждая со ссылкой на предложение, в котором она названа.",
+    ),
+    "language": ("Language", "Язык"),
+    "filters": ("Filters", "Фильтры"),
+    "country": ("Country", "Страна"),
+    "any_country": ("All countries", "Все страны"),
+    "partners": ("Partners", "Партнёры"),
+    "partners_help": (
+        "Partners of the chosen country; leave empty for all of them.",
+        "Партнёры выбранной страны; пусто — все партнёры.",
+    ),
+    "pairs": ("Country pairs", "Пары стран"),
+    "indicators": ("Indicators", "Показатели"),
+    "modalities": ("Modality", "Модальность"),
+    "period": ("Period (years)", "Период (годы)"),
+    "period_help": (
+        "Keeps figures whose period overlaps these years; figures without a stated period are left out "
+        "once the range is narrowed.",
+        "Оставляет цифры, период которых пересекается с этими годами; цифры без периода при сужении "
+        "диапазона не показываются.",
+    ),
+    "outlets": ("Outlets", "Издания"),
+    "search": ("Search in sentences", "Поиск в предложениях"),
+    "search_placeholder": ("e.g. товарооборот", "например, товарооборот"),
+    "all": ("All", "Все"),
+    "reset": ("Reset filters", "Сбросить фильтры"),
+    "share_hint": (
+        "The address bar holds these filters: copy it to share this view.",
+        "Фильтры сохраняются в адресе страницы — скопируйте его, чтобы поделиться видом.",
+    ),
+    "series": ("Series", "Ряд"),
+    "undated": ("Show figures without a period (at publication date)", "Цифры без периода (по дате публикации)"),
+    "latest_actual": ("Latest actual", "Последнее фактическое"),
+    "latest_target": ("Latest target", "Последняя цель"),
+    "n_claims": ("Figures", "Цифр"),
+    "n_docs": ("Articles", "Статей"),
+    "n_pairs": ("Country pairs", "Пар стран"),
+    "none_yet": ("none", "нет"),
+    "table": ("Claims", "Цифры"),
+    "showing": ("Showing {shown} of {total} figures.", "Показано {shown} из {total}."),
+    "download_csv": ("Download CSV", "Скачать CSV"),
+    "csv_capped": (
+        "The CSV holds the first {cap} of {total} rows; `python -m etl export` writes them all.",
+        "CSV содержит первые {cap} из {total} строк; все строки выгружает `python -m etl export`.",
+    ),
+    "download_png": ("Chart as PNG", "График в PNG"),
+    "download_svg": ("Chart as SVG", "График в SVG"),
+    "evidence": ("Source", "Источник"),
+    "evidence_hint": (
+        "Click a point on the chart or a row in the table to see the sentence that states the figure.",
+        "Нажмите на точку графика или строку таблицы, чтобы увидеть предложение с этой цифрой.",
+    ),
+    "claim_gone": (
+        "The selected figure is no longer in the database.",
+        "Выбранной цифры больше нет в базе.",
+    ),
+    "clear_selection": ("Clear", "Сбросить"),
+    "whole_article": ("Whole article, {n} figures highlighted", "Вся статья, выделено цифр: {n}"),
+    "untitled": ("(untitled)", "(без заголовка)"),
+    "published": ("Published", "Опубликовано"),
+    "published_inferred": ("inferred from the text", "определено по тексту"),
+    "outlet": ("Outlet", "Издание"),
+    "open_source": ("Open the original", "Открыть оригинал"),
+    "as_written": ("As written", "Как в тексте"),
+    "no_url": ("(no URL)", "(без ссылки)"),
+    "no_period": ("period not stated", "период не указан"),
+    "conflicts": ("Figures that disagree", "Расходящиеся цифры"),
+    "conflicts_caption": (
+        "Same pair, indicator, unit, modality and period, but different values: each source is shown, "
+        "none is averaged away.",
+        "Одна пара, показатель, единица, модальность и период, но разные значения: показан каждый "
+        "источник, ничего не усреднено.",
+    ),
+    "no_conflicts": ("No disagreeing figures in this selection.", "В этой выборке цифры не расходятся."),
+    "points_capped": (
+        "The chart shows the {shown} most cited of {total} distinct figures.",
+        "На графике {shown} самых цитируемых из {total} различных цифр.",
+    ),
+    "undated_note": (
+        "{n} figures without a stated period are listed in the table only.",
+        "Цифры без периода ({n}) есть только в таблице.",
+    ),
+    "no_chart_points": (
+        "No figure in this series has a period to place on the time axis.",
+        "Ни у одной цифры этого ряда нет периода, чтобы показать её на оси времени.",
+    ),
+    "sources": ("sources", "источников"),
+    "no_db": ("No database at `{path}`.", "Базы данных нет: `{path}`."),
+    "no_db_hint": (
+        "Build it from the bundled sample corpus with `python -m etl build-sample` (or start with "
+        "`./run dashboard`, which does it for you), or point `INDICATORS_DB` at another file.",
+        "Соберите её из встроенного корпуса: `python -m etl build-sample` (или запустите `./run dashboard` — "
+        "он сделает это сам), либо укажите другой файл в `INDICATORS_DB`.",
+    ),
+    "bad_db": (
+        "`{path}` is not a claims database: {error}",
+        "`{path}` — не база утверждений: {error}",
+    ),
+    "busy_db": (
+        "The database is being updated; reload in a moment. ({error})",
+        "База обновляется; перезагрузите страницу чуть позже. ({error})",
+    ),
+    "empty_db": ("The database `{path}` holds no figures yet.", "В базе `{path}` пока нет цифр."),
+    "empty_db_hint": (
+        "Load articles with `python -m etl ingest PATH…` (see README).",
+        "Загрузите статьи: `python -m etl ingest ПУТЬ…` (см. README).",
+    ),
+    "no_match": ("No figures match these filters.", "Под эти фильтры не подходит ни одна цифра."),
+    "no_match_hint": (
+        "Widen the period, clear the search or press “Reset filters”.",
+        "Расширьте период, очистите поиск или нажмите «Сбросить фильтры».",
+    ),
+    # table columns
+    "col_period": ("Period", "Период"),
+    "col_pair": ("Pair", "Пара"),
+    "col_indicator": ("Indicator", "Показатель"),
+    "col_figure": ("Figure", "Значение"),
+    "col_modality": ("Modality", "Модальность"),
+    "col_flow": ("From", "Откуда"),
+    "col_as_written": ("As written", "Как в тексте"),
+    "col_sentence": ("Sentence", "Предложение"),
+    "col_outlet": ("Outlet", "Издание"),
+    "col_published": ("Published", "Дата"),
+    "col_source": ("Source", "Источник"),
+    "col_title": ("Title", "Заголовок"),
+    "col_sources": ("Sources", "Источники"),
+    "open_link": ("open", "открыть"),
+    # chart
+    "axis_period": ("Period", "Период"),
+    "legend_pair": ("Pair", "Пара"),
+    "legend_modality": ("Modality", "Модальность"),
+    "tt_figure": ("Figure", "Значение"),
+    "tt_as_written": ("As written", "Как в тексте"),
+    "tt_period": ("Period", "Период"),
+    "tt_outlet": ("Outlet", "Издание"),
+    "tt_pair": ("Pair", "Пара"),
+    "tt_modality": ("Modality", "Модальность"),
+    "tt_sources": ("Sentences stating it", "Предложений с этой цифрой"),
+    "tt_title": ("Article", "Статья"),
+}
+
+INDICATOR_LABELS: dict[str, tuple[str, str]] = {
+    "trade_turnover": ("Trade turnover", "Товарооборот"),
+    "export": ("Exports", "Экспорт"),
+    "import": ("Imports", "Импорт"),
+    "investment": ("Investment", "Инвестиции"),
+    "agreements": ("Agreements signed", "Подписанные соглашения"),
+    "aid": ("Aid", "Помощь"),
+}
+MODALITY_LABELS: dict[str, tuple[str, str]] = {
+    "actual": ("Actual", "Факт"),
+    "target": ("Target", "Цель"),
+    "forecast": ("Forecast", "Прогноз"),
+}
+KIND_LABELS: dict[str, tuple[str, str]] = {
+    "level": ("level", "уровень"),
+    "change": ("change", "изменение"),
+}
+_COMPARATOR_WORDS: dict[str, tuple[str, str]] = {
+    "eq": ("", ""),
+    "gt": ("more than ", "более "),
+    "lt": ("less than ", "менее "),
+    "approx": ("about ", "около "),
+}
+_UNIT_WORDS: dict[str, tuple[str, str]] = {"t": ("t", "т"), "count": ("", "")}
+
+# English names for the codes the corpus uses (the lexicon only has Russian ones), and the blocs,
+# which the lexicon does not list.
+_COUNTRY_NAMES: dict[str, tuple[str, str]] = {
+    "RUS": ("Russia", "Россия"), "KAZ": ("Kazakhstan", "Казахстан"), "KGZ": ("Kyrgyzstan", "Кыргызстан"),
+    "UZB": ("Uzbekistan", "Узбекистан"), "TJK": ("Tajikistan", "Таджикистан"),
+    "TKM": ("Turkmenistan", "Туркменистан"), "BLR": ("Belarus", "Беларусь"), "UKR": ("Ukraine", "Украина"),
+    "MDA": ("Moldova", "Молдова"), "ARM": ("Armenia", "Армения"), "AZE": ("Azerbaijan", "Азербайджан"),
+    "GEO": ("Georgia", "Грузия"), "CHN": ("China", "Китай"), "MNG": ("Mongolia", "Монголия"),
+    "TUR": ("Türkiye", "Турция"), "IRN": ("Iran", "Иран"), "IND": ("India", "Индия"),
+    "AFG": ("Afghanistan", "Афганистан"), "PAK": ("Pakistan", "Пакистан"), "JPN": ("Japan", "Япония"),
+    "KOR": ("South Korea", "Южная Корея"), "PRK": ("North Korea", "Северная Корея"),
+    "ARE": ("United Arab Emirates", "ОАЭ"), "SAU": ("Saudi Arabia", "Саудовская Аравия"),
+    "QAT": ("Qatar", "Катар"), "USA": ("United States", "США"), "DEU": ("Germany", "Германия"),
+    "FRA": ("France", "Франция"), "GBR": ("United Kingdom", "Великобритания"), "ITA": ("Italy", "Италия"),
+    "POL": ("Poland", "Польша"), "LVA": ("Latvia", "Латвия"), "LTU": ("Lithuania", "Литва"),
+    "EST": ("Estonia", "Эстония"), "HUN": ("Hungary", "Венгрия"), "ISR": ("Israel", "Израиль"),
+    "EGY": ("Egypt", "Египет"), "VNM": ("Vietnam", "Вьетнам"), "MYS": ("Malaysia", "Малайзия"),
+    "IDN": ("Indonesia", "Индонезия"), "SGP": ("Singapore", "Сингапур"), "SRB": ("Serbia", "Сербия"),
+    "EAEU": ("Eurasian Economic Union", "ЕАЭС"), "CIS": ("CIS", "СНГ"),
+    "SCO": ("Shanghai Cooperation Organisation", "ШОС"), "EU": ("European Union", "Евросоюз"),
+    "CSTO": ("CSTO", "ОДКБ"),
+}
+
+_LEXICON = Path(__file__).resolve().parent.parent / "etl" / "lexicon" / "countries.csv"
+
+
+def t(key: str, lang: Lang, **fmt: object) -> str:
+    """The label `key` in `lang`, with `{placeholders}` filled from `fmt`; the key itself if unknown."""
+    pair = _LABELS.get(key)
+    text = key if pair is None else pair[LANGS.index(lang)]
+    return text.format(**fmt) if fmt else text
+
+
+def _pick(table: dict[str, tuple[str, str]], key: str | None, lang: Lang) -> str:
+    if key is None:
+        return ""
+    pair = table.get(key)
+    return key if pair is None else pair[LANGS.index(lang)]
+
+
+def indicator_label(code: str, lang: Lang) -> str:
+    return _pick(INDICATOR_LABELS, code, lang)
+
+
+def modality_label(code: str, lang: Lang) -> str:
+    return _pick(MODALITY_LABELS, code, lang)
+
+
+def kind_label(code: str, lang: Lang) -> str:
+    return _pick(KIND_LABELS, code, lang)
+
+
+@lru_cache(maxsize=1)
+def _lexicon_ru_names() -> dict[str, str]:
+    """Russian names from the extractor's lexicon, when it is there: the single source for the many codes
+    this module does not list."""
+    try:
+        with _LEXICON.open(encoding="utf-8", newline="") as f:
+            return {row["code"]: row["name"] for row in csv.DictReader(f) if row.get("code") and row.get("name")}
+    except (OSError, KeyError, csv.Error):
+        return {}
+
+
+def country_name(code: str, lang: Lang) -> str:
+    """Display name of a country or bloc code; the code itself when no name is known."""
+    known = _COUNTRY_NAMES.get(code)
+    if lang == "ru":
+        return known[1] if known else _lexicon_ru_names().get(code, code)
+    return known[0] if known else code
+
+
+def country_option(code: str, lang: Lang) -> str:
+    """How a code reads in a select box: the code first, so typing it finds it, then the name."""
+    name = country_name(code, lang)
+    return code if name == code else f"{code} · {name}"
+
+
+def pair_label(pair: str, lang: Lang) -> str:
+    """'KAZ–KGZ' -> 'KAZ–KGZ · Kazakhstan – Kyrgyzstan'."""
+    a, _, b = pair.partition(EN_DASH)
+    if not b:
+        return pair
+    return f"{pair} · {country_name(a, lang)} {EN_DASH} {country_name(b, lang)}"
+
+
+# ---------------------------------------------------------------- numbers
+
+_SCALES: tuple[tuple[float, str, str], ...] = (
+    (1e12, "tn", "трлн"),
+    (1e9, "bn", "млрд"),
+    (1e6, "mn", "млн"),
+)
+
+
+def _scale_for(magnitude: float) -> tuple[float, str, str]:
+    for factor, en, ru in _SCALES:
+        if magnitude >= factor:
+            return factor, en, ru
+    return 1.0, "", ""
+
+
+def _digits_for(mantissa: float, scaled: bool) -> int:
+    """Three significant digits for scaled amounts (1.25 bn, 12.5 bn, 125 bn); two decimals otherwise,
+    since small unscaled figures are percentages and ratios where 33.33 means what it says."""
+    if not scaled:
+        return 2
+    m = abs(mantissa)
+    return 2 if m < 10 else 1 if m < 100 else 0
+
+
+def format_number(x: float, lang: Lang, digits: int = 2) -> str:
+    """A plain number: '1 234,5' (ru, non-breaking space) or '1,234.5' (en); trailing zeros dropped."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return ""
+    s = f"{abs(x):,.{digits}f}"
+    if "." in s:
+        s = s.rstrip("0").rstrip(".")
+    if lang == "ru":
+        s = s.replace(",", NBSP).replace(".", ",")
+    sign = MINUS if x < 0 and s.strip("0,.\u00a0") else ""
+    return sign + s
+
+
+def _unit_text(unit: str, lang: Lang) -> str:
+    pair = _UNIT_WORDS.get(unit)
+    return unit if pair is None else pair[LANGS.index(lang)]
+
+
+def format_amount(value: float, unit: str, lang: Lang, value_max: float | None = None) -> str:
+    """'1,5 млрд USD' / '1.5 bn USD', '6 %' / '6%', '1,8×', '7'; a range shares the scale of its upper end."""
+    top = max(abs(value), abs(value_max) if value_max is not None else 0.0)
+    factor, en_word, ru_word = (1.0, "", "") if unit in ("%", "x") else _scale_for(top)
+    scaled = factor != 1.0
+    lo = format_number(value / factor, lang, _digits_for(value / factor, scaled))
+    num = lo
+    if value_max is not None and not math.isnan(value_max):
+        hi = format_number(value_max / factor, lang, _digits_for(value_max / factor, scaled))
+        num = f"{lo}{EN_DASH}{hi}"
+    if unit == "x":
+        return f"{num}×"
+    if unit == "%":
+        return f"{num}{NBSP}%" if lang == "ru" else f"{num}%"
+    word = ru_word if lang == "ru" else en_word
+    parts = [num, word, _unit_text(unit, lang)]
+    return NBSP.join(p for p in parts if p)
+
+
+def format_figure(
+    value: float,
+    unit: str,
+    lang: Lang,
+    *,
+    kind: str = "level",
+    comparator: str = "eq",
+    value_max: float | None = None,
+) -> str:
+    """The figure as an analyst reads it: 'more than 3 bn USD', '+6%', 'около 1,5 млрд USD'."""
+    amount = format_amount(value, unit, lang, value_max)
+    if kind == "change" and value > 0 and unit != "x":
+        amount = "+" + amount
+    words = _COMPARATOR_WORDS.get(comparator, ("", ""))[LANGS.index(lang)]
+    return f"{words}{amount}"
+
+
+def comparator_symbol(comparator: str) -> str:
+    """A one-character mark for chart labels: the tooltip spells the words out."""
+    return {"gt": ">", "lt": "<", "approx": "≈"}.get(comparator, "")
+
+
+# ---------------------------------------------------------------- periods and dates
+
+_MONTHS = {
+    "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
+    "ru": ("янв.", "февр.", "март", "апр.", "май", "июнь", "июль", "авг.", "сент.", "окт.", "нояб.", "дек."),
+}
+_ROMAN = ("I", "II", "III", "IV")
+_ONE = re.compile(r"^(\d{4})(?:-Q([1-4])|-(\d{2})(?:-(\d{2}))?)?$")
+
+
+def format_date(d: date | str | None, lang: Lang) -> str:
+    """ISO for English (sortable, unambiguous), dd.mm.yyyy for Russian readers."""
+    if d is None or d == "":
+        return ""
+    if isinstance(d, str):
+        try:
+            d = date.fromisoformat(d[:10])
+        except ValueError:
+            return d
+    if hasattr(d, "date") and callable(d.date):  # pandas Timestamp / datetime
+        d = d.date()
+    if isinstance(d, float) and math.isnan(d):
+        return ""
+    return d.strftime("%d.%m.%Y") if lang == "ru" else d.isoformat()
+
+
+def _one_period(p: str, lang: Lang) -> tuple[str, str] | None:
+    """(label without year, year) of one contract period, or None when malformed."""
+    m = _ONE.match(p)
+    if not m:
+        return None
+    year, q, month, day = m.groups()
+    if q:
+        return (f"Q{q}" if lang == "en" else f"{_ROMAN[int(q) - 1]}{NBSP}кв."), year
+    if day:
+        return format_date(p, lang), ""
+    if month and 1 <= int(month) <= 12:
+        return _MONTHS[lang][int(month) - 1], year
+    return "", year
+
+
+def format_period(period: str | None, lang: Lang) -> str:
+    """'2016-01/2016-04' -> 'Jan–Apr 2016'; '2018-Q1' -> 'I кв. 2018'; unknown shapes pass through."""
+    if not period or not isinstance(period, str):
+        return ""
+    parts = [_one_period(p, lang) for p in period.split("/")]
+    if any(p is None for p in parts):
+        return period
+    if len(parts) == 1:
+        label, year = parts[0]
+        return NBSP.join(x for x in (label, year) if x)
+    (la, ya), (lb, yb) = parts
+    if ya and ya == yb and la and lb:
+        return f"{la}{EN_DASH}{lb}{NBSP}{ya}"
+    left = NBSP.join(x for x in (la, ya) if x)
+    right = NBSP.join(x for x in (lb, yb) if x)
+    return f"{left}{EN_DASH}{right}"
+
+
+def vega_number_locale(lang: Lang) -> dict:
+    """d3-format locale for chart axes, so Russian axes read '1,5' and '2 000'."""
+    if lang == "ru":
+        return {"decimal": ",", "thousands": NBSP, "grouping": [3], "currency": ["", " ₽"]}
+    return {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["$", ""]}
+
+
+def vega_time_locale(lang: Lang) -> dict | None:
+    """d3-time-format locale; None keeps Vega's English default."""
+    if lang != "ru":
+        return None
+    return {
+        "dateTime": "%A, %e %B %Y г. %X",
+        "date": "%d.%m.%Y",
+        "time": "%H:%M:%S",
+        "periods": ["AM", "PM"],
+        "days": ["воскресенье", "понедельник", "вторник", "среда", "четверг", "пятница", "суббота"],
+        "shortDays": ["вс", "пн", "вт", "ср", "чт", "пт", "сб"],
+        "months": ["январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь",
+                   "октябрь", "ноябрь", "декабрь"],
+        "shortMonths": list(_MONTHS["ru"]),
+    }

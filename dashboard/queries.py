@@ -1,0 +1,211 @@
+"""Every SQL statement of the dashboard, against the store's tables and its `claims_with_source` view.
+
+Values always travel as bound parameters or registered Arrow tables; the only text spliced into SQL is
+this module's own constants. Each function takes an open connection and returns plain data, so the
+benchmark and the tests call them without Streamlit.
+
+The per-change work (which claims match, counts, ordering) is done on the in-memory snapshot
+(`dashboard.index`) that `load_snapshot` reads once per database version; SQL here reads that snapshot,
+the rows actually shown (by primary key), one document, the CSV, and the sentence search."""
+from __future__ import annotations
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from dashboard.index import CODE_COLUMNS, ClaimIndex
+
+# The outlet is the host of the article's URL without "www."; "" when there is no URL.
+_HOST_SQL = "split_part(split_part(coalesce({url}, ''), '://', 2), '/', 1)"
+
+
+def outlet_sql(url_column: str) -> str:
+    host = _HOST_SQL.format(url=url_column)
+    return f"(CASE WHEN starts_with({host}, 'www.') THEN {host}[5:] ELSE {host} END)"
+
+
+_DAYS = "(CAST({col} AS DATE) - DATE '1970-01-01')::INTEGER"
+
+
+def _cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    # A cursor per call: the connection is shared by every session's thread, and one DuckDB
+    # connection object must not run two statements at once.
+    return con.cursor()
+
+
+def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[tuple]:
+    with _cursor(con) as cur:
+        return cur.execute(sql, params or []).fetchall()
+
+
+def _df(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> pd.DataFrame:
+    with _cursor(con) as cur:
+        return cur.execute(sql, params or []).df()
+
+
+def check_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Raise duckdb.Error if the file is not a claims store (tables or view missing)."""
+    _rows(con, "SELECT claim_id, doc_title, doc_url, pair FROM claims_with_source LIMIT 0")
+
+
+def count_claims(con: duckdb.DuckDBPyConnection) -> int:
+    return int(_rows(con, "SELECT count(*) FROM claims_with_source")[0][0])
+
+
+def load_snapshot(con: duckdb.DuckDBPyConnection) -> ClaimIndex:
+    """Read the claims into a `ClaimIndex`: codes instead of strings, newest first.
+
+    The distinct values of each coded column (small), the documents, then one pass over the claims
+    joined to their documents (the same inner join as `claims_with_source`); sorting is left to numpy,
+    which orders integer keys faster than DuckDB sorts rows carrying strings."""
+    with _cursor(con) as cur:
+        # one scan for the distinct values of every coded column; the column names are constants
+        lists = cur.execute(
+            "SELECT list(DISTINCT country_a) || list(DISTINCT country_b), "
+            + ", ".join(f"list(DISTINCT {col})" for col in CODE_COLUMNS[2:])
+            + " FROM claims"
+        ).fetchall()[0]
+        countries = sorted({x for x in (lists[0] or []) if x is not None})
+        levels: dict[str, list[str]] = {"country_a": countries, "country_b": countries}
+        for col, values in zip(CODE_COLUMNS[2:], lists[1:]):
+            levels[col] = sorted(v for v in (values or []) if v is not None)
+        code_cols = ", ".join(
+            f"(coalesce(list_position(?::VARCHAR[], c.{col}), 0) - 1)::SMALLINT AS {col}" for col in CODE_COLUMNS
+        )
+        docs = cur.sql(
+            f"""
+            SELECT doc_id, {_DAYS.format(col='published')} AS published, title, url, {outlet_sql('url')} AS outlet
+            FROM documents ORDER BY doc_id
+            """
+        ).to_arrow_table()
+        claims = cur.sql(
+            f"""
+            SELECT {code_cols},
+                   c.value, c.value_max,
+                   {_DAYS.format(col='c.period_start')} AS ps, {_DAYS.format(col='c.period_end')} AS pe,
+                   d.k AS doc, c.span_start AS span, c.claim_id, c.figure_text
+            FROM claims c
+            JOIN (SELECT doc_id, (row_number() OVER (ORDER BY doc_id) - 1)::INTEGER AS k FROM documents) d
+            USING (doc_id)
+            """,
+            params=[levels[col] for col in CODE_COLUMNS],
+        ).to_arrow_table()
+    return ClaimIndex(claims, levels, docs)
+
+
+# ---------------------------------------------------------------- rows actually shown
+
+_CLAIM_COLUMNS = (
+    "claim_id", "doc_id", "indicator", "country_a", "country_b", "flow_from", "value", "value_max", "unit", "kind",
+    "comparator", "modality", "period", "period_start", "period_end", "figure_text", "span_start", "span_end",
+    "sentence", "sentence_start", "sentence_end",
+)
+DETAIL_COLUMNS = _CLAIM_COLUMNS + ("pair", "doc_title", "doc_published", "doc_url", "outlet")
+
+
+def _marks(n: int) -> str:
+    return ", ".join("?" * n)
+
+
+def claims_by_id(con: duckdb.DuckDBPyConnection, claim_ids: list[str]) -> pd.DataFrame:
+    """Full rows (sentence and source included) of these claims, in the order given.
+
+    Claims and their documents are read separately, each by its primary key with one placeholder per
+    id: DuckDB then answers from the key index (about a tenth of a millisecond per row), where the
+    view's join would scan every document."""
+    if not claim_ids:
+        return pd.DataFrame(columns=list(DETAIL_COLUMNS))
+    with _cursor(con) as cur:
+        claims = cur.execute(
+            f"SELECT {', '.join(_CLAIM_COLUMNS)} FROM claims WHERE claim_id IN ({_marks(len(claim_ids))})",
+            list(claim_ids),
+        ).df()
+        doc_ids = list(dict.fromkeys(claims["doc_id"].tolist()))
+        docs = cur.execute(
+            f"SELECT doc_id, title AS doc_title, published AS doc_published, url AS doc_url, "
+            f"{outlet_sql('url')} AS outlet FROM documents WHERE doc_id IN ({_marks(len(doc_ids))})",
+            doc_ids,
+        ).df() if doc_ids else pd.DataFrame(columns=["doc_id", "doc_title", "doc_published", "doc_url", "outlet"])
+    df = claims.merge(docs, on="doc_id", how="inner")  # the view's inner join
+    df["pair"] = df["country_a"] + "–" + df["country_b"]
+    order = {cid: i for i, cid in enumerate(claim_ids)}
+    df = df.sort_values("claim_id", key=lambda s: s.map(order)).reset_index(drop=True)
+    return df[list(DETAIL_COLUMNS)]
+
+
+def claims_in_order(con: duckdb.DuckDBPyConnection, claim_ids: list[str]) -> pd.DataFrame:
+    """Like `claims_by_id` for many rows (the CSV): a join with the ids as a registered Arrow table,
+    ordered by their position in the list."""
+    ids = pa.table({"claim_id": pa.array(claim_ids, pa.string()),
+                    "pos": pa.array(np.arange(len(claim_ids)), pa.int64())})
+    cols = ", ".join(f"c.{c}" for c in DETAIL_COLUMNS if c != "outlet")
+    with _cursor(con) as cur:
+        cur.register("wanted_ids", ids)
+        return cur.execute(
+            f"SELECT {cols}, {outlet_sql('c.doc_url')} AS outlet "
+            "FROM claims_with_source c JOIN wanted_ids w USING (claim_id) ORDER BY w.pos"
+        ).df()
+
+
+def claim(con: duckdb.DuckDBPyConnection, claim_id: str) -> dict | None:
+    df = claims_by_id(con, [claim_id])
+    return None if df.empty else df.iloc[0].to_dict()
+
+
+def document(con: duckdb.DuckDBPyConnection, doc_id: str) -> dict | None:
+    df = _df(
+        con,
+        f"SELECT doc_id, title, url, published, published_inferred, outlet_country, text, "
+        f"{outlet_sql('url')} AS outlet FROM documents WHERE doc_id = ?",
+        [doc_id],
+    )
+    return None if df.empty else df.iloc[0].to_dict()
+
+
+def document_claims(con: duckdb.DuckDBPyConnection, doc_id: str) -> pd.DataFrame:
+    return _df(
+        con,
+        "SELECT claim_id, indicator, country_a, country_b, value, value_max, unit, kind, comparator, modality, "
+        "period, figure_text, span_start, span_end FROM claims WHERE doc_id = ? ORDER BY span_start, claim_id",
+        [doc_id],
+    )
+
+
+# ---------------------------------------------------------------- sentence search
+
+def _register_positions(cur: duckdb.DuckDBPyConnection, claim_ids: pa.Array) -> None:
+    """Make the snapshot's claim ids and positions joinable as `snapshot_ids` (this cursor only)."""
+    cur.register("snapshot_ids", pa.table({"claim_id": claim_ids, "pos": pa.array(np.arange(len(claim_ids)))}))
+
+
+def search_scan(con: duckdb.DuckDBPyConnection, tokens: list[str], claim_ids: pa.Array) -> np.ndarray:
+    """Positions (in the snapshot whose ids are `claim_ids`) of the claims whose sentence contains every
+    token, case-insensitively: a full scan of the sentences."""
+    if not tokens:
+        return np.zeros(0, dtype=np.int64)
+    cond = " AND ".join(["contains(s, ?)"] * len(tokens))
+    with _cursor(con) as cur:
+        _register_positions(cur, claim_ids)
+        rows = cur.execute(
+            f"SELECT p.pos FROM (SELECT claim_id FROM (SELECT claim_id, lower(sentence) AS s FROM claims) "
+            f"WHERE {cond}) c JOIN snapshot_ids p USING (claim_id)",
+            tokens,
+        ).fetchall()
+    return np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+
+
+def search_vocabulary(con: duckdb.DuckDBPyConnection, claim_ids: pa.Array) -> pa.Table:
+    """Every lower-cased word of every sentence with the snapshot positions of the claims whose sentence
+    has it: the inverted index behind a fast search (columns `word`, `positions`)."""
+    with _cursor(con) as cur:
+        _register_positions(cur, claim_ids)
+        return cur.sql(
+            r"""
+            SELECT word, list(DISTINCT pos) AS positions
+            FROM (SELECT p.pos, unnest(regexp_split_to_array(lower(c.sentence), '[^\p{L}\p{N}]+')) AS word
+                  FROM claims c JOIN snapshot_ids p USING (claim_id))
+            WHERE word <> ''
+            GROUP BY word
+            """
+        ).to_arrow_table()
