@@ -79,7 +79,7 @@ def test_readers_never_fail_nor_see_half_a_document_while_an_ingest_runs(tmp_pat
     b = write_jsonl(tmp_path / "b" / "docs.jsonl", [{"id": d, "text": article(d, [2] * ((i + 2) % 5))} for i, d in enumerate(ids)])
     db = tmp_path / "store.duckdb"
     writer = spawn_etl("ingest", f"{a}::{b}", "--db", str(db), "--quiet", "--publish-every", "0",
-                       env={"FAKE_LOOP": "6", "FAKE_BATCH_DOCS": "40"})
+                       env={"FAKE_LOOP": "4", "FAKE_BATCH_DOCS": "40"})
     versions, states, reads = set(), set(), 0
     try:
         deadline = time.monotonic() + 60
