@@ -36,9 +36,11 @@ def _stem(word: str) -> str:
 
 @dataclass(frozen=True)
 class _Prefilters:
-    anchor: re.Pattern  # where a figure could be: digits, currency signs, the stems of unit words
+    anchor: re.Pattern  # where a figure could be: digits, currency signs, ratio adverbs, unit words
     word_anchor: re.Pattern  # the same without digits
-    digits_with_unit: re.Pattern  # a sentence whose digits stand next to a unit word
+    digits_with_unit: re.Pattern  # digits that stand next to a unit word
+    unit_forms: frozenset[str]  # every form of the words a number word can count or scale
+    number_forms: frozenset[str]  # every form of the number words
     aid: re.Pattern  # any aid word in the document
     chrome: re.Pattern  # a heading line that starts the page's blocks of other news
 
@@ -49,24 +51,29 @@ def _stems(words) -> str:
 
 @cache
 def _prefilters() -> _Prefilters:
-    """Regexes that find every sentence a figure could be in, so only those are analysed.
+    """What finds every sentence a figure could be in, so that only those are analysed.
 
-    Built from the lexicon's own words, so they never miss what the figure rules would catch:
+    Built from the lexicon's own words, so it never misses what the figure rules would catch:
     a figure has digits before a unit word, a currency sign, a ratio adverb, or a number word
-    before a scale, a count noun or «раз» (all of which are anchors by themselves)."""
+    before a scale word, a count noun, «раз», «процент» or «тонна»."""
     lex = load()
     symbols = "".join(re.escape(c) for c in lex.currency_symbols)
     ratio = "|".join(map(re.escape, lex.ratio_adverbs))
-    counted = [*lex.scales, *lex.groups, "тонна", "процент",
+    counted = [*lex.scales, *lex.groups, "тонна", "процент", "раз",
                *(w for w, i in lex.indicator_lemmas.items() if i == "agreements")]
-    words = rf"[{symbols}%]|(?<!\w)(?:{ratio}|раза?(?!\w))|{_stems(counted)}"
+    words = rf"[{symbols}%]|(?<!\w)(?:{ratio})(?!\w)|(?<!\w)(?P<word>(?:{_stems(counted)})\w*)"
     anchor = re.compile(rf"(?P<digit>\d)|{words}")
-    units = _stems([*counted, *lex.currency_lemmas, *lex.currency_forms, "раз"])
-    digits_with_unit = re.compile(rf"\d[\d \u00a0\u2009\u202f.,]*(?:[а-яёА-ЯЁ-]+[ \u00a0]+){{0,2}}?(?:{units})", re.I)
+    units = _stems([*counted, *lex.currency_lemmas, *lex.currency_forms])
+    # one word may stand between a number and its unit («15 межправительственных документов»)
+    unit_alt = "|".join({units, units.upper()})
+    digits_with_unit = re.compile(rf"\d[\d \u00a0\u2009\u202f.,]*(?:[а-яё-]+[ \u00a0]+)?(?:{unit_alt})")
+    unit_forms = frozenset({f for w in counted for f in lexeme_forms(w)} | set(lex.scale_forms) | set(lex.count_noun_forms)
+                           | set(lex.group_forms) | {"раза"})
     aid = [w for w, ind in lex.indicator_lemmas.items() if ind == "aid"]
     headings = "|".join(re.escape(h) for h in lex.chrome_headings)
     chrome = re.compile(rf"(?im)^[ \t]*(?:{headings})[ \t]*:?[ \t]*$")
-    return _Prefilters(anchor, re.compile(words), digits_with_unit, re.compile(_stems(aid), re.I), chrome)
+    return _Prefilters(anchor, re.compile(words), digits_with_unit, unit_forms, frozenset(lex.number_forms),
+                       re.compile(_stems(aid), re.I), chrome)
 
 
 def _body_end(text: str, pre: _Prefilters, first_figure: int) -> int:
@@ -75,6 +82,14 @@ def _body_end(text: str, pre: _Prefilters, first_figure: int) -> int:
     A heading above the article's first figure is the page's menu, not the end of the article."""
     m = pre.chrome.search(text, first_figure)
     return m.start() if m else len(text)
+
+
+_WORDS_BEFORE = 3  # a number word may stand this many words before its unit: «двух десятков документов»
+
+
+def _number_word_before(text: str, a: int, pos: int, pre: _Prefilters) -> bool:
+    words = text[max(a, pos - 60):pos].split()[-_WORDS_BEFORE:]
+    return any(w.strip("«»\"(),.:;—–-").lower() in pre.number_forms for w in words)
 
 
 def _figure_sentences(text: str, sents: Sentences, pre: _Prefilters) -> list[int]:
@@ -94,16 +109,20 @@ def _figure_sentences(text: str, sents: Sentences, pre: _Prefilters) -> list[int
             pos = m.end()
             continue
         a, b = sents.span(i)
-        if m.group("digit") is None or pre.digits_with_unit.search(text, m.start(), b):
-            out.append(i)
-            pos = b
-            continue
-        # digits without a unit (a date, a page number): look on for a word anchor in this sentence
-        nxt = pre.word_anchor.search(text, m.end(), b)
-        if nxt is not None:
+        # digits next to a unit anywhere on, or a word anchor that stands for a figure
+        if pre.digits_with_unit.search(text, m.start(), b) or any(
+            _word_anchor_ok(w, text, a, pre) for w in pre.word_anchor.finditer(text, m.start(), b)
+        ):
             out.append(i)
         pos = b
     return out
+
+
+def _word_anchor_ok(m: re.Match, text: str, a: int, pre: _Prefilters) -> bool:
+    word = m.group("word")
+    if word is None:
+        return True  # a currency sign, «%», «вдвое»
+    return word.lower() in pre.unit_forms and _number_word_before(text, a, m.start(), pre)
 
 
 def _analyse(sents: Sentences, i: int, text: str, lex: Lexicon, doc: Document, published) -> Sentence:
