@@ -24,7 +24,7 @@ import duckdb
 import etl.extract as extractor
 from etl import periods
 from etl.model import Document
-from etl.readers import IdRegistry, ReadProblem, ReadUnit, SourcedDocument, iter_units, read_unit
+from etl.readers import IdRegistry, ReadProblem, ReadUnit, iter_units, read_unit
 from etl.store import (
     DocumentRows,
     InvalidClaim,

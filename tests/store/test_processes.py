@@ -8,7 +8,6 @@ import time
 from pathlib import Path
 
 import duckdb
-import pytest
 from store_helpers import article, claims_per_doc, run_etl, spawn_etl, write_jsonl
 
 from etl.store import connect_readonly, db_version
