@@ -392,6 +392,12 @@ def export_command(db: str, fmt: str, output: str) -> int:
     return 0
 
 
+def _display_path(path: Path) -> str:
+    """`path` relative to the working directory when it is below it: documents.source stays portable."""
+    rel = os.path.relpath(path)
+    return path.as_posix() if rel.startswith("..") else rel
+
+
 def _quiet_libraries() -> None:
     # trafilatura and htmldate log every page they find too short; our problems say what matters.
     for name in ("trafilatura", "htmldate", "charset_normalizer"):
@@ -416,7 +422,7 @@ def run_command(args: Any) -> int:
         elif args.command == "build-sample":
             if args.if_missing and Path(args.db).exists():
                 return 0
-            report = ingest_paths([SAMPLES_DIR], args.db, quiet=True)
+            report = ingest_paths([_display_path(SAMPLES_DIR)], args.db, quiet=True)
         else:
             print(f"unknown command {args.command!r}", file=sys.stderr)
             return 2
