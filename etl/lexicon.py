@@ -97,9 +97,22 @@ def _entity(code: str, kind: str, name: str) -> EntityName:
             forms.append(frozenset({w.lower()}))
         elif len(words) > 1 and i < len(words) - 1 and kind == "leader":
             forms.append(frozenset({w.lower()}))  # «Си» of «Си Цзиньпин» does not decline
+        elif kind == "leader":
+            forms.append(_surname_forms(w))  # the dictionary guesses odd lexemes for rare surnames
         else:
             forms.append(lexeme_forms(w))
     return EntityName(code, kind, tuple(forms))
+
+
+def _surname_forms(name: str) -> frozenset[str]:
+    """Case forms of a surname by the rules of Russian declension, where the dictionary only guesses:
+    «Токаевым», «Жапарова», «Эрдоганом». Vowel-final foreign names (Моди) do not decline."""
+    w = name.lower()
+    if w[-1] not in "бвгджзклмнпрстфхцчшщ":
+        return frozenset({w})
+    if w.endswith(("ов", "ев", "ёв", "ин", "ын")):
+        return frozenset(w + e for e in ("", "а", "у", "ым", "е", "ой", "ы", "ых", "ыми"))
+    return frozenset(w + e for e in ("", "а", "у", "ом", "е"))
 
 
 def _entities() -> tuple[list[EntityName], dict[str, str], dict[str, frozenset[str]], dict[str, str]]:

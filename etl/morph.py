@@ -54,7 +54,7 @@ def lexeme_forms(word: str) -> frozenset[str]:
     """Every form of a word's lexeme (lower case), for building surface-form indexes of names."""
     forms = set()
     low = word.lower()
-    for k, p in enumerate(analyzer().parse(low)[:3]):
+    for k, p in enumerate(analyzer().parse(low)):
         # the likeliest reading («Шанхайская» -> шанхайский), and readings that are the word itself
         if k == 0 or p.normal_form.replace("ё", "е") == low.replace("ё", "е"):
             forms.update(f.word for f in p.lexeme)

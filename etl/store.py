@@ -363,8 +363,7 @@ class StoreWriter:
         if not created:
             shutil.copyfile(p.db, p.copying)
             if _Paths.wal(p.db).exists():  # someone wrote the published file directly: keep their data
-                shutil.copyfile(_Paths.wal(p.db), _Paths.wal(p.copying))
-                os.replace(_Paths.wal(p.copying), _Paths.wal(p.work))
+                shutil.copyfile(_Paths.wal(p.db), _Paths.wal(p.work))
             _fsync(p.copying)
         base = list(db_version(p.db)) if not created else None
         p.base.write_text(json.dumps(base))
@@ -413,6 +412,9 @@ class StoreWriter:
         con.execute("CHECKPOINT")
         self._close()
         _fsync(p.work)
+        # A log left by someone who wrote the published file directly is in our copy already; next
+        # to the new file it would be replayed onto data it does not belong to.
+        _Paths.wal(p.db).unlink(missing_ok=True)
         os.replace(p.work, p.db)
         _fsync_dir(p.db.parent)
         p.base.unlink(missing_ok=True)
