@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import csv
 import json
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -12,10 +14,9 @@ from store_helpers import ROOT, article, claims_per_doc, write_jsonl
 
 import etl.extract
 from etl.ingest import ingest_paths, reextract_store
-from etl.model import Claim
+from etl.model import Claim, Document
 from etl.readers import iter_documents
 from etl.store import claim_rows, connect_readonly, db_version, export_claims
-from etl.model import Document
 
 
 def corpus(folder: Path, n: int = 6, start: int = 0) -> Path:
@@ -279,3 +280,20 @@ def test_a_run_that_loads_nothing_creates_no_database(tmp_path, db, fake):
     report = ingest_paths([tmp_path / "empty.txt"], db, quiet=True)
     assert report.new == 0 and len(report.skipped) == 1
     assert not db.exists()
+
+
+def test_changes_written_straight_into_the_published_file_are_kept(tmp_path, db, fake):
+    # Someone bypassed the store and died before checkpointing: their changes live in <db>.wal.
+    ingest_paths([corpus(tmp_path / "a", n=2)], db, quiet=True)
+    script = (
+        "import duckdb, os; c = duckdb.connect(r'%s'); c.execute(\"SET checkpoint_threshold = '1GB'\");"
+        "c.execute(\"UPDATE documents SET title = 'edited by hand' WHERE doc_id = 'doc-0'\"); os._exit(0)" % db
+    )
+    subprocess.run([sys.executable, "-c", script], check=True)
+    wal = Path(str(db) + ".wal")
+    assert wal.exists() and wal.stat().st_size > 0
+    ingest_paths([corpus(tmp_path / "b", n=2, start=2)], db, quiet=True)
+    assert not wal.exists()
+    con = connect_readonly(db)
+    assert con.execute("SELECT count(*), max(CASE WHEN doc_id = 'doc-0' THEN title END) FROM documents").fetchone() == (4, "edited by hand")
+    con.close()
