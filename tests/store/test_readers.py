@@ -7,6 +7,8 @@ import os
 import sys
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from store_helpers import ROOT, write_jsonl
 
 from etl.readers import ReadProblem, decode_text, iter_documents
@@ -201,3 +203,18 @@ def test_a_50_mb_text_is_read_whole(tmp_path):
     docs, problems = read_all(path)
     assert problems == []
     assert len(docs[0].document.text.encode("utf-8")) == os.path.getsize(path)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    doc_id=st.text(min_size=1).filter(str.strip),
+    text=st.text(min_size=1).filter(str.strip),
+    title=st.none() | st.text(),
+)
+def test_any_contract_document_survives_a_jsonl_round_trip(tmp_path_factory, doc_id, text, title):
+    path = tmp_path_factory.mktemp("rt") / "d.jsonl"
+    write_jsonl(path, [{"id": doc_id, "text": text, "title": title}, {"id": doc_id + "-2", "text": text}])
+    docs, problems = read_all(path)
+    assert problems == []
+    assert [(d.document.id, d.document.text) for d in docs] == [(doc_id, text), (doc_id + "-2", text)]
+    assert docs[0].document.title == (title or None)
