@@ -96,11 +96,19 @@ def infer_published(text: str, url: str | None) -> str | None:
 
 
 def prepare(
-    doc: Document, source: str, path: str, line: int | None, *, known_sha: str | None, sha: str | None = None
+    doc: Document,
+    source: str,
+    path: str,
+    line: int | None,
+    *,
+    stored_sha: str | None,
+    sha: str | None = None,
+    force: bool = False,
 ) -> Outcome:
-    """Extract `doc` and build its rows, unless the store already holds exactly this document."""
+    """Extract `doc` and build its rows, unless the store holds exactly this document (`stored_sha`)
+    and `force` (re-extraction) is off."""
     sha = sha or content_sha256(doc)
-    if known_sha == sha:
+    if stored_sha == sha and not force:
         return Unchanged(doc.id, path, line)
     version = extractor.EXTRACTOR_VERSION  # looked up per call: reextract tests swap it
     try:
@@ -113,7 +121,7 @@ def prepare(
         return Failed(doc.id, path, line, f"extractor output for {doc.id!r} rejected: {e}")
     inferred = None if doc.published else infer_published(doc.text, doc.url)
     row = document_row(doc, source, sha256=sha, inferred_published=inferred, extractor_version=version)
-    return Loaded(DocumentRows(doc.id, source, row, rows), path, line)
+    return Loaded(DocumentRows(doc.id, source, row, rows, replaces=stored_sha is not None), path, line)
 
 
 # Set in each worker (and in the main process for --workers 1): doc_id -> content hash in the store.
@@ -134,14 +142,16 @@ def process_item(item: ReadUnit | StoredItem) -> Outcome:
     """One work item -> its outcome; never raises, so one bad input cannot stop a run."""
     try:
         if isinstance(item, StoredItem):
-            out = prepare(item.document, item.source, item.source, None, known_sha=None, sha=item.sha256)
+            out = prepare(
+                item.document, item.source, item.source, None, stored_sha=item.sha256, sha=item.sha256, force=True
+            )
             if isinstance(out, Loaded):
                 out.rows.document["ingested_at"] = item.ingested_at
             return out
         read = read_unit(item)
         if isinstance(read, ReadProblem):
             return read
-        return prepare(read.document, read.source, item.path, item.line, known_sha=_KNOWN.get(read.document.id))
+        return prepare(read.document, read.source, item.path, item.line, stored_sha=_KNOWN.get(read.document.id))
     except Exception as e:
         return ReadProblem(
             getattr(item, "path", getattr(item, "source", "?")),
@@ -256,14 +266,14 @@ class Report:
 
 class _Batch:
     def __init__(self) -> None:
-        self.items: list[tuple[Loaded, bool]] = []  # (outcome, replaces a stored document)
+        self.items: list[Loaded] = []
         self.chars = 0
         self.opened = time.monotonic()
 
-    def add(self, item: Loaded, replaces: bool) -> None:
+    def add(self, item: Loaded) -> None:
         if not self.items:
             self.opened = time.monotonic()
-        self.items.append((item, replaces))
+        self.items.append(item)
         self.chars += item.rows.text_chars
 
     def full(self) -> bool:
@@ -277,18 +287,17 @@ class _Batch:
 def _flush(writer: StoreWriter, batch: _Batch, report: Report) -> _Batch:
     if not batch.items:
         return batch
-    where = {id(item.rows): (item, replaces) for item, replaces in batch.items}
-    result = writer.write([item.rows for item, _ in batch.items])
+    where = {id(item.rows): item for item in batch.items}
+    result = writer.write([item.rows for item in batch.items])
     for rows in result.written:
-        _, replaces = where[id(rows)]
-        if replaces:
+        if rows.replaces:
             report.replaced += 1
         else:
             report.new += 1
         report.claims_added += len(rows.claims)
         report.chars += rows.text_chars
     for rows, message in result.failed:
-        item, _ = where[id(rows)]
+        item = where[id(rows)]
         report.skip(ReadProblem(item.path, item.line, f"document {rows.doc_id!r} not loaded: {message}"))
     report.claims_removed += result.claims_removed
     writer.maybe_publish()
@@ -302,7 +311,7 @@ def _progress(quiet: bool, desc: str):
     return tqdm(desc=desc, unit=" docs", disable=quiet, delay=2.0, mininterval=0.5, file=sys.stderr)
 
 
-def _consume(outcomes: Iterable[Outcome], writer: StoreWriter, report: Report, known: dict[str, str], quiet: bool) -> None:
+def _consume(outcomes: Iterable[Outcome], writer: StoreWriter, report: Report, quiet: bool) -> None:
     ids = IdRegistry()
     batch = _Batch()
     with _progress(quiet, report.command) as bar:
@@ -321,7 +330,7 @@ def _consume(outcomes: Iterable[Outcome], writer: StoreWriter, report: Report, k
             elif isinstance(out, Failed):
                 report.skip(ReadProblem(out.path, out.line, out.message))
             else:
-                batch.add(out, doc_id in known)
+                batch.add(out)
                 if batch.full():
                     batch = _flush(writer, batch, report)
         _flush(writer, batch, report)
@@ -345,7 +354,7 @@ def ingest_paths(
         writer.suspend()
         units = iter_units(paths, report.skip)
         fds = (writer.lock_fd,) if writer.lock_fd is not None else ()
-        _consume(run_pipeline(units, workers, known, fds), writer, report, known, quiet)
+        _consume(run_pipeline(units, workers, known, fds), writer, report, quiet)
         report.older_extractions = writer.count_older_extractions(extractor.EXTRACTOR_VERSION)
     return report
 
@@ -360,7 +369,6 @@ def reextract_store(
     with StoreWriter(db, publish_every_s=publish_every_s) as writer:
         stale = writer.stale_document_ids(extractor.EXTRACTOR_VERSION, everything=everything)
         writer.suspend()
-        known = {doc_id: "" for doc_id in stale}  # all of them replace a stored row
 
         def items() -> Iterator[StoredItem]:
             for start in range(0, len(stale), BATCH_DOCS):
@@ -368,7 +376,7 @@ def reextract_store(
                     yield StoredItem(stored_document(row), row["source"], row["content_sha256"], row["ingested_at"])
 
         fds = (writer.lock_fd,) if writer.lock_fd is not None else ()
-        _consume(run_pipeline(items(), workers, {}, fds), writer, report, known, quiet)
+        _consume(run_pipeline(items(), workers, {}, fds), writer, report, quiet)
     # Every re-extracted document replaced its old self; say so in the reextract vocabulary.
     report.new, report.replaced = report.replaced, 0
     return report

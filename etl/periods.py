@@ -67,6 +67,12 @@ class _Calendar:
     relative: tuple[tuple[str, int], ...]
 
 
+def _expand(stem: str) -> list[str]:
+    """«ма[йяею]» -> ["май", "мая", "мае", "маю"]: the literal words a stem with one class can start."""
+    m = re.fullmatch(r"(\w*)\[(\w+)\](\w*)", stem)
+    return [m[1] + c + m[3] for c in m[2]] if m else [stem]
+
+
 def _alt(stems: list[str]) -> str:
     return "(?:" + "|".join(stems) + ")"
 
@@ -107,7 +113,7 @@ def _calendar() -> _Calendar:
         ("year_earlier", rf"{b}годом\s+ранее"),
     ]
     # Words a pattern cannot match without: a cheap substring test skips most patterns per sentence.
-    month_words = tuple(m.split("[")[0] for m in cal["months"])  # "ма[йяею]" -> "ма" is too short: keep it
+    month_words = tuple(w for m in cal["months"] for w in _expand(m))
     needs = {
         "month_range": month_words, "day": month_words, "month_year": month_words, "month": month_words,
         "quarter": ("квартал",), "half": ("полови", "полугод", "полгода"), "n_months": ("месяц",),

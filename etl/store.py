@@ -131,6 +131,7 @@ class DocumentRows:
     source: str
     document: dict[str, Any]
     claims: list[dict[str, Any]]
+    replaces: bool = False  # the store holds an older version: its rows must go first
 
     @property
     def text_chars(self) -> int:
@@ -483,13 +484,16 @@ class StoreWriter:
 
     def _replace(self, batch: Sequence[DocumentRows]) -> int:
         con = self.connection()
-        ids = [d.doc_id for d in batch]
+        # Deleting scans all claims (no index on doc_id keeps inserts cheap): only when needed.
+        old = [d.doc_id for d in batch if d.replaces]
+        removed = 0
         con.execute("BEGIN TRANSACTION")
         try:
-            removed = con.execute(
-                "DELETE FROM claims WHERE doc_id IN (SELECT unnest(?::VARCHAR[]))", [ids]
-            ).fetchone()[0]
-            con.execute("DELETE FROM documents WHERE doc_id IN (SELECT unnest(?::VARCHAR[]))", [ids])
+            if old:
+                removed = con.execute(
+                    "DELETE FROM claims WHERE doc_id IN (SELECT unnest(?::VARCHAR[]))", [old]
+                ).fetchone()[0]
+                con.execute("DELETE FROM documents WHERE doc_id IN (SELECT unnest(?::VARCHAR[]))", [old])
             self._insert("documents", [d.document for d in batch])
             self._insert("claims", [row for d in batch for row in d.claims])
             con.execute("COMMIT")
