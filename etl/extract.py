@@ -172,6 +172,7 @@ def extract_document(doc: Document, lex: Lexicon | None = None) -> list[Claim]:
     state.find_event_periods = lambda: _event_periods([get(i) for i in _event_window(sents, with_figures)])
 
     claims: list[Claim] = []
+    indicator_counts: Counter[str] = Counter()
     for s in with_figures:
         prev = [get(j) for j in range(max(0, s.index - _CONTEXT_BEFORE), s.index)]
         for fig in s.figures:
@@ -179,7 +180,8 @@ def extract_document(doc: Document, lex: Lexicon | None = None) -> list[Claim]:
             if claim is not None:
                 claims.append(claim)
                 state.claims.append((s.index, claim))
-                state.main_indicator = Counter(c.indicator for _, c in state.claims).most_common(1)[0][0]
+                indicator_counts[claim.indicator] += 1
+                state.main_indicator = indicator_counts.most_common(1)[0][0]
             if fig.unit not in (None, "%", "x", "t", "count"):
                 state.currency = fig.unit
     _headline_periods(claims)

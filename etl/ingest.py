@@ -47,6 +47,8 @@ CHUNK_UNITS = 64
 CHUNK_BYTES = 512_000
 CHUNKS_IN_FLIGHT_PER_WORKER = 4
 
+PROGRESS_DELAY_S = 2.0  # short runs print no progress bar, only their summary
+
 T = TypeVar("T")
 
 
@@ -307,8 +309,7 @@ def _flush(writer: StoreWriter, batch: _Batch, report: Report) -> _Batch:
 def _progress(quiet: bool, desc: str):
     from tqdm import tqdm
 
-    # delay: short runs print no bar at all, only their summary.
-    return tqdm(desc=desc, unit=" docs", disable=quiet, delay=2.0, mininterval=0.5, file=sys.stderr)
+    return tqdm(desc=desc, unit=" docs", disable=quiet, delay=PROGRESS_DELAY_S, mininterval=0.5, file=sys.stderr)
 
 
 def _consume(outcomes: Iterable[Outcome], writer: StoreWriter, report: Report, quiet: bool) -> None:

@@ -59,7 +59,8 @@ class TimeExpr:
 
 @dataclass(frozen=True)
 class _Calendar:
-    patterns: tuple[tuple[str, re.Pattern, tuple[str, ...]], ...]
+    gate: re.Pattern  # any word some pattern needs; a sentence without one has no time expression
+    patterns: tuple[tuple[str, re.Pattern, frozenset[str]], ...]
     months: tuple[re.Pattern, ...]
     weekdays: tuple[re.Pattern, ...]
     ordinals: tuple[re.Pattern, ...]
@@ -121,8 +122,10 @@ def _calendar() -> _Calendar:
         "rel_year": ("год",), "today": ("сегодня", "вчера"), "weekday": ("понедельник", "вторник", "сред",
         "четверг", "пятниц", "суббот", "воскрес"), "year_earlier": ("ранее",), "rel_month": ("месяц",),
     }
+    gate_words = sorted({w for ws in needs.values() for w in ws}, key=len, reverse=True)
     return _Calendar(
-        patterns=tuple((k, re.compile(p, re.I), needs[k]) for k, p in pats),
+        gate=re.compile("|".join(map(re.escape, gate_words)), re.I),
+        patterns=tuple((k, re.compile(p, re.I), frozenset(needs[k])) for k, p in pats),
         months=tuple(re.compile(m, re.I) for m in cal["months"]),
         weekdays=tuple(re.compile(w, re.I) for w in cal["weekdays"]),
         ordinals=tuple(re.compile(o, re.I) for o in cal["ordinals"]),
@@ -233,9 +236,11 @@ def find_times(text: str, published: date | None) -> list[TimeExpr]:
     """Time expressions in `text`, longest first where they overlap, in text order."""
     cal = _calendar()
     found: list[tuple[int, int, str, re.Match]] = []
-    low = text.lower()
+    present = {m.group().lower() for m in cal.gate.finditer(text)}
+    if not present:
+        return []
     for kind, pat, needs in cal.patterns:
-        if not any(w in low for w in needs):
+        if present.isdisjoint(needs):
             continue
         for m in pat.finditer(text):
             found.append((m.start(), m.end(), kind, m))
