@@ -297,3 +297,11 @@ def test_changes_written_straight_into_the_published_file_are_kept(tmp_path, db,
     con = connect_readonly(db)
     assert con.execute("SELECT count(*), max(CASE WHEN doc_id = 'doc-0' THEN title END) FROM documents").fetchone() == (4, "edited by hand")
     con.close()
+
+
+@pytest.mark.parametrize("quiet", [False, True])
+def test_progress_bar_unless_quiet(tmp_path, db, fake, monkeypatch, capsys, quiet):
+    monkeypatch.setattr("etl.ingest.PROGRESS_DELAY_S", 0.0)  # as if the run were long
+    ingest_paths([corpus(tmp_path / "in", n=3)], db, quiet=quiet)
+    err = capsys.readouterr().err
+    assert ("3/?" in err or "3 docs" in err) != quiet, err
