@@ -40,7 +40,7 @@ else:
     series = ui.series_picker(overview.series, lang)
     sv = data.series_view(store.path, store.version, filters, series, bool(st.session_state.get(ui.K_UNDATED)))
     ui.tiles(sv, lang)
-    main, side = st.columns([3, 2], gap="large")
+    main, side = st.columns([5, 3], gap="medium")
     with main:
         chart_data = ui.chart(sv, series, lang)
         ui.disagreements(chart_data, lang)

@@ -119,10 +119,10 @@ def series_chart(series: Series, y_title: str, lang: Lang, many_lines: bool = Fa
     scheme = alt.Scale(scheme="tableau20" if many_lines else "tableau10")
     color = alt.Color(
         "line:N", title=t("legend_pair", lang), scale=scheme,
-        legend=alt.Legend(orient="bottom", columns=6, symbolLimit=40),
+        legend=alt.Legend(orient="bottom", columns=5, symbolLimit=40, symbolOpacity=1, symbolType="circle"),
     )
     x = alt.X("x:T", title=t("axis_period", lang))
-    y = alt.Y("y:Q", title=y_title, axis=alt.Axis(format=",~g"), scale=alt.Scale(zero=series.kind == "level"))
+    y = alt.Y("y:Q", title=y_title, scale=alt.Scale(zero=series.kind == "level"))
     pick = alt.selection_point(name=SELECTION, fields=["claim_id"], on="click", empty=False)
     base = alt.Chart()
     span = base.transform_filter("isValid(datum.x_start)").mark_rule(strokeWidth=4, opacity=0.25).encode(
@@ -132,7 +132,7 @@ def series_chart(series: Series, y_title: str, lang: Lang, many_lines: bool = Fa
         x="x:T", y="y:Q", y2="y2:Q", color=color,
     )
     modalities = ("actual", "target", "forecast")
-    points = base.mark_point(filled=True, strokeWidth=1.6).encode(
+    points = base.mark_point(filled=True, strokeWidth=1.6, opacity=1).encode(
         x=x,
         y=y,
         color=color,
@@ -143,7 +143,7 @@ def series_chart(series: Series, y_title: str, lang: Lang, many_lines: bool = Fa
                 domain=[i18n.modality_label(m, lang) for m in modalities],
                 range=[_SHAPES[m] for m in modalities],
             ),
-            legend=alt.Legend(orient="bottom"),
+            legend=alt.Legend(orient="top", symbolFillColor="#555", symbolOpacity=1),
         ),
         fillOpacity=alt.condition("datum.exact", alt.value(0.9), alt.value(0.12)),
         size=alt.condition(pick, alt.value(260), alt.value(90)),
@@ -162,14 +162,9 @@ def series_chart(series: Series, y_title: str, lang: Lang, many_lines: bool = Fa
     marks = base.transform_filter("datum.mark != ''").mark_text(
         dx=9, align="left", fontSize=13, fontWeight="bold",
     ).encode(x=x, y=y, text="mark:N", color=color)
-    title = f"{i18n.indicator_label(series.indicator, lang)} · {i18n.kind_label(series.kind, lang)}"
     time_locale = i18n.vega_time_locale(lang)
     locale = {"number": i18n.vega_number_locale(lang), **({"time": time_locale} if time_locale else {})}
-    return (
-        alt.layer(span, ranges, points, marks)
-        .properties(height=380, title=title)
-        .configure(locale=locale)
-    )
+    return alt.layer(span, ranges, points, marks).properties(height=380).configure(locale=locale)
 
 
 def vega_spec(chart: alt.LayerChart) -> dict:
@@ -180,11 +175,13 @@ def vega_spec(chart: alt.LayerChart) -> dict:
     spec = chart.properties(data=alt.InlineData(values=[])).to_dict(validate=False)
     spec.pop("data", None)
     spec.pop("datasets", None)
+    spec.get("config", {}).pop("view", None)  # Altair's default 300×300 view fights Streamlit's width
     return spec
 
 
-def with_data(chart: alt.LayerChart, data: pd.DataFrame) -> alt.LayerChart:
-    return chart.properties(data=data, width=820)
+def with_data(chart: alt.LayerChart, data: pd.DataFrame, title: str = "") -> alt.LayerChart:
+    """The chart with its points and a title, as a standalone file needs them."""
+    return chart.properties(data=data, width=820, title=title)
 
 
 def export(chart: alt.TopLevelMixin, fmt: str) -> bytes:

@@ -112,7 +112,9 @@ class Store:
             finally:
                 self._building = False
 
-        threading.Thread(target=run, name="word-index", daemon=True).start()
+        # explicitly not a daemon (a thread inherits its creator's flag, and Streamlit runs scripts in
+        # daemon threads): an interpreter exiting while DuckDB is mid-query in here aborts the process
+        threading.Thread(target=run, name="word-index", daemon=False).start()
 
     def mask(self, filters: Filters) -> np.ndarray:
         return self.index.mask(filters, self.search_hits(filters.search))
@@ -149,8 +151,9 @@ def open_store() -> Store:
         store = _open(str(path), tuple(version))
     except FileNotFoundError:
         raise Problem("missing", path) from None
-    except duckdb.IOException as e:  # a lock or a half-written file: it will pass
-        raise Problem("busy", path, str(e).splitlines()[0]) from None
+    except duckdb.IOException as e:
+        kind = "busy" if "lock" in str(e).lower() else "invalid"  # a writer's lock passes; a bad file does not
+        raise Problem(kind, path, str(e).splitlines()[0]) from None
     except duckdb.Error as e:
         raise Problem("invalid", path, str(e).splitlines()[0]) from None
     if store.index.n == 0:

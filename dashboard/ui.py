@@ -21,6 +21,7 @@ K_INDICATORS, K_MODALITIES, K_YEARS, K_OUTLETS, K_SEARCH = (
 )
 K_SERIES, K_UNDATED, K_CLAIM = "v_series", "v_undated", "v_claim"
 K_CHART, K_TABLE, K_TABLE_IDS = "chart", "table", "_table_claim_ids"
+K_YEARS_RANGE = "_years_range"
 _SEEDED = "_seeded_from_url"
 _FILTER_KEYS = (K_COUNTRY, K_PARTNERS, K_PAIRS, K_INDICATORS, K_MODALITIES, K_YEARS, K_OUTLETS, K_SEARCH)
 
@@ -110,7 +111,7 @@ def sidebar_filters(options: Options, lang: Lang) -> Filters:
 
     _keep_valid(K_COUNTRY, set(options.countries))
     country = sb.selectbox(
-        t("country", lang), [None, *options.countries], key=K_COUNTRY,
+        t("country", lang), [None, *options.countries], key=K_COUNTRY, placeholder=t("any_country", lang),
         format_func=lambda c: t("any_country", lang) if c is None else i18n.country_option(c, lang),
     )
     partners_all = options.partners_of(country) if country else ()
@@ -139,11 +140,14 @@ def sidebar_filters(options: Options, lang: Lang) -> Filters:
     if options.years is not None and options.years[0] < options.years[1]:
         lo, hi = options.years
         current = st.session_state.get(K_YEARS)
-        if not (isinstance(current, (tuple, list)) and len(current) == 2):
+        if not (isinstance(current, (tuple, list)) and len(current) == 2) or (
+            tuple(current) == st.session_state.get(K_YEARS_RANGE)  # the whole range stays the whole range
+        ):
             st.session_state[K_YEARS] = (lo, hi)
         else:
             a, b = (min(max(int(v), lo), hi) for v in current)
             st.session_state[K_YEARS] = (min(a, b), max(a, b))
+        st.session_state[K_YEARS_RANGE] = (lo, hi)  # when new data widens it, an untouched slider follows
         y0, y1 = sb.slider(t("period", lang), min_value=lo, max_value=hi, key=K_YEARS, step=1,
                            help=t("period_help", lang))
         if (y0, y1) != (lo, hi):
@@ -260,7 +264,7 @@ def chart(sv: data.SeriesView, series: Series, lang: Lang) -> pd.DataFrame:
     else:
         many = df["line"].nunique() > 10
         st.vega_lite_chart(df, _spec(series, y_title, lang, many), key=K_CHART, on_select=_on_chart_select,
-                           selection_mode=charts.SELECTION, width="stretch")
+                           selection_mode=charts.SELECTION, width="stretch", height=440)
         notes = []
         n_points = len(sv.points["claim_id"])
         if sv.n_dated > n_points:
@@ -271,13 +275,15 @@ def chart(sv: data.SeriesView, series: Series, lang: Lang) -> pd.DataFrame:
         if notes:
             st.caption(" ".join(notes))
         stem = f"{series.indicator}-{series.kind}-{series.unit.replace('%', 'pct')}"
-        full = lambda: charts.with_data(charts.series_chart(series, y_title, lang, many), df)  # noqa: E731
-        b1, b2, _ = st.columns([1, 1, 3])
-        b1.download_button(t("download_png", lang), data=lambda: charts.export(full(), "png"),
-                           file_name=f"{stem}.png", mime="image/png", on_click="ignore", icon=":material/image:")
-        b2.download_button(t("download_svg", lang), data=lambda: charts.export(full(), "svg"),
+        title = f"{series_label(series, lang)} — {t('app_title', lang)}"
+        full = lambda: charts.with_data(charts.series_chart(series, y_title, lang, many), df, title)  # noqa: E731
+        b1, b2, _ = st.columns([1, 1, 4])
+        b1.download_button("PNG", data=lambda: charts.export(full(), "png"), help=t("download_png", lang),
+                           file_name=f"{stem}.png", mime="image/png", on_click="ignore", icon=":material/image:",
+                           key="png")
+        b2.download_button("SVG", data=lambda: charts.export(full(), "svg"), help=t("download_svg", lang),
                            file_name=f"{stem}.svg", mime="image/svg+xml", on_click="ignore",
-                           icon=":material/polyline:")
+                           icon=":material/polyline:", key="svg")
     return df
 
 

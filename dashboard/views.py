@@ -24,6 +24,10 @@ CSS = """
 .bi-tile .bi-label { font-size: .8rem; color: rgba(49,51,63,.7); text-transform: uppercase; letter-spacing: .03em; }
 .bi-tile .bi-value { font-size: 1.45rem; font-weight: 600; line-height: 1.3; }
 .bi-tile .bi-sub { font-size: .85rem; color: rgba(49,51,63,.75); }
+/* the source panel follows the reader down to the table */
+.st-key-evidence { position: sticky; top: 3.75rem; align-self: flex-start; max-height: calc(100vh - 4.5rem);
+                   overflow-y: auto; }
+div[data-testid="stColumn"]:has(.st-key-evidence) { align-self: stretch; }
 </style>
 """
 

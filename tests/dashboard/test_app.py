@@ -1,0 +1,334 @@
+"""The page as a user drives it, through streamlit.testing.v1.AppTest against real store files."""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import os
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.runtime.media_file_manager import MediaFileManager
+from streamlit.testing.v1 import AppTest
+
+from dashboard.filters import Filters
+from dashboard.tables import TABLE_COLUMNS, labels
+from dashboard_testdb import APP, build_db, db_bytes, expected_ids, gold_claims, gold_docs
+
+TIMEOUT = 60
+
+
+def run(query: dict | None = None) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    if query:
+        at.query_params.update(query)
+    return at.run()
+
+
+def no_exception(at: AppTest) -> AppTest:
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def table_ids(at: AppTest) -> set[str]:
+    tables = [d for d in at.dataframe if d.key == "table"]
+    assert len(tables) == 1, "the claims table is missing"
+    return set(tables[0].value["claim_id"])
+
+
+def html_text(at: AppTest) -> str:
+    return "\n".join(h.value for h in at.html)
+
+
+@pytest.fixture
+def downloads(monkeypatch: pytest.MonkeyPatch) -> dict:
+    """The download buttons' deferred data, by file name: what the browser would receive on click."""
+    seen: dict = {}
+    original = MediaFileManager.add_deferred
+
+    def spy(self, data_callable, mimetype, coordinates, file_name=None, **kw):
+        seen[file_name] = data_callable
+        return original(self, data_callable, mimetype, coordinates, file_name, **kw)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", spy)
+    return seen
+
+
+@pytest.fixture
+def gold(gold_db: Path, use_db) -> Path:
+    return use_db(gold_db)
+
+
+# ---------------------------------------------------------------- the page and its filters
+
+
+def test_first_page_has_tiles_chart_table_and_hint(gold):
+    at = no_exception(run())
+    assert table_ids(at) == expected_ids(Filters())
+    assert at.get("vega_lite_chart"), "no chart"
+    page = html_text(at)
+    assert "Latest actual" in page and "Latest target" in page
+    assert any("Click a point" in i.value for i in at.info)
+    assert at.query_params.get("series") == "trade_turnover.level.USD"  # the largest series, named in the URL
+
+
+CASES = [
+    ("country", lambda at: at.sidebar.selectbox(key="f_country").set_value("KGZ"), Filters(country="KGZ")),
+    ("partners", lambda at: at.sidebar.selectbox(key="f_country").set_value("KAZ").run()
+        .sidebar.multiselect(key="f_partners").set_value(["UZB", "TUR"]),
+        Filters(country="KAZ", partners=("UZB", "TUR"))),
+    ("pair", lambda at: at.sidebar.multiselect(key="f_pairs").set_value(["KGZ-RUS", "CHN-UZB"]),
+        Filters(pairs=(("KGZ", "RUS"), ("CHN", "UZB")))),
+    ("indicator", lambda at: at.sidebar.multiselect(key="f_indicators").set_value(["aid", "agreements"]),
+        Filters(indicators=("aid", "agreements"))),
+    ("modality", lambda at: at.sidebar.button_group(key="f_modalities").set_value(["target"]),
+        Filters(modalities=("target",))),
+    ("period", lambda at: at.sidebar.slider(key="f_years").set_value((2018, 2020)),
+        Filters(year_from=2018, year_to=2020)),
+    ("outlet", lambda at: at.sidebar.multiselect(key="f_outlets").set_value(["kant.kg", ""]),
+        Filters(outlets=("kant.kg", ""))),
+    ("search", lambda at: at.sidebar.text_input(key="f_search").input("оборот МЛРД"),
+        Filters(search="оборот МЛРД")),
+]
+
+
+@pytest.mark.parametrize(("name", "act", "filters"), CASES, ids=[c[0] for c in CASES])
+def test_each_filter_changes_the_rows_as_expected(gold, name, act, filters):
+    at = run()
+    everything = table_ids(at)
+    act(at).run()
+    no_exception(at)
+    want = expected_ids(filters)
+    assert want and want != everything, "the case must narrow the rows"
+    assert table_ids(at) == want
+    assert f"of {len(want)} figures" in " ".join(c.value for c in at.caption)
+
+
+def test_filters_combine(gold):
+    at = run()
+    at.sidebar.selectbox(key="f_country").set_value("RUS").run()
+    at.sidebar.multiselect(key="f_indicators").set_value(["trade_turnover"])
+    at.sidebar.button_group(key="f_modalities").set_value(["actual"]).run()
+    want = expected_ids(Filters(country="RUS", indicators=("trade_turnover",), modalities=("actual",)))
+    assert table_ids(no_exception(at)) == want
+
+
+def test_reset_clears_every_filter(gold):
+    at = run({"country": "KGZ", "q": "товарооборот"})
+    assert table_ids(at) == expected_ids(Filters(country="KGZ", search="товарооборот"))
+    at.sidebar.button[0].click().run()
+    assert table_ids(no_exception(at)) == expected_ids(Filters())
+    assert "country" not in at.query_params and "q" not in at.query_params
+
+
+# ---------------------------------------------------------------- URL
+
+
+def test_query_params_restore_the_filters(gold):
+    claim = sorted(expected_ids(Filters(country="KAZ", partners=("UZB",))))[0]
+    query = {"lang": "ru", "country": "KAZ", "partner": "UZB", "indicator": "trade_turnover",
+             "modality": "actual", "from": "2017", "to": "2025", "q": "торгов", "claim": claim}
+    at = no_exception(run(query))
+    sb = at.sidebar
+    assert sb.selectbox(key="f_country").value == "KAZ"
+    assert sb.multiselect(key="f_partners").value == ["UZB"]
+    assert sb.multiselect(key="f_indicators").value == ["trade_turnover"]
+    assert sb.button_group(key="f_modalities").value == ["actual"]
+    assert sb.slider(key="f_years").value == (2017, 2025)
+    assert sb.text_input(key="f_search").value == "торгов"
+    assert at.title[0].value == "Двусторонние показатели"
+    want = expected_ids(Filters(country="KAZ", partners=("UZB",), indicators=("trade_turnover",),
+                                modalities=("actual",), year_from=2017, year_to=2025, search="торгов"))
+    assert want and table_ids(at) == want
+    # the link is kept as given (plus the chart shown), so it can be shared again
+    for key, value in query.items():
+        assert at.query_params[key] == value, key
+    # the figure named in the link has its sentence on screen
+    c = next(c for c in gold_claims() if f"{c['doc_id']}:{c['span'][0]}-{c['span'][1]}:{c['indicator']}" == claim)
+    assert c["text"] in html_text(at)
+
+
+def test_changing_a_filter_writes_the_url(gold):
+    at = run()
+    at.sidebar.selectbox(key="f_country").set_value("TJK").run()
+    at.sidebar.slider(key="f_years").set_value((2016, 2019)).run()
+    assert at.query_params["country"] == "TJK"
+    assert (at.query_params["from"], at.query_params["to"]) == ("2016", "2019")
+    # and a new session opened on that URL shows the same rows
+    again = run(dict(at.query_params))
+    assert table_ids(again) == table_ids(at) == expected_ids(Filters(country="TJK", year_from=2016, year_to=2019))
+
+
+def test_stale_or_hand_edited_links_do_not_break_the_page(gold):
+    at = no_exception(run({"country": "XYZ", "partner": "ABC", "indicator": "gdp", "from": "abc",
+                           "outlet": "nowhere.example", "series": "nope.level.USD", "claim": "no-such-claim",
+                           "lang": "fr"}))
+    assert table_ids(at) == expected_ids(Filters())
+    assert any("no longer in the database" in w.value for w in at.warning)
+
+
+# ---------------------------------------------------------------- CSV and chart files
+
+
+def _csv(downloads: dict) -> tuple[bytes, list[list[str]]]:
+    (name,) = [n for n in downloads if n and n.endswith(".csv")]
+    assert name == f"claims-{date.today().isoformat()}.csv"
+    data = downloads[name]()
+    return data, list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_csv_is_exactly_the_filtered_table(gold, downloads, lang):
+    at = no_exception(run({"lang": lang, "country": "KGZ"}))
+    data, rows = _csv(downloads)
+    assert data.startswith(b"\xef\xbb\xbf"), "UTF-8 with BOM, for spreadsheet programs"
+    header, body = rows[0], rows[1:]
+    shown = next(d for d in at.dataframe if d.key == "table").value
+    names = labels(lang)
+    assert len(body) == len(shown) == len(expected_ids(Filters(country="KGZ")))
+    for key, _ in TABLE_COLUMNS:  # every column of the table, cell by cell, in the same order
+        col = header.index(names[key])
+        assert [r[col] for r in body] == [("" if pd.isna(v) else str(v)) for v in shown[key]], key
+    assert [r[header.index("claim_id")] for r in body] == list(shown["claim_id"])
+    sentence = header.index("Предложение" if lang == "ru" else "Sentence")
+    assert all(r[sentence] for r in body) and any("Кыргызстан" in r[sentence] for r in body)
+    assert all(r[header.index("doc_id")] for r in body)
+
+
+def test_csv_follows_a_filter_change(gold, downloads):
+    at = run()
+    at.sidebar.multiselect(key="f_indicators").set_value(["aid"]).run()
+    _, rows = _csv(downloads)
+    ids = [r[rows[0].index("claim_id")] for r in rows[1:]]
+    assert set(ids) == expected_ids(Filters(indicators=("aid",))) == table_ids(at)
+
+
+def test_chart_exports_png_and_svg(gold, downloads):
+    no_exception(run())
+    png = downloads["trade_turnover-level-USD.png"]()
+    svg = downloads["trade_turnover-level-USD.svg"]()
+    assert png.startswith(b"\x89PNG") and len(png) > 10_000
+    assert b"<svg" in svg[:200] and "bn USD".encode() in svg
+
+
+# ---------------------------------------------------------------- empty states
+
+
+def test_no_database_says_how_to_build_it(tmp_path, use_db):
+    use_db(tmp_path / "missing.duckdb")
+    at = no_exception(run())
+    assert "No database" in at.error[0].value
+    assert "python -m etl build-sample" in at.info[0].value
+
+
+def test_empty_database(make_db, use_db):
+    use_db(make_db(schema_only=True))
+    at = no_exception(run())
+    assert "holds no figures" in at.info[0].value
+    assert not at.dataframe
+
+
+def test_file_that_is_not_a_store(tmp_path, use_db):
+    bad = tmp_path / "notes.duckdb"
+    bad.write_text("not a database", encoding="utf-8")
+    use_db(bad)
+    at = no_exception(run())
+    assert "not a claims database" in at.error[0].value
+
+
+def test_filters_that_match_nothing_show_a_message(gold):
+    at = run()
+    at.sidebar.text_input(key="f_search").input("несуществующееслово").run()
+    no_exception(at)
+    assert at.info[0].value == "No figures match these filters."
+    assert not [d for d in at.dataframe if d.key == "table"]
+    assert not at.get("vega_lite_chart")
+
+
+def test_new_data_is_picked_up_after_an_ingest_publishes(make_db, use_db):
+    """The store publishes by replacing the file: the page must show the new version on the next run."""
+    path = use_db(make_db(gold_docs(), gold_claims()[:10]))
+    at = run()
+    assert len(table_ids(at)) == 10
+    newer = make_db(gold_docs(), gold_claims())
+    os.replace(newer, path)
+    at.run()
+    assert len(table_ids(no_exception(at))) == len(gold_claims())
+
+
+# ---------------------------------------------------------------- hostile input
+
+
+HOSTILE_TEXT = (
+    '<script>alert("x")</script> Официально: товарооборот между Казахстаном и Кыргызстаном '
+    "превысил 2 млрд долларов <img src=x onerror=alert(1)>."
+)
+
+
+@pytest.fixture
+def hostile(make_db, use_db) -> Path:
+    fig = "превысил 2 млрд долларов"
+    start = HOSTILE_TEXT.index(fig)
+    s0 = HOSTILE_TEXT.index("Официально")
+    s1 = len(HOSTILE_TEXT)
+    doc = {"id": "evil<1>", "text": HOSTILE_TEXT, "published": "2025-01-02", "url": "javascript:alert(1)",
+           "title": '<b onmouseover="alert(1)">Заголовок</b>'}
+    claim = {"doc_id": "evil<1>", "indicator": "trade_turnover", "countries": ["KAZ", "KGZ"], "flow_from": None,
+             "value": 2e9, "value_max": None, "unit": "USD", "kind": "level", "comparator": "gt",
+             "modality": "actual", "period": "2024", "text": fig, "span": [start, start + len(fig)],
+             "sentence": HOSTILE_TEXT[s0:s1], "sentence_span": [s0, s1]}
+    return use_db(make_db([doc], [claim]))
+
+
+def test_script_in_an_article_is_shown_as_text(hostile):
+    cid = "evil<1>:" + str(HOSTILE_TEXT.index("превысил")) + "-" + str(
+        HOSTILE_TEXT.index("превысил") + len("превысил 2 млрд долларов")) + ":trade_turnover"
+    at = no_exception(run({"claim": cid}))
+    page = html_text(at)
+    assert "<script" not in page and "<img" not in page and "<b onmouseover" not in page
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page  # the whole article, as text
+    assert '<mark class="bi-sel">превысил 2 млрд долларов</mark>' in page
+    assert "&lt;b onmouseover=&quot;alert(1)&quot;&gt;Заголовок&lt;/b&gt;" in page
+    assert not at.get("link_button"), "a javascript: URL must not become a link"
+    shown = next(d for d in at.dataframe if d.key == "table").value
+    assert shown["source"].isna().all()
+
+
+def test_sql_in_the_search_box_is_just_text(hostile):
+    before = db_bytes(hostile)
+    digest = hashlib.sha256(hostile.read_bytes()).hexdigest()
+    at = run()
+    # none of these occurs in the one sentence of the store (the article's <script> is outside it)
+    for text in ["'; DROP TABLE claims; --", "zz' UNION SELECT * FROM documents --", "<script>alert(1)</script>",
+                 "%", "_", "\\"]:
+        at.sidebar.text_input(key="f_search").input(text).run()
+        no_exception(at)
+        assert at.sidebar.text_input(key="f_search").value == text
+        assert at.query_params["q"] == text
+        assert at.info[0].value == "No figures match these filters.", text
+    at.sidebar.text_input(key="f_search").input("<img ONERROR").run()  # in the sentence: found, as text
+    assert len(table_ids(no_exception(at))) == 1
+    assert db_bytes(hostile) == before
+    assert hashlib.sha256(hostile.read_bytes()).hexdigest() == digest
+
+
+# ---------------------------------------------------------------- languages
+
+
+def test_language_switch_keeps_filters_and_formats_numbers(gold):
+    at = run({"country": "KAZ", "indicator": "trade_turnover"})
+    en_rows = next(d for d in at.dataframe if d.key == "table").value
+    assert "1.5\u00a0bn\u00a0USD" in set(en_rows["figure"])
+    at.sidebar.button_group(key="lang").set_value("ru").run()
+    no_exception(at)
+    ru_rows = next(d for d in at.dataframe if d.key == "table").value
+    assert at.title[0].value == "Двусторонние показатели"
+    assert "1,5\u00a0млрд\u00a0USD" in set(ru_rows["figure"])
+    assert set(ru_rows["indicator"]) == {"Товарооборот"}
+    assert list(ru_rows["claim_id"]) == list(en_rows["claim_id"])
+    assert at.sidebar.selectbox(key="f_country").value == "KAZ"
+    assert at.query_params["lang"] == "ru"
+    at.sidebar.button_group(key="lang").set_value("en").run()
+    assert at.title[0].value == "Bilateral indicators"

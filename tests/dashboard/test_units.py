@@ -1,0 +1,311 @@
+"""The dashboard's pure parts: formatting, the URL round trip, HTML escaping, and the snapshot's answers
+checked against a plain-Python reading of the gold claims."""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from datetime import date
+from urllib.parse import urlsplit
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dashboard import charts, i18n, queries, search, tables, views
+from dashboard.filters import Filters, View, parse_query, to_query
+from dashboard.i18n import NBSP
+
+from dashboard_testdb import expected_ids, host_of
+
+# ---------------------------------------------------------------- numbers, periods, dates
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "kw", "ru", "en"),
+    [
+        (1.5e9, "USD", {}, f"1,5{NBSP}млрд{NBSP}USD", "1.5\u00a0bn\u00a0USD"),
+        (3e9, "USD", {"comparator": "gt"}, f"более 3{NBSP}млрд{NBSP}USD", f"more than 3{NBSP}bn{NBSP}USD"),
+        (2.6e8, "USD", {"comparator": "approx"}, f"около 260{NBSP}млн{NBSP}USD", f"about 260{NBSP}mn{NBSP}USD"),
+        (6.0, "%", {"kind": "change"}, f"+6{NBSP}%", "+6%"),
+        (-8e6, "USD", {"kind": "change", "comparator": "gt"}, f"более −8{NBSP}млн{NBSP}USD", f"more than −8{NBSP}mn{NBSP}USD"),
+        (2000.0, "t", {}, f"2{NBSP}000{NBSP}т", f"2,000{NBSP}t"),
+        (1.8, "x", {"kind": "change"}, "1,8×", "1.8×"),
+        (7.0, "count", {}, "7", "7"),
+        (1e9, "USD", {"value_max": 2e9}, f"1–2{NBSP}млрд{NBSP}USD", f"1–2{NBSP}bn{NBSP}USD"),
+        (33.333, "%", {"kind": "change", "comparator": "approx"}, f"около +33,33{NBSP}%", "about +33.33%"),
+        (1.234e9, "KGS", {}, f"1,23{NBSP}млрд{NBSP}KGS", f"1.23{NBSP}bn{NBSP}KGS"),
+    ],
+)
+def test_figures_read_like_the_issue_asks(value, unit, kw, ru, en):
+    assert i18n.format_figure(value, unit, "ru", **kw) == ru
+    assert i18n.format_figure(value, unit, "en", **kw) == en
+
+
+@pytest.mark.parametrize(
+    ("period", "en", "ru"),
+    [
+        ("2023", "2023", "2023"),
+        ("2018-Q1", f"Q1{NBSP}2018", f"I{NBSP}кв.{NBSP}2018"),
+        ("2022-09", f"Sep{NBSP}2022", f"сент.{NBSP}2022"),
+        ("2016-01/2016-04", f"Jan–Apr{NBSP}2016", f"янв.–апр.{NBSP}2016"),
+        ("2017/2019", "2017–2019", "2017–2019"),
+        ("2025-07-02", "2025-07-02", "02.07.2025"),
+        ("garbage", "garbage", "garbage"),
+        (None, "", ""),
+    ],
+)
+def test_periods_are_readable(period, en, ru):
+    assert i18n.format_period(period, "en") == en
+    assert i18n.format_period(period, "ru") == ru
+
+
+def test_dates_and_names():
+    assert i18n.format_date(date(2025, 7, 2), "ru") == "02.07.2025"
+    assert i18n.format_date(pd.Timestamp("2025-07-02"), "en") == "2025-07-02"
+    assert i18n.country_name("KGZ", "ru") == "Кыргызстан"
+    assert i18n.country_name("EAEU", "en") == "Eurasian Economic Union"
+    assert i18n.country_name("ZZZ", "en") == "ZZZ"  # unknown codes fall back to themselves
+    assert i18n.pair_label("KAZ–KGZ", "en") == "KAZ–KGZ · Kazakhstan – Kyrgyzstan"
+
+
+def test_every_label_exists_in_both_languages():
+    for key, (en, ru) in i18n._LABELS.items():
+        assert en and ru, key
+        assert set(re.findall(r"{(\w+)}", en)) == set(re.findall(r"{(\w+)}", ru)), key
+
+
+# ---------------------------------------------------------------- the URL
+
+
+def test_query_string_round_trip():
+    f = Filters(country="KAZ", partners=("KGZ", "UZB"), pairs=(("RUS", "TJK"),), indicators=("trade_turnover",),
+                modalities=("actual", "target"), year_from=2016, year_to=2024, outlets=("kant.kg", ""),
+                search="товарооборот 3 млрд")
+    v = View(lang="ru", series="trade_turnover.level.USD", undated=True, claim="d:1-2:aid")
+    assert parse_query(to_query(f, v)) == (f, v)
+
+
+def test_default_state_is_an_empty_query():
+    assert to_query(Filters(), View()) == {}
+
+
+def test_invalid_query_values_are_dropped_not_fatal():
+    f, v = parse_query({
+        "country": ["<script>"], "partner": ["KGZ"], "pair": ["KAZ", "A-B-C", "kaz-kgz"],
+        "indicator": ["nonsense", "aid"], "modality": ["maybe"], "from": ["20x6"], "to": ["99999"],
+        "outlet": ["bad host/../x", "kant.kg"], "lang": ["de"], "series": ["'; drop"], "q": ["x" * 500],
+    })
+    assert f.country is None and f.partners == ()  # partners need a country
+    assert f.pairs == (("KAZ", "KGZ"),)
+    assert f.indicators == ("aid",) and f.modalities == ()
+    assert f.year_from is None and f.year_to is None
+    assert f.outlets == ("kant.kg",)
+    assert len(f.search) == 200
+    assert v == View()
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    country=st.sampled_from([None, "KAZ", "RUS"]),
+    partners=st.lists(st.sampled_from(["KGZ", "UZB", "CHN"]), unique=True, max_size=2),
+    indicators=st.lists(st.sampled_from(["aid", "export", "trade_turnover"]), unique=True),
+    years=st.one_of(st.none(), st.tuples(st.integers(2000, 2030), st.integers(2000, 2030))),
+    search=st.text(max_size=30).map(str.strip),
+)
+def test_any_filter_state_survives_the_url(country, partners, indicators, years, search):
+    y0, y1 = (None, None) if years is None else sorted(years)
+    f = Filters(country=country, partners=tuple(partners) if country else (), indicators=tuple(indicators),
+                year_from=y0, year_to=y1, search=search)
+    assert parse_query(to_query(f, View()))[0] == f
+
+
+# ---------------------------------------------------------------- HTML
+
+
+def test_sentence_marks_the_figure_and_escapes_everything():
+    sentence = "<b>Товарооборот</b> & превысил 3 млрд <script>x</script>"
+    start = sentence.index("превысил")
+    out = views.sentence_html(sentence, 100, 100 + start, 100 + start + len("превысил 3 млрд"))
+    assert "<mark class=\"bi-sel\">превысил 3 млрд</mark>" in out
+    assert "<script>" not in out and "<b>" not in out
+    assert "&lt;script&gt;x&lt;/script&gt;" in out and "&amp;" in out
+
+
+def test_sentence_with_a_span_outside_it_is_shown_unmarked():
+    out = views.sentence_html("short", 0, 10, 20)
+    assert "<mark" not in out and "short" in out
+
+
+def test_document_marks_every_figure_even_overlapping_ones():
+    text = 'Title "<img src=x onerror=alert(1)>"\nстороны подписали 7 соглашений на 2 млрд'
+    a = text.index("7 соглашений")
+    b = text.index("соглашений на 2 млрд")
+    out = views.document_html(text, [
+        views.Mark(a, a + len("7 соглашений"), 'count "7"', selected=True),
+        views.Mark(b, b + len("соглашений на 2 млрд"), "value <2 bn>"),
+        views.Mark(5, 999, "out of range: ignored"),
+    ])
+    assert "<img" not in out and "&lt;img" in out
+    assert out.count("<mark") == 3  # "7 ", "соглашений" (both), " на 2 млрд"
+    assert 'title="count &quot;7&quot; | value &lt;2 bn&gt;"' in out
+    assert "out of range" not in out
+    # the text survives intact once the markup is taken away
+    plain = re.sub(r"<[^>]+>", "", out)
+    import html as _html
+    assert _html.unescape(plain) == text
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "data:text/html,x", "ftp://x", "//x.kg", "", None])
+def test_only_http_links_are_clickable(url):
+    assert views.safe_url(url) is None
+
+
+def test_http_links_pass():
+    assert views.safe_url(" https://kant.kg/a?b=1 ") == "https://kant.kg/a?b=1"
+
+
+# ---------------------------------------------------------------- the snapshot against plain Python
+
+
+FILTERS = [
+    Filters(),
+    Filters(country="KGZ"),
+    Filters(country="KAZ", partners=("UZB", "TUR")),
+    Filters(pairs=(("KGZ", "RUS"), ("CHN", "UZB"))),
+    Filters(indicators=("aid", "agreements")),
+    Filters(modalities=("target",)),
+    Filters(year_from=2018, year_to=2020),
+    Filters(year_from=2024),
+    Filters(outlets=("kant.kg", "")),
+    Filters(search="товарооборот"),
+    Filters(search="Оборот МЛРД"),  # case-insensitive, every word, inside longer words
+    Filters(country="RUS", indicators=("trade_turnover",), modalities=("actual",), year_to=2021),
+]
+
+
+@pytest.fixture(scope="module")
+def snapshot(gold_db):
+    con = duckdb.connect(str(gold_db), read_only=True)
+    idx = queries.load_snapshot(con)
+    words = search.WordIndex(queries.search_vocabulary(con, idx.claim_id), idx.n)
+    yield con, idx, words
+    con.close()
+
+
+@pytest.mark.parametrize("f", FILTERS, ids=lambda f: repr(f)[8:60])
+def test_snapshot_selects_what_the_contract_says(snapshot, f):
+    con, idx, words = snapshot
+    hits = None
+    if f.search:
+        hits = words.hits(search.tokens(f.search))
+        scanned = search.mask_of(queries.search_scan(con, search.tokens(f.search), idx.claim_id), idx.n)
+        assert (hits == scanned).all(), "the word index and the scan must agree"
+    m = idx.mask(f, hits)
+    got = set(idx.claim_ids(idx.newest(m)))
+    want = expected_ids(f)
+    assert want, "each case must select something, or it tests nothing"
+    assert got == want
+    assert sum(s.n for s in idx.summary(m)) == len(want)
+    assert idx.counts(m).figures == len(want)
+
+
+def test_newest_article_first_then_text_order(snapshot):
+    _, idx, _ = snapshot
+    rows = idx.frame(idx.newest(idx.mask(Filters())))
+    published = [d or date.min for d in rows["doc_published"]]
+    assert published == sorted(published, reverse=True)
+    spans = [int(cid.split(":")[-2].split("-")[0]) for cid in rows["claim_id"]]
+    for doc_id, group in rows.assign(span=spans).groupby("doc_id", sort=False):
+        assert list(group["span"]) == sorted(group["span"]), doc_id
+
+
+def test_latest_figure_is_the_most_recent_period(snapshot):
+    _, idx, _ = snapshot
+    m = idx.series_mask(idx.mask(Filters(pairs=(("KGZ", "RUS"),))), queries_series("trade_turnover", "level", "USD"))
+    latest = idx.latest(m)
+    row = idx.frame(np.array([latest["actual"]])).iloc[0]
+    # gold: KGZ–RUS actual levels; 3.9 bn for 2024 is the latest with a period, but an undated "about 5 bn"
+    # published 2025-09-11 is more recent still
+    assert row["value"] == 5e9 and row["comparator"] == "approx"
+
+
+def queries_series(indicator, kind, unit):
+    from dashboard.index import Series
+
+    return Series(indicator, kind, unit)
+
+
+# ---------------------------------------------------------------- chart data and CSV
+
+
+def test_chart_keeps_disagreeing_figures_apart_and_merges_repeats(snapshot):
+    _, idx, _ = snapshot
+    s = queries_series("trade_turnover", "level", "USD")
+    m = idx.series_mask(idx.mask(Filters()), s)
+    pos, _ = idx.most_recent(m, dated_only=True, limit=600)
+    cols = idx.columns(pos)
+    # duplicate one statement: the chart must merge it, not draw two points or average
+    dup = {k: v + [v[0]] for k, v in cols.items()}
+    dup["claim_id"][-1] = "copy-of-first"
+    df, y_title = charts.chart_data(dup, s, "en")
+    assert y_title == "bn USD"
+    assert len(df) == len(set(zip(cols["pair"], cols["modality"], cols["period"], cols["value"], cols["comparator"])))
+    assert df["n_sources"].max() >= 2
+    # two sources giving different values for one pair and period are two points
+    conflicts = tables.disagreements(df)
+    for _, g in conflicts.iterrows():
+        assert len(g["claim_ids"]) >= 2
+
+
+def test_csv_has_bom_table_columns_first_then_sentence_and_raw_fields(snapshot):
+    con, idx, _ = snapshot
+    ids = idx.claim_ids(idx.newest(idx.mask(Filters(country="KGZ"))))
+    rows = queries.claims_in_order(con, ids)
+    data = tables.csv_bytes(rows, "ru")
+    assert data.startswith(b"\xef\xbb\xbf")
+    parsed = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    header, body = parsed[0], parsed[1:]
+    labels = list(tables.labels("ru").values())
+    assert header[: len(labels)] == labels
+    assert header[len(labels)] == "Предложение"
+    assert [r[header.index("claim_id")] for r in body] == ids
+    assert any("Кыргызстан" in r[header.index("Предложение")] for r in body)
+
+
+def test_export_png_and_svg():
+    s = queries_series("trade_turnover", "level", "USD")
+    cols = {"claim_id": ["a"], "country_a": ["KAZ"], "country_b": ["KGZ"], "pair": ["KAZ–KGZ"],
+            "indicator": ["trade_turnover"], "kind": ["level"], "unit": ["USD"], "modality": ["actual"],
+            "comparator": ["gt"], "period": ["2023"], "flow_from": [None], "value": [1.5e9], "value_max": [None],
+            "period_start": [date(2023, 1, 1)], "period_end": [date(2023, 12, 31)], "figure_text": ["1,5 млрд"],
+            "doc_id": ["d"], "doc_title": ["t"], "doc_url": [None], "doc_published": [date(2024, 1, 1)],
+            "outlet": [""]}
+    df, y_title = charts.chart_data(cols, s, "ru")
+    chart = charts.with_data(charts.series_chart(s, y_title, "ru"), df, "Товарооборот")
+    png = charts.export(chart, "png")
+    svg = charts.export(chart, "svg").decode("utf-8")
+    assert png.startswith(b"\x89PNG")
+    assert svg.lstrip().startswith("<svg") and "млрд USD" in svg
+
+
+def test_flows_are_coloured_by_direction():
+    row = {"country_a": "KAZ", "country_b": "RUS", "flow_from": "RUS", "indicator": "export"}
+    assert charts.line_label(row) == "RUS→KAZ"
+    assert charts.line_label({**row, "indicator": "trade_turnover"}) == "KAZ–RUS"
+
+
+def test_outlet_of_a_url_matches_the_sql(gold_db):
+    con = duckdb.connect(str(gold_db), read_only=True)
+    try:
+        rows = con.execute(f"SELECT url, {queries.outlet_sql('url')} FROM documents").fetchall()
+    finally:
+        con.close()
+    assert rows
+    for url, outlet in rows:
+        assert outlet == host_of(url), url
+        if url:
+            assert urlsplit(url).hostname.removeprefix("www.") == outlet
