@@ -79,7 +79,7 @@ def _prefilters() -> _Prefilters:
 def _body_end(text: str, pre: _Prefilters, first_figure: int) -> int:
     """Where the article ends and the page's blocks of other news begin ("Читайте также").
 
-    A heading above the article's first figure is the page's menu, not the end of the article."""
+    A heading above the article's first number is the page's menu, not the end of the article."""
     m = pre.chrome.search(text, first_figure)
     return m.start() if m else len(text)
 
@@ -98,10 +98,10 @@ def _figure_sentences(text: str, sents: Sentences, pre: _Prefilters) -> list[int
     Jumps to the end of each sentence once it is decided, so the cost follows the number of
     sentences, not the number of digits."""
     out: list[int] = []
-    pos, n = 0, len(text)
+    pos, n = 0, len(text) if sents.end is None else sents.end
     search = pre.anchor.search
     while pos < n:
-        m = search(text, pos)
+        m = search(text, pos, n)
         if m is None:
             break
         i = sents.index_at(m.start())
@@ -136,13 +136,13 @@ def extract_document(doc: Document, lex: Lexicon | None = None) -> list[Claim]:
     if not text or not text.strip():
         return []
     published = parse_iso_date(doc.published) or parse_iso_date(infer_published(text, doc.url))
-    sents = Sentences(text)
     pre = _prefilters()
-
+    first = pre.anchor.search(text)
+    if first is None:
+        return []
+    # Only the article is split and read: the page's blocks of other news after it are not.
+    sents = Sentences(text, _body_end(text, pre, first.start()))
     figure_idx = _figure_sentences(text, sents, pre)
-    if figure_idx:
-        body_end = _body_end(text, pre, sents.span(figure_idx[0])[0])
-        figure_idx = [i for i in figure_idx if sents.span(i)[0] < body_end]
     if not figure_idx:
         return []
 
@@ -158,17 +158,19 @@ def extract_document(doc: Document, lex: Lexicon | None = None) -> list[Claim]:
         return []
 
     # The pair the document is about: its title and lead weigh most, then every sentence with a figure.
-    title = doc.title or text[: text.find("\n")] if "\n" in text else (doc.title or text[:200])
-    title_toks = tokenize(title, 0)
-    title_mentions = find_mentions(title_toks, lex, doc.outlet_country)
     lead = [get(i) for i in range(min(_LEAD_SENTENCES, len(sents)))]
+    title = doc.title or text[: text.find("\n")] if "\n" in text else text[:200]
+    if lead and lead[0].text == title:
+        title_mentions = lead[0].mentions  # the title opens the text, as scraped pages have it
+    else:
+        title_mentions = find_mentions(tokenize(title, 0), lex, doc.outlet_country)
     # Sentences with a figure but no indicator word (polls, page chrome) say nothing of the pair.
     telling = [s for s in with_figures if s.cues.indicators or s.cues.sending or s.cues.signing
                or any(f.unit not in ("%", "x") for f in s.figures)]
     weighted = [(title_mentions, 3)] + [(s.mentions, 2) for s in lead] + [(s.mentions, 1) for s in telling]
     state = DocState(doc.id, published, rank_context(weighted))
     state.aid_doc = bool(pre.aid.search(text))
-    state.title_flow = _title_flow(title_toks, title_mentions)
+    state.title_flow = _title_flow(title_mentions)
     state.find_event_periods = lambda: _event_periods([get(i) for i in _event_window(sents, with_figures)])
 
     claims: list[Claim] = []
@@ -188,7 +190,7 @@ def extract_document(doc: Document, lex: Lexicon | None = None) -> list[Claim]:
     return claims
 
 
-def _title_flow(toks, mentions) -> str | None:
+def _title_flow(mentions) -> str | None:
     from etl.claims import _is_source
 
     src = {m.code for m in mentions if m.code and _is_source(m, "aid") > 0}
@@ -246,9 +248,10 @@ def _claim(s: Sentence, fig: Figure, prev: list[Sentence], state: DocState, lex:
         return None
     kind, sign = ks
     mod, trigger = modality(s, fig, lex)
-    cue = _kind_cue(s, fig, lex)[0] or _kind_cue(s, fig, lex, whole_sentence=True)[0]
     # "до 100 млн" is a bound unless a change or a plan leads to it ("довести до", "вырос ... до")
-    comp, first = comparator(s, fig, lex, has_change_verb=cue is not None or mod != "actual")
+    led = kind == "change" or mod != "actual" or _kind_cue(s, fig, lex)[0] is not None \
+        or _kind_cue(s, fig, lex, whole_sentence=True)[0] is not None
+    comp, first = comparator(s, fig, lex, has_change_verb=led)
     prev_same = _previous_claim(state, s.index, ind)
     sd = sides(s, fig, ind, cue_at, state, prev_same, lex)
     if sd is None:

@@ -59,7 +59,7 @@ class TimeExpr:
 
 @dataclass(frozen=True)
 class _Calendar:
-    gate: re.Pattern  # any word some pattern needs; a sentence without one has no time expression
+    gate_words: tuple[str, ...]  # the words some pattern needs; a sentence without one has no time expression
     patterns: tuple[tuple[str, re.Pattern, frozenset[str]], ...]
     months: tuple[re.Pattern, ...]
     weekdays: tuple[re.Pattern, ...]
@@ -124,7 +124,7 @@ def _calendar() -> _Calendar:
     }
     gate_words = sorted({w for ws in needs.values() for w in ws}, key=len, reverse=True)
     return _Calendar(
-        gate=re.compile("|".join(map(re.escape, gate_words)), re.I),
+        gate_words=tuple(gate_words),
         patterns=tuple((k, re.compile(p, re.I), frozenset(needs[k])) for k, p in pats),
         months=tuple(re.compile(m, re.I) for m in cal["months"]),
         weekdays=tuple(re.compile(w, re.I) for w in cal["weekdays"]),
@@ -236,7 +236,8 @@ def find_times(text: str, published: date | None) -> list[TimeExpr]:
     """Time expressions in `text`, longest first where they overlap, in text order."""
     cal = _calendar()
     found: list[tuple[int, int, str, re.Match]] = []
-    present = {m.group().lower() for m in cal.gate.finditer(text)}
+    low = text.lower()
+    present = {w for w in cal.gate_words if w in low}
     if not present:
         return []
     for kind, pat, needs in cal.patterns:

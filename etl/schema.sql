@@ -56,3 +56,9 @@ SELECT
     d.source       AS doc_source
 FROM claims c
 JOIN documents d USING (doc_id);
+
+-- Which version of this file made the database: etl/store.py re-applies it only when that differs.
+CREATE TABLE IF NOT EXISTS store_meta (
+    key               VARCHAR PRIMARY KEY,   -- 'schema_sha256'
+    value             VARCHAR NOT NULL
+);

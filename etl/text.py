@@ -74,9 +74,10 @@ def _newline_is_boundary(text: str, nl: int) -> bool:
 
 @dataclass(frozen=True)
 class Sentences:
-    """Sentence spans of one document."""
+    """Sentence spans of one document, up to `end` (the rest of the page is not split)."""
 
     text: str
+    end: int | None = None
 
     @cached_property
     def _spans(self) -> tuple[list[int], list[int]]:
@@ -84,7 +85,8 @@ class Sentences:
         starts: list[int] = []
         ends: list[int] = []
         cut = 0
-        for m in _BOUNDARY.finditer(text):
+        limit = len(text) if self.end is None else self.end
+        for m in _BOUNDARY.finditer(text, 0, limit):
             if m.group("nl") is not None:
                 if not _newline_is_boundary(text, m.start()):
                     continue
@@ -98,7 +100,7 @@ class Sentences:
                 nxt = m.end()
             self._add(starts, ends, cut, end)
             cut = nxt
-        self._add(starts, ends, cut, len(text))
+        self._add(starts, ends, cut, limit)
         return starts, ends
 
     def _add(self, starts: list[int], ends: list[int], a: int, b: int) -> None:
