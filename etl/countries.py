@@ -80,6 +80,8 @@ def _generic_forms() -> frozenset[str]:
 
 def find_mentions(toks: list[Tok], lex: Lexicon, outlet_country: str | None = None) -> list[Mention]:
     out: list[Mention] = []
+    generic = _generic_forms()
+    names = lex.names_by_first
     i, n = 0, len(toks)
     while i < n:
         t = toks[i]
@@ -104,7 +106,7 @@ def find_mentions(toks: list[Tok], lex: Lexicon, outlet_country: str | None = No
                 continue
         matched = None
         for key in (t.text, low):
-            for e in lex.names_by_first.get(key, ()):
+            for e in names.get(key, ()):
                 last = _match(toks, i, e)
                 if last is not None:
                     matched = (e, last)
@@ -116,7 +118,7 @@ def find_mentions(toks: list[Tok], lex: Lexicon, outlet_country: str | None = No
             out.append(Mention(e.code, e.kind, i, last, toks[last].info.case, _prep_before(toks, i)))
             i = last + 1
             continue
-        if low not in _generic_forms():
+        if low not in generic:
             i += 1
             continue
         info = t.info

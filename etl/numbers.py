@@ -43,14 +43,14 @@ def tokenize(sentence: str, offset: int) -> list[Tok]:
     for m in _TOKEN.finditer(sentence):
         a, b = m.span()
         g = m.group()
-        word = m.group("word")
-        if word is not None:
+        kind = m.lastgroup  # num, suffix (a number with a hyphenated ending), word or punct
+        if kind == "word":
             append(Tok(g, a + offset, b + offset, "word", None, g.lower()))
-        elif m.group("num") is not None:
-            kind = "ordinal" if m.group("suffix") else "num"
-            append(Tok(g, a + offset, b + offset, kind, _to_float(m.group("num")), g))
-        else:
+        elif kind == "punct":
             append(Tok(g, a + offset, b + offset, "punct", None, g))
+        else:
+            append(Tok(g, a + offset, b + offset, "ordinal" if kind == "suffix" else "num",
+                       _to_float(m.group("num")), g))
     return out
 
 
