@@ -305,3 +305,18 @@ def test_progress_bar_unless_quiet(tmp_path, db, fake, monkeypatch, capsys, quie
     ingest_paths([corpus(tmp_path / "in", n=3)], db, quiet=quiet)
     err = capsys.readouterr().err
     assert ("3/?" in err or "3 docs" in err) != quiet, err
+
+
+def test_a_store_made_by_an_older_schema_is_migrated(tmp_path, db, fake):
+    ingest_paths([corpus(tmp_path / "a", n=2)], db, quiet=True)
+    con = duckdb.connect(str(db))  # the file as the project skeleton's schema.sql made it
+    con.execute("DROP TABLE store_meta")
+    con.execute("ALTER TABLE documents DROP COLUMN extractor_version")
+    con.close()
+    version = db_version(db)
+    report = ingest_paths([corpus(tmp_path / "a", n=2)], db, quiet=True)
+    assert report.unchanged == 2 and db_version(db) != version  # the migration alone is published
+    con = connect_readonly(db)
+    assert con.execute("SELECT count(*) FROM documents WHERE extractor_version IS NULL").fetchone() == (2,)
+    con.close()
+    assert reextract_store(db, quiet=True).new == 2  # documents of an unknown extractor are refreshed
