@@ -48,6 +48,11 @@ _LABELS: dict[str, tuple[str, str]] = {
     "outlets": ("Outlets", "Издания"),
     "search": ("Search in sentences", "Поиск в предложениях"),
     "search_placeholder": ("e.g. товарооборот", "например, товарооборот"),
+    "search_help": (
+        "Every word typed must occur in the sentence, in any case and order, also inside a longer word.",
+        "Каждое слово должно встречаться в предложении — в любом регистре и порядке, в том числе внутри "
+        "другого слова.",
+    ),
     "all": ("All", "Все"),
     "reset": ("Reset filters", "Сбросить фильтры"),
     "share_hint": (

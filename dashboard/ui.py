@@ -158,7 +158,7 @@ def sidebar_filters(options: Options, lang: Lang) -> Filters:
         format_func=lambda o: t("no_url", lang) if o == NO_OUTLET else o,
     )
     search = sb.text_input(t("search", lang), key=K_SEARCH, placeholder=t("search_placeholder", lang),
-                           max_chars=200)
+                           max_chars=200, help=t("search_help", lang))
     sb.button(t("reset", lang), on_click=_reset_filters, width="stretch")
     sb.caption(t("share_hint", lang))
     return Filters(
