@@ -29,7 +29,8 @@ def bad_folder(root: Path) -> Path:
     (folder / "empty.txt").write_bytes(b"")
     (folder / "feed.jsonl").write_text(
         '{"id": "feed-1", "text": "обрыв строки\n'
-        + '{"id": "feed-2", "text": "' + article("feed-2", [5]).replace("\n", "\\n") + '"}\n',
+        + '{"id": "feed-2", "text": "' + article("feed-2", [5]).replace("\n", "\\n") + '"}\n'
+        + '{"id": "feed-2", "text": "the same id again"}\n',
         encoding="utf-8",
     )
     (folder / "pages" / "cut.html").write_text(TRUNCATED_PAGE, encoding="utf-8")
@@ -45,9 +46,10 @@ def test_a_mixed_folder_loads_every_good_document_and_names_every_bad_file(tmp_p
     assert proc.stdout == ""
     err = proc.stderr
     for bad in [f"{folder}/binary.txt: binary data", f"{folder}/empty.txt: empty file",
-                f"{folder}/feed.jsonl:1: invalid JSON", f"{folder}/scan.pdf: skipped: not .txt/.html/.htm/.jsonl"]:
+                f"{folder}/feed.jsonl:1: invalid JSON", f"{folder}/scan.pdf: skipped: not .txt/.html/.htm/.jsonl",
+                f"{folder}/feed.jsonl:3: duplicate id 'feed-2' (first read from {folder}/feed.jsonl:2): skipped"]:
         assert bad in err
-    assert "4 documents read: 4 new, 0 replaced, 0 unchanged, 4 skipped; 5 claims added" in err
+    assert "5 documents read: 4 new, 0 replaced, 0 unchanged, 5 skipped; 5 claims added" in err
     con = connect_readonly(db)
     docs = dict(con.execute("SELECT doc_id, text FROM documents").fetchall())
     assert sorted(docs) == ["cut", "feed-2", "good", "legacy-1251"]
