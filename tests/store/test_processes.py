@@ -74,13 +74,13 @@ def test_second_cli_ingest_adds_nothing_and_exits_zero(tmp_path):
 
 def test_readers_never_fail_nor_see_half_a_document_while_an_ingest_runs(tmp_path):
     """Two real processes: one ingesting in a loop, this one opening the published file again and again."""
-    ids = [f"doc-{i:03d}" for i in range(160)]
+    ids = [f"doc-{i:03d}" for i in range(120)]
     # Two versions of the same documents with different numbers of figures: every run replaces all.
     a = write_jsonl(tmp_path / "a" / "docs.jsonl", [{"id": d, "text": article(d, [1] * (i % 5))} for i, d in enumerate(ids)])
     b = write_jsonl(tmp_path / "b" / "docs.jsonl", [{"id": d, "text": article(d, [2] * ((i + 2) % 5))} for i, d in enumerate(ids)])
     db = tmp_path / "store.duckdb"
     writer = spawn_etl("ingest", f"{a}::{b}", "--db", str(db), "--quiet", "--publish-every", "0",
-                       env={"FAKE_LOOP": "4", "FAKE_BATCH_DOCS": "40"})
+                       env={"FAKE_LOOP": "3", "FAKE_BATCH_DOCS": "30"})
     versions, states, reads = set(), set(), 0
     try:
         deadline = time.monotonic() + 60
@@ -108,10 +108,10 @@ def test_readers_never_fail_nor_see_half_a_document_while_an_ingest_runs(tmp_pat
             writer.kill()
     assert writer.returncode == 0, err
     print(f"{reads} reads of {len(versions)} published versions, {len(states)} distinct states")
-    assert reads >= 20 and len(versions) >= 5, (reads, versions)  # we really read during the writes
+    assert reads >= 10 and len(versions) >= 4, (reads, versions)  # we really read during the writes
     assert len(states) >= 3  # and saw different published states (partial first run, A, B)
     final = connect_readonly(db)
-    assert len(claims_per_doc(final)) == 160
+    assert len(claims_per_doc(final)) == 120
     final.close()
 
 
