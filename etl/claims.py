@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cached_property
 from typing import Callable
 
 from etl.countries import Mention, find_mentions
 from etl.indicators import SentenceCues, find_cues
+from etl.lazy import lazy
 from etl.lexicon import Lexicon
 from etl.model import FLOW_INDICATORS, Claim
+from etl.morph import word_info
 from etl.numbers import Figure, Tok, find_figures, tokenize
 from etl.periods import TimeExpr, find_times
 from etl.text import clause_bounds
@@ -28,29 +29,29 @@ class Sentence:
         self.index, self.start, self.end, self.text = index, start, end, text
         self._lex, self._published, self._outlet = lex, published, outlet_country
 
-    @cached_property
+    @lazy
     def toks(self) -> list[Tok]:
         return tokenize(self.text, self.start)
 
-    @cached_property
+    @lazy
     def figures(self) -> list[Figure]:
         return find_figures(self.toks, self._lex)
 
-    @cached_property
+    @lazy
     def mentions(self) -> list[Mention]:
         # «долларов США» names a currency, not a side
         inside = {k for f in self.figures for k in range(f.first, f.last + 1)}
         return [m for m in find_mentions(self.toks, self._lex, self._outlet) if m.first not in inside]
 
-    @cached_property
+    @lazy
     def cues(self) -> SentenceCues:
         return find_cues(self.toks, self._lex)
 
-    @cached_property
+    @lazy
     def times(self) -> list[TimeExpr]:
         return find_times(self.text, self._published)
 
-    @cached_property
+    @lazy
     def clauses(self) -> list[tuple[int, int]]:
         return clause_bounds(self.text)
 
@@ -63,15 +64,19 @@ class DocState:
     published: date | None
     sides: list[str]  # ranked: the pair the document is about comes first
     title_flow: str | None = None
-    aid_doc: bool = False  # the document speaks of aid somewhere
+    find_aid_doc: Callable[[], bool] = bool  # the document speaks of aid somewhere, read when needed
     find_event_periods: Callable[[], list[tuple[int, str]]] = list  # (sentence index, period), read when needed
     currency: str | None = None  # the last currency stated, for "вышел на 5 миллиардов"
     main_indicator: str | None = None  # the statistic the document's claims are mostly about
     claims: list[tuple[int, Claim]] = field(default_factory=list)  # (sentence index, claim)
 
-    @cached_property
+    @lazy
     def event_periods(self) -> list[tuple[int, str]]:
         return self.find_event_periods()
+
+    @lazy
+    def aid_doc(self) -> bool:
+        return self.find_aid_doc()
 
 
 # --------------------------------------------------------------------------- helpers
@@ -424,7 +429,7 @@ def _pronoun_source(s: Sentence, fig: Figure, named: list[Mention]) -> str | Non
     for i in range(fig.first - 1, 0, -1):
         if s.toks[i].start - s.start < a:
             break
-        if s.toks[i - 1].lower in ("из", "от") and s.toks[i].info.pos == "NPRO":
+        if s.toks[i - 1].lower in ("из", "от") and word_info(s.toks[i].lower).pos == "NPRO":
             before = [m for m in named if m.last < i]
             return before[-1].code if before else None
     return None
@@ -514,7 +519,8 @@ def _intra_bloc(s: Sentence, m: Mention) -> bool:
     i = m.first - 1
     while i >= 0 and s.toks[i].kind == "word" and s.toks[i].info.pos in ("ADJF", "PRTF"):
         i -= 1
-    return i >= 0 and s.toks[i].info.lemma in ("государство", "страна", "член", "участник") and m.prep is None
+    return i >= 0 and word_info(s.toks[i].lower).lemma in ("государство", "страна", "член", "участник") \
+        and m.prep is None
 
 
 def _flow(s: Sentence, fig: Figure, ind: str, cue_at: int | None, pair: list[str], named: list[Mention],

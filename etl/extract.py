@@ -169,7 +169,8 @@ def extract_document(doc: Document, lex: Lexicon | None = None) -> list[Claim]:
                or any(f.unit not in ("%", "x") for f in s.figures)]
     weighted = [(title_mentions, 3)] + [(s.mentions, 2) for s in lead] + [(s.mentions, 1) for s in telling]
     state = DocState(doc.id, published, rank_context(weighted))
-    state.aid_doc = bool(pre.aid.search(text))
+    # a search of the whole text, made only for a figure that may be money given
+    state.find_aid_doc = lambda: bool(pre.aid.search(text))
     state.title_flow = _title_flow(title_mentions)
     state.find_event_periods = lambda: _event_periods([get(i) for i in _event_window(sents, with_figures)])
 

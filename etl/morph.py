@@ -34,15 +34,21 @@ def word_info(word: str) -> WordInfo:
     lemmas = frozenset(p.normal_form for p in parses)
     # pymorphy3 normalises ё inconsistently; compare with and without it.
     lemmas = lemmas | frozenset(x.replace("ё", "е") for x in lemmas)
+    # Plain strings: pymorphy3's typed grammemes compare through a Python-level __eq__,
+    # and the rules compare these fields for every token they read.
     return WordInfo(
         lemma=best.normal_form,
         lemmas=lemmas,
-        pos=tag.POS,
-        case=tag.case,
-        tense=tag.tense,
+        pos=_plain(tag.POS),
+        case=_plain(tag.case),
+        tense=_plain(tag.tense),
         infinitive=tag.POS == "INFN",
         plural=tag.number == "plur",
     )
+
+
+def _plain(grammeme: str | None) -> str | None:
+    return None if grammeme is None else str(grammeme)
 
 
 def lemma(word: str) -> str:

@@ -31,26 +31,28 @@ class Tok(NamedTuple):
     kind: str  # num | word | punct | ordinal
     number: float | None
     lower: str
+    info: WordInfo | None  # morphology of a word token, read once here; None for numbers and punctuation
 
-    @property
-    def info(self) -> WordInfo:
-        return word_info(self.lower)
+
+_new_tok = tuple.__new__  # builds a Tok without the Python-level __new__ of a NamedTuple
 
 
 def tokenize(sentence: str, offset: int) -> list[Tok]:
     out = []
     append = out.append
+    info = word_info
     for m in _TOKEN.finditer(sentence):
-        a, b = m.span()
         g = m.group()
+        a = m.start() + offset
         kind = m.lastgroup  # num, suffix (a number with a hyphenated ending), word or punct
         if kind == "word":
-            append(Tok(g, a + offset, b + offset, "word", None, g.lower()))
+            low = g.lower()
+            append(_new_tok(Tok, (g, a, a + len(g), "word", None, low, info(low))))
         elif kind == "punct":
-            append(Tok(g, a + offset, b + offset, "punct", None, g))
+            append(_new_tok(Tok, (g, a, a + 1, "punct", None, g, None)))
         else:
-            append(Tok(g, a + offset, b + offset, "ordinal" if kind == "suffix" else "num",
-                       _to_float(m.group("num")), g))
+            append(_new_tok(Tok, (g, a, a + len(g), "ordinal" if kind == "suffix" else "num",
+                                  _to_float(m.group("num")), g, None)))
     return out
 
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
-from functools import cached_property
+
+from etl.lazy import lazy
 
 # A sentence ends at . ! ? … (with closing quotes or brackets) before a space and a capital,
 # a digit or an opening quote; or at a line break (see _newline_is_boundary).
@@ -79,7 +80,7 @@ class Sentences:
     text: str
     end: int | None = None
 
-    @cached_property
+    @lazy
     def _spans(self) -> tuple[list[int], list[int]]:
         text = self.text
         starts: list[int] = []
