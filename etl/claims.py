@@ -4,14 +4,16 @@ Every decision reads cue words from the lexicon tables; the rules here say where
 (the figure's clause, the words touching it, the previous sentence) and why."""
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Callable
 
 from etl.countries import Mention, find_mentions
 from etl.indicators import SentenceCues, find_cues
 from etl.lazy import lazy
-from etl.lexicon import Lexicon
+from etl.lexicon import Lexicon, load
 from etl.model import FLOW_INDICATORS, Claim
 from etl.morph import word_info
 from etl.numbers import Figure, Tok, find_figures, tokenize
@@ -28,6 +30,7 @@ class Sentence:
                  published: date | None, outlet_country: str | None) -> None:
         self.index, self.start, self.end, self.text = index, start, end, text
         self._lex, self._published, self._outlet = lex, published, outlet_country
+        self.clause_of: dict[int, tuple[int, int]] = {}  # token index -> its clause, filled by _clause
 
     @lazy
     def toks(self) -> list[Tok]:
@@ -54,6 +57,33 @@ class Sentence:
     @lazy
     def clauses(self) -> list[tuple[int, int]]:
         return clause_bounds(self.text)
+
+    # Facts about single tokens that the rules read for every figure, found once per sentence.
+
+    @lazy
+    def starts(self) -> list[int]:
+        """Absolute token offsets, to find the tokens of a clause or a time by bisection."""
+        return [t.start for t in self.toks]
+
+    @lazy
+    def kind_words(self) -> list[tuple[int, str]]:
+        """(token index, "growth" | "fall" | "level") of every word that states a change or a level."""
+        return [(i, k) for i, t in enumerate(self.toks) if t.kind == "word" and (k := _kind_word(t.lower))]
+
+    @lazy
+    def modal_words(self) -> list[tuple[int, int, str]]:
+        """(token index, strength, modality) of every modal word, as read left of a figure."""
+        return [(i, m[1], m[0]) for i, t in enumerate(self.toks) if t.kind == "word" and (m := _modal_word(t.lower))]
+
+    @lazy
+    def modal_after(self) -> list[tuple[int, str]]:
+        """(token index, modality) of the words that make a figure before them a plan or a forecast."""
+        return [(i, m) for i, t in enumerate(self.toks) if t.kind == "word" and (m := _modal_word_after(t.lower))]
+
+    @lazy
+    def subnational(self) -> list[int]:
+        """Token indices of a province or region named with its capitalised adjective («Ленинградская область»)."""
+        return _subnational_names(self.toks, self._lex)
 
 
 @dataclass
@@ -83,11 +113,24 @@ class DocState:
 
 
 def _clause(s: Sentence, tok_index: int) -> tuple[int, int]:
+    """[a, b) offsets of the clause that holds a token; each rule asks it of the figure again."""
+    ab = s.clause_of.get(tok_index)
+    if ab is None:
+        ab = s.clause_of[tok_index] = _find_clause(s, tok_index)
+    return ab
+
+
+def _find_clause(s: Sentence, tok_index: int) -> tuple[int, int]:
     rel = s.toks[tok_index].start - s.start
     for a, b in s.clauses:
         if a <= rel < b:
             return a, b
     return 0, len(s.text)
+
+
+def _first_tok_from(s: Sentence, rel: int) -> int:
+    """Index of the first token that starts at or after offset `rel` of the sentence."""
+    return bisect_left(s.starts, s.start + rel)
 
 
 def _toks_between(s: Sentence, a_rel: int, b_rel: int) -> range:
@@ -206,23 +249,26 @@ def _names_what_it_is(s: Sentence, fig: Figure) -> bool:
 # --------------------------------------------------------------------------- kind, sign
 
 
+@lru_cache(maxsize=100_000)
+def _kind_word(lower: str) -> str | None:
+    """The growth / fall / level a word form states; read from the cue table once per form."""
+    kc = load().cues["kind"]
+    lem = word_info(lower).lemma
+    if lem in kc["fall"] or lower in kc["fall"]:
+        return "fall"
+    if lem in kc["growth"] or lower in kc["growth"]:
+        return "growth"
+    if lem in kc["level"]:
+        return "level"
+    return None
+
+
 def _kind_cue(s: Sentence, fig: Figure, lex: Lexicon, whole_sentence: bool = False) -> tuple[str | None, int | None]:
     """Nearest growth / fall / level word before the figure in its clause: (kind, token index)."""
-    kc = lex.cues["kind"]
-    a = 0 if whole_sentence else _clause(s, fig.first)[0]
-    for i in range(fig.first - 1, -1, -1):
-        t = s.toks[i]
-        if t.start - s.start < a:
-            break
-        if t.kind != "word":
-            continue
-        lem = t.info.lemma
-        if lem in kc["fall"] or t.lower in kc["fall"]:
-            return "fall", i
-        if lem in kc["growth"] or t.lower in kc["growth"]:
-            return "growth", i
-        if lem in kc["level"]:
-            return "level", i
+    lo = 0 if whole_sentence else _first_tok_from(s, _clause(s, fig.first)[0])
+    for i, kind in reversed(s.kind_words):
+        if i < fig.first:
+            return (kind, i) if i >= lo else (None, None)
     return None, None
 
 
@@ -281,7 +327,6 @@ def modality(s: Sentence, fig: Figure, lex: Lexicon) -> tuple[str, int | None]:
     Read in the figure's clause, left of the figure; words that say it outright ("цель",
     "планируется", "ожидается", "увеличить") outrank a future tense ("станет", "составит").
     Future verbs of sending also count to the right ("9,5 тыс. тонн ... Москва поставит")."""
-    mc = lex.cues["modality"]
     a, b = _clause(s, fig.first)
     # "с прошлогодних 1,5 млрд до 2 млрд": the starting point of a planned change is what was achieved
     left = _left_words(s, fig, 3)
@@ -289,37 +334,24 @@ def modality(s: Sentence, fig: Figure, lex: Lexicon) -> tuple[str, int | None]:
         nxt = fig.last + 1
         if nxt < len(s.toks) and s.toks[nxt].lower == "до":
             return "actual", None
-    found: list[tuple[int, int, str]] = []  # (strength, index, modality)
-    for i in range(fig.first - 1, -1, -1):
-        t = s.toks[i]
-        if t.start - s.start < a:
-            break
-        if t.kind == "word":
-            m = _modal_word(t, mc)
-            if m:
-                found.append((m[1], i, m[0]))
+    lo = _first_tok_from(s, a)
+    found = [(strength, i, m) for i, strength, m in s.modal_words if lo <= i < fig.first]  # (strength, index, modality)
     if found:
         strength = max(f[0] for f in found)
         nearest = max((f for f in found if f[0] == strength), key=lambda f: f[1])
         return nearest[2], min(f[1] for f in found)
-    for i in range(fig.last + 1, len(s.toks)):
-        t = s.toks[i]
-        if t.start - s.start >= b:
-            break
-        if t.kind == "word":
-            info = t.info
-            if info.tense == "futr" and info.lemma in mc["future_transfer"]:
-                return "target", i
-            if info.tense == "futr" and info.lemma in mc["future_outcome"]:
-                return "forecast", i
-            if info.lemma in mc["forecast"] and info.lemma != "мочь":
-                return "forecast", i
+    hi = _first_tok_from(s, b)
+    for i, m in s.modal_after:
+        if fig.last < i < hi:
+            return m, i
     return "actual", None
 
 
-def _modal_word(t: Tok, mc: dict) -> tuple[str, int] | None:
-    """(modality, strength): 2 for words that state it, 1 for a future tense."""
-    info = t.info
+@lru_cache(maxsize=100_000)
+def _modal_word(lower: str) -> tuple[str, int] | None:
+    """(modality, strength) of a word form left of a figure: 2 for words that state it, 1 for a future tense."""
+    mc = load().cues["modality"]
+    info = word_info(lower)
     lem = info.lemma
     if lem in mc["forecast"]:
         return "forecast", 2
@@ -335,15 +367,25 @@ def _modal_word(t: Tok, mc: dict) -> tuple[str, int] | None:
     return None
 
 
+@lru_cache(maxsize=100_000)
+def _modal_word_after(lower: str) -> str | None:
+    """The modality a word form right of a figure gives it: a future verb of sending or of outcome, a forecast."""
+    mc = load().cues["modality"]
+    info = word_info(lower)
+    if info.tense == "futr" and info.lemma in mc["future_transfer"]:
+        return "target"
+    if info.tense == "futr" and info.lemma in mc["future_outcome"]:
+        return "forecast"
+    if info.lemma in mc["forecast"] and info.lemma != "мочь":
+        return "forecast"
+    return None
+
+
 # --------------------------------------------------------------------------- period
 
 
 def _time_tok_index(s: Sentence, t: TimeExpr) -> int:
-    pos = s.start + t.start
-    for i, tok in enumerate(s.toks):
-        if tok.start >= pos:
-            return i
-    return len(s.toks)
+    return _first_tok_from(s, t.start)
 
 
 def period(s: Sentence, fig: Figure, mod: str, trigger: int | None, ind: str, state: DocState,
@@ -506,13 +548,19 @@ def sides(s: Sentence, fig: Figure, ind: str, cue_at: int | None, state: DocStat
 
 def _subnational(s: Sentence, a: int, b: int, lex: Lexicon) -> bool:
     """A capitalised name of a province or region («Ленинградская область», «Синьцзян-Уйгурский район»)."""
-    for i, t in enumerate(s.toks):
-        if t.kind != "word" or not (a <= t.start - s.start < b) or t.info.lemma not in lex.subnational_nouns:
+    return any(a <= s.toks[i].start - s.start < b for i in s.subnational)
+
+
+def _subnational_names(toks: list[Tok], lex: Lexicon) -> list[int]:
+    """Token indices of region nouns after a capitalised adjective or noun, anywhere in a sentence."""
+    out = []
+    for i, t in enumerate(toks):
+        if t.kind != "word" or t.info.lemma not in lex.subnational_nouns:
             continue
-        if i > 0 and s.toks[i - 1].kind == "word" and s.toks[i - 1].text[0].isupper() \
-                and s.toks[i - 1].info.pos in ("ADJF", "NOUN"):
-            return True
-    return False
+        if i > 0 and toks[i - 1].kind == "word" and toks[i - 1].text[0].isupper() \
+                and toks[i - 1].info.pos in ("ADJF", "NOUN"):
+            out.append(i)
+    return out
 
 
 def _intra_bloc(s: Sentence, m: Mention) -> bool:

@@ -78,16 +78,31 @@ def _generic_forms() -> frozenset[str]:
     return frozenset(f for w in words for f in lexeme_forms(w))
 
 
+_START_FORMS: tuple[Lexicon, frozenset[str]] | None = None
+
+
+def _start_forms(lex: Lexicon) -> frozenset[str]:
+    """Lower-case forms of every word a mention can start with (a name's first word, a generic word);
+    built once per lexicon."""
+    global _START_FORMS
+    if _START_FORMS is None or _START_FORMS[0] is not lex:
+        _START_FORMS = (lex, frozenset(k.lower() for k in lex.names_by_first) | _generic_forms())
+    return _START_FORMS[1]
+
+
 def find_mentions(toks: list[Tok], lex: Lexicon, outlet_country: str | None = None) -> list[Mention]:
     out: list[Mention] = []
     generic = _generic_forms()
     names = lex.names_by_first
-    i, n = 0, len(toks)
-    while i < n:
-        t = toks[i]
-        if t.kind != "word":
-            i += 1
+    starts = _start_forms(lex)
+    n = len(toks)
+    # Only a word that can start a name, a generic reference or a compound adjective is read further.
+    candidates = [i for i, t in enumerate(toks) if t.kind == "word" and (t.lower in starts or "-" in t.lower)]
+    resume = 0  # the token after the last mention found: a mention's own words start none
+    for i in candidates:
+        if i < resume:
             continue
+        t = toks[i]
         low = t.lower
         # compound adjectives: «российско-киргизские», «казахско-кыргызских»
         if "-" in low:
@@ -102,7 +117,6 @@ def find_mentions(toks: list[Tok], lex: Lexicon, outlet_country: str | None = No
             if head_code and all(codes):
                 for c in [*codes, head_code]:
                     out.append(Mention(c, "compound", i, i, t.info.case, _prep_before(toks, i)))
-                i += 1
                 continue
         matched = None
         for key in (t.text, low):
@@ -116,10 +130,9 @@ def find_mentions(toks: list[Tok], lex: Lexicon, outlet_country: str | None = No
         if matched:
             e, last = matched
             out.append(Mention(e.code, e.kind, i, last, toks[last].info.case, _prep_before(toks, i)))
-            i = last + 1
+            resume = last + 1
             continue
         if low not in generic:
-            i += 1
             continue
         info = t.info
         # «наша страна» is the outlet's country; «наши страны», «двух стран» are the document's pair
@@ -131,19 +144,18 @@ def find_mentions(toks: list[Tok], lex: Lexicon, outlet_country: str | None = No
                     out.append(Mention(None, "generic", i, i + 1, nxt.case, _prep_before(toks, i)))
                 elif outlet_country:
                     out.append(Mention(outlet_country, "ours", i, i + 1, nxt.case, _prep_before(toks, i)))
-                i += 2
+                resume = i + 2
                 continue
         if info.lemma in PAIR_QUANTIFIERS and i + 1 < n and toks[i + 1].kind == "word" \
                 and toks[i + 1].info.lemma in GENERIC_PAIR_NOUNS:
             out.append(Mention(None, "generic", i, i + 1, toks[i + 1].info.case, _prep_before(toks, i)))
-            i += 2
+            resume = i + 2
             continue
         if info.lemma in ("сторона", "двусторонний", "межгосударственный", "межправительственный") or (
             info.lemma in ("страна", "государство") and low.startswith(("странам", "государствам"))
             and i > 0 and toks[i - 1].lower == "между"
         ):
             out.append(Mention(None, "generic", i, i, info.case, _prep_before(toks, i)))
-        i += 1
     return out
 
 

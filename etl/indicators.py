@@ -42,8 +42,8 @@ class _WordCues:
 
 
 @lru_cache(maxsize=100_000)
-def _word_cues(lower: str) -> _WordCues:
-    """What one word form can cue, read from its lemmas once per form."""
+def _word_cues(lower: str) -> _WordCues | None:
+    """What one word form can cue, read from its lemmas once per form; None for most words, that cue nothing."""
     lex = load()
     info = word_info(lower)
     ind = lex.indicator_lemmas.get(info.lemma)
@@ -51,8 +51,9 @@ def _word_cues(lower: str) -> _WordCues:
         ind = next((lex.indicator_lemmas[x] for x in info.lemmas if x in lex.indicator_lemmas), None)
     starts = any(p[0] in info.lemmas for p, _ in lex.indicator_phrases) or \
         any(p[0] in info.lemmas for p in lex.not_bilateral_phrases)
-    return _WordCues(ind, info.lemma in lex.signing_lemmas, info.lemma in lex.sending_lemmas,
+    cues = _WordCues(ind, info.lemma in lex.signing_lemmas, info.lemma in lex.sending_lemmas,
                      info.lemma in lex.not_bilateral_lemmas, starts)
+    return cues if any((ind, cues.signing, cues.sending, cues.not_bilateral, starts)) else None
 
 
 def find_cues(toks: list[Tok], lex: Lexicon) -> SentenceCues:
@@ -64,6 +65,8 @@ def find_cues(toks: list[Tok], lex: Lexicon) -> SentenceCues:
         if t.kind != "word" or not t.text[0].isalpha():
             continue
         w = _word_cues(t.lower)
+        if w is None:
+            continue
         ind = w.indicator
         nb = w.not_bilateral
         if w.starts_phrase:

@@ -198,16 +198,25 @@ def _unit_after(toks: list[Tok], j: int, lex: Lexicon, scaled: bool) -> tuple[st
     return None, j, None
 
 
+def _may_start_figure(t: Tok, lex: Lexicon) -> bool:
+    """Digits, a number word, a ratio adverb or a currency sign: the tokens find_figures reads further."""
+    if t.kind == "word":
+        return t.lower in lex.number_forms or t.lower in lex.ratio_adverbs
+    return t.kind == "num" or (t.kind == "punct" and t.text in lex.currency_symbols)
+
+
 def find_figures(toks: list[Tok], lex: Lexicon) -> list[Figure]:
     figures: list[Figure] = []
-    i = 0
     n = len(toks)
-    while i < n:
+    resume = 0  # the token after the last figure read: its own tokens start none
+    for i in [i for i, t in enumerate(toks) if _may_start_figure(t, lex)]:
+        if i < resume:
+            continue
         t = toks[i]
         # ratio adverbs: "вдвое", "втрое"
         if t.kind == "word" and t.lower in lex.ratio_adverbs:
             figures.append(Figure(lex.ratio_adverbs[t.lower], None, "x", t.start, t.end, i, i, False))
-            i += 1
+            resume = i + 1
             continue
         prefix_cur = None
         start_i = i
@@ -216,7 +225,7 @@ def find_figures(toks: list[Tok], lex: Lexicon) -> list[Figure]:
             i += 1
         amt = _amount(toks, i, lex)
         if amt is None:
-            i = start_i + 1
+            resume = start_i + 1
             continue
         value, j, scaled = amt
         # a range sharing scale and unit: "от 1 до 2 млрд", "1–2 млрд долларов"
@@ -238,30 +247,30 @@ def find_figures(toks: list[Tok], lex: Lexicon) -> list[Figure]:
                     unit = shared[0]
                     figures.append(Figure(value * factor, None, unit, toks[start_i].start, toks[j].end,
                                           start_i, j, amt2[2] or scaled))
-                    i = j + 1
+                    resume = j + 1
                     continue
                 if amt2[2]:
                     value, value_max = value * factor, amt2[0]
                     j, scaled = amt2[1], True
         unit_info = _unit_after(toks, j, lex, scaled)
         if unit_info is None:
-            i = j + 1
+            resume = j + 1
             continue
         unit, last, counted = unit_info
         if prefix_cur:
             unit = prefix_cur if unit is None else unit
         if unit is None and not scaled:
-            i = j + 1
+            resume = j + 1
             continue  # a bare number: a date, a count of people, a page number
         if unit == "x" and not (start_i > 0 and toks[start_i - 1].lower == "в"):
-            i = last + 1
+            resume = last + 1
             continue
         if unit == "t" and not scaled and value < 1:
-            i = last + 1
+            resume = last + 1
             continue
         figures.append(
             Figure(value, value_max if value_max and value_max > value else None, unit, toks[start_i].start,
                    toks[last].end, start_i, last, scaled, counted)
         )
-        i = last + 1
+        resume = last + 1
     return figures
