@@ -7,14 +7,15 @@ from __future__ import annotations
 
 import io
 import math
-from datetime import date, timedelta
+from datetime import date
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 from dashboard import i18n
 from dashboard.i18n import Lang, t
-from dashboard.index import Series
+from dashboard.index import NO_DATE, Series
 
 FLOW_INDICATORS = frozenset({"export", "import", "investment", "aid"})
 SELECTION = "pick"  # name of the point selection; the page reads it back from the chart's state
@@ -24,12 +25,6 @@ _ARROW = "→"
 
 def _nan(x: object) -> bool:
     return x is None or (isinstance(x, float) and math.isnan(x))
-
-
-def _midpoint(start: date | None, end: date | None) -> date | None:
-    if start is None or end is None or _nan(start) or _nan(end):
-        return None
-    return start + timedelta(days=(end - start).days // 2)
 
 
 def line_label(row: dict) -> str:
@@ -56,11 +51,30 @@ def axis_scale(series: Series, values: pd.Series, lang: Lang) -> tuple[float, st
     return factor, " ".join(x for x in (word, unit) if x)
 
 
+def _memo(fn):
+    """Per-call memo for formatting: a few hundred points share a handful of periods, pairs and dates."""
+    seen: dict = {}
+
+    def call(*key):
+        if key not in seen:
+            seen[key] = fn(*key)
+        return seen[key]
+
+    return call
+
+
+def _days(days: list[int]) -> np.ndarray:
+    """Day numbers since 1970 (NO_DATE for none) -> datetime64[D] with NaT."""
+    a = np.array(days, dtype=np.int64)
+    return np.where(a == NO_DATE, np.datetime64("NaT"), a.astype("datetime64[D]"))
+
+
 def chart_data(cols: dict[str, list], series: Series, lang: Lang) -> tuple[pd.DataFrame, str]:
     """Snapshot columns of one series (`ClaimIndex.columns`) -> one row per statement with everything
     the chart encodes, and the y-axis title. Rows without a period sit at their article's date.
 
-    Plain Python over at most a few hundred rows: pandas row access costs more than the work."""
+    Plain Python over at most a few hundred rows (pandas row access costs more than the work), with
+    each distinct period, pair, date and figure formatted once."""
     rows = [dict(zip(cols, values)) for values in zip(*cols.values())]
     if not rows:
         return pd.DataFrame(), ""
@@ -79,34 +93,37 @@ def chart_data(cols: dict[str, list], series: Series, lang: Lang) -> tuple[pd.Da
     reps = list(statements.values())
     factor, y_title = axis_scale(series, pd.Series([r["value"] for r in reps]), lang)
     no_url, no_period = t("no_url", lang), t("no_period", lang)
+    pair_name = _memo(lambda line: i18n.pair_label(line.replace(_ARROW, "–"), lang).split(" · ", 1)[-1])
+    modality = _memo(lambda m: i18n.modality_label(m, lang))
+    period = _memo(lambda p: i18n.format_period(p, lang))
+    published = _memo(lambda d: i18n.format_date(d, lang))
+    figure = _memo(lambda v, c, vmax: i18n.format_figure(v, series.unit, lang, kind=series.kind, comparator=c,
+                                                          value_max=vmax))
+    dated = [r["dated"] for r in reps]
+    start = _days([r["ps_days"] if d else r["pub_days"] for r, d in zip(reps, dated)])
+    end = _days([r["pe_days"] if d else r["pub_days"] for r, d in zip(reps, dated)])
     out = {
         "claim_id": [r["claim_id"] for r in reps],
         "line": [r["line"] for r in reps],
-        "pair_label": [i18n.pair_label(r["line"].replace(_ARROW, "–"), lang).split(" · ", 1)[-1] for r in reps],
+        "pair_label": [pair_name(r["line"]) for r in reps],
         "modality": [r["modality"] for r in reps],
-        "modality_label": [i18n.modality_label(r["modality"], lang) for r in reps],
-        "x": [pd.Timestamp(_midpoint(r["period_start"], r["period_end"]) or r["doc_published"]) for r in reps],
-        "x_start": [pd.Timestamp(r["period_start"]) if r["dated"] else pd.NaT for r in reps],
-        "x_end": [pd.Timestamp(r["period_end"]) if r["dated"] else pd.NaT for r in reps],
-        "y": [r["value"] / factor for r in reps],
-        "y2": [None if r["value_max"] is None else r["value_max"] / factor for r in reps],
-        "figure": [
-            i18n.format_figure(r["value"], series.unit, lang, kind=series.kind, comparator=r["comparator"],
-                               value_max=r["value_max"])
-            for r in reps
-        ],
+        "modality_label": [modality(r["modality"]) for r in reps],
+        "x": start + (end - start) // 2,  # the middle of the period, or the day of publication
+        "x_start": np.where(dated, start, np.datetime64("NaT")),
+        "x_end": np.where(dated, end, np.datetime64("NaT")),
+        "y": np.array([r["value"] for r in reps]) / factor,
+        "y2": np.array([np.nan if r["value_max"] is None else r["value_max"] for r in reps]) / factor,
+        "figure": [figure(r["value"], r["comparator"], r["value_max"]) for r in reps],
         "figure_text": [r["figure_text"] for r in reps],
         "mark": [i18n.comparator_symbol(r["comparator"]) for r in reps],
         "exact": [r["comparator"] == "eq" for r in reps],
-        "period_label": [i18n.format_period(r["period"], lang) if r["dated"] else no_period for r in reps],
+        "period_label": [period(r["period"]) if d else no_period for r, d in zip(reps, dated)],
         "outlet": [r["outlet"] or no_url for r in reps],
-        "published": [i18n.format_date(r["doc_published"], lang) for r in reps],
+        "published": [published(r["doc_published"]) for r in reps],
         "title": [(r["doc_title"] or "")[:90] for r in reps],
         "n_sources": [r["n_sources"] for r in reps],
     }
-    df = pd.DataFrame(out)
-    df["y2"] = df["y2"].astype("float64")
-    return df, y_title
+    return pd.DataFrame(out), y_title
 
 
 def series_chart(series: Series, y_title: str, lang: Lang, many_lines: bool = False) -> alt.LayerChart:
@@ -177,6 +194,29 @@ def vega_spec(chart: alt.LayerChart) -> dict:
     spec.pop("datasets", None)
     spec.get("config", {}).pop("view", None)  # Altair's default 300×300 view fights Streamlit's width
     return spec
+
+
+def retitle(spec: dict, y_title: str, many_lines: bool) -> dict:
+    """A copy of a cached spec with this chart's y-axis title and colour scheme: the only parts of a
+    spec that depend on the points, so one Altair build per language and kind serves every change."""
+    scheme = "tableau20" if many_lines else "tableau10"
+
+    def walk(node: object) -> object:
+        if isinstance(node, list):
+            return [walk(x) for x in node]
+        if not isinstance(node, dict):
+            return node
+        out = {k: walk(v) for k, v in node.items()}
+        enc = out.get("encoding")
+        if isinstance(enc, dict):
+            if isinstance(enc.get("y"), dict) and enc["y"].get("field") == "y":
+                enc["y"] = {**enc["y"], "title": y_title}
+            for channel in ("color", "stroke"):
+                if isinstance(enc.get(channel), dict) and isinstance(enc[channel].get("scale"), dict):
+                    enc[channel] = {**enc[channel], "scale": {**enc[channel]["scale"], "scheme": scheme}}
+        return out
+
+    return walk(spec)  # type: ignore[return-value]
 
 
 def with_data(chart: alt.LayerChart, data: pd.DataFrame, title: str = "") -> alt.LayerChart:

@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = ROOT / "data" / "indicators.duckdb"
 TABLE_ROWS = 200  # rows the table shows; the CSV has the rest
 CSV_MAX_ROWS = 100_000
-CHART_MAX_POINTS = 600
+CHART_MAX_POINTS = 400  # the most recent statements of a series; more is a cloud, and slower
 
 
 def db_path() -> Path:
@@ -76,6 +76,7 @@ class Store:
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _building: bool = False
     _scanned: OrderedDict = field(default_factory=OrderedDict)  # recent scan results, by tokens
+    _masks: OrderedDict = field(default_factory=OrderedDict)  # recent filter masks: a rerun needs one twice
 
     def search_hits(self, query: str) -> np.ndarray | None:
         """Claims whose sentence matches `query`, as a mask over the snapshot; None when no query."""
@@ -117,7 +118,15 @@ class Store:
         threading.Thread(target=run, name="word-index", daemon=False).start()
 
     def mask(self, filters: Filters) -> np.ndarray:
-        return self.index.mask(filters, self.search_hits(filters.search))
+        with self._lock:
+            m = self._masks.get(filters)
+        if m is None:
+            m = self.index.mask(filters, self.search_hits(filters.search))
+            with self._lock:
+                self._masks[filters] = m
+                while len(self._masks) > 8:
+                    self._masks.popitem(last=False)
+        return m
 
 
 def _close(store: Store) -> None:
@@ -169,7 +178,7 @@ def open_store() -> Store:
 class Overview:
     counts: Counts
     series: list[Series]
-    table: pd.DataFrame  # snapshot fields of the newest TABLE_ROWS matching claims, table order
+    table: dict[str, list]  # snapshot fields of the newest TABLE_ROWS matching claims, table order
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -179,7 +188,7 @@ def overview(path: str, version: tuple, filters: Filters) -> Overview:
     return Overview(
         counts=store.index.counts(m),
         series=store.index.summary(m),
-        table=store.index.frame(store.index.newest(m, TABLE_ROWS)),
+        table=store.index.columns(store.index.newest(m, TABLE_ROWS)),
     )
 
 

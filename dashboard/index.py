@@ -121,6 +121,7 @@ class ClaimIndex:
         nk, nu = len(self.levels["kind"]) + 1, len(self.levels["unit"]) + 1
         self._series_code = (self.codes["indicator"].astype(np.int32) * nk + self.codes["kind"]) * nu + self.codes["unit"]
         self._series_base = (nk, nu)
+        self._series_code2 = self._series_code.astype(np.int64) * 2 + (self.pe == NO_DATE)
         self._published = self.doc_published[self.doc] if self.n else np.zeros(0, np.int32)
         # Table order: newest article first, then by doc_id, then in text order within the article.
         ndocs = self.doc_published.size
@@ -198,22 +199,24 @@ class ClaimIndex:
     # ---------------------------------------------------------------- answers to one change
 
     def summary(self, m: np.ndarray) -> list[Series]:
-        """The series the matching claims fall into, largest first."""
+        """The series the matching claims fall into, largest first, with how many lack a period."""
         if not m.any():
             return []
-        codes = self._series_code[m]
-        counts = np.bincount(codes - codes.min())
-        undated = np.bincount(codes[self.pe[m] == NO_DATE] - codes.min(), minlength=len(counts))
+        # one bincount for both numbers: code * 2 + (1 if undated)
+        both = np.bincount(self._series_code2[m], minlength=2)
+        if both.size % 2:
+            both = np.append(both, 0)
         nk, nu = self._series_base
+        lv = self.levels
         out: list[Series] = []
-        for off in np.flatnonzero(counts):
-            code = int(off + codes.min())
+        for code in np.flatnonzero(both[0::2] + both[1::2]).tolist():
             i, rest = divmod(code, nk * nu)
             k, u = divmod(rest, nu)
-            lv = self.levels
             if i >= len(lv["indicator"]) or k >= len(lv["kind"]) or u >= len(lv["unit"]):
                 continue
-            out.append(Series(lv["indicator"][i], lv["kind"][k], lv["unit"][u], int(counts[off]), int(undated[off])))
+            n_undated = int(both[2 * code + 1])
+            out.append(Series(lv["indicator"][i], lv["kind"][k], lv["unit"][u], int(both[2 * code]) + n_undated,
+                              n_undated))
         return sorted(out, key=lambda s: (-s.n, s.indicator, s.kind, s.unit))
 
     def counts(self, m: np.ndarray) -> Counts:
@@ -292,6 +295,10 @@ class ClaimIndex:
             "doc_title": self.doc_title.take(doc_idx).to_pylist(),
             "doc_url": self.doc_url.take(doc_idx).to_pylist(),
             "doc_published": [day_to_date(d) for d in self.doc_published[docs].tolist()],
+            # the same dates as day numbers (NO_DATE when missing), for vectorised date arithmetic
+            "ps_days": self.ps[pos].tolist(),
+            "pe_days": self.pe[pos].tolist(),
+            "pub_days": self.doc_published[docs].tolist(),
             "outlet": [self.outlet_levels[o] if o >= 0 else "" for o in self.doc_outlet[docs].tolist()],
         }
 

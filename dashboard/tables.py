@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import math
+from collections.abc import Mapping
 
 import pandas as pd
 
@@ -50,26 +51,52 @@ def figure(row: dict, lang: Lang) -> str:
     )
 
 
-def readable(rows: pd.DataFrame, lang: Lang) -> pd.DataFrame:
-    """Claim rows (snapshot frame or SQL rows) -> the table's columns, keyed by TABLE_COLUMNS keys,
-    plus `claim_id` to map a selected row back to its claim."""
-    records = rows.to_dict("records")
+def _columns(rows: pd.DataFrame | Mapping[str, list]) -> dict[str, list]:
+    """Columns as plain lists with None for missing values, whatever the source (snapshot or SQL)."""
+    if isinstance(rows, pd.DataFrame):
+        rows = {c: rows[c].tolist() for c in rows.columns}
+    return {c: [None if _none(v) else v for v in values] for c, values in rows.items()}
+
+
+def readable(rows: pd.DataFrame | Mapping[str, list], lang: Lang) -> pd.DataFrame:
+    """Claim rows (snapshot columns or SQL rows) -> the table's columns, keyed by TABLE_COLUMNS keys,
+    plus `claim_id` to map a selected row back to its claim. Each distinct value is formatted once."""
+    c = _columns(rows)
+    n = len(c["claim_id"])
     no_url = t("no_url", lang)
-    out = pd.DataFrame({
-        "published": [i18n.format_date(None if _none(r["doc_published"]) else r["doc_published"], lang) for r in records],
-        "period": [i18n.format_period(None if _none(r["period"]) else r["period"], lang) for r in records],
-        "pair": [str(r["pair"]) for r in records],
-        "indicator": [i18n.indicator_label(str(r["indicator"]), lang) for r in records],
-        "figure": [figure(r, lang) for r in records],
-        "modality": [i18n.modality_label(str(r["modality"]), lang) for r in records],
-        "flow": ["" if _none(r.get("flow_from")) else str(r["flow_from"]) for r in records],
-        "as_written": [str(r["figure_text"]) for r in records],
-        "outlet": [str(r["outlet"]) if not _none(r["outlet"]) and r["outlet"] else no_url for r in records],
-        "title": ["" if _none(r["doc_title"]) else str(r["doc_title"]) for r in records],
-        "source": [safe_url(None if _none(r["doc_url"]) else r["doc_url"]) for r in records],
-        "claim_id": [str(r["claim_id"]) for r in records],
+    date_ = _memo(lambda d: i18n.format_date(d, lang))
+    period = _memo(lambda p: i18n.format_period(p, lang))
+    indicator = _memo(lambda x: i18n.indicator_label(str(x), lang))
+    modality = _memo(lambda x: i18n.modality_label(str(x), lang))
+    fig = _memo(lambda v, u, k, cmp, vmax: i18n.format_figure(float(v), str(u), lang, kind=str(k),
+                                                              comparator=str(cmp), value_max=vmax))
+    vmax = c.get("value_max", [None] * n)
+    flow = c.get("flow_from", [None] * n)
+    return pd.DataFrame({
+        "published": [date_(d) for d in c["doc_published"]],
+        "period": [period(p) for p in c["period"]],
+        "pair": [str(p) for p in c["pair"]],
+        "indicator": [indicator(x) for x in c["indicator"]],
+        "figure": [fig(*args) for args in zip(c["value"], c["unit"], c["kind"], c["comparator"], vmax)],
+        "modality": [modality(x) for x in c["modality"]],
+        "flow": ["" if f is None else str(f) for f in flow],
+        "as_written": [str(x) for x in c["figure_text"]],
+        "outlet": [str(o) if o else no_url for o in c["outlet"]],
+        "title": ["" if x is None else str(x) for x in c["doc_title"]],
+        "source": [safe_url(u) for u in c["doc_url"]],
+        "claim_id": [str(x) for x in c["claim_id"]],
     })
-    return out
+
+
+def _memo(fn):
+    seen: dict = {}
+
+    def call(*key):
+        if key not in seen:
+            seen[key] = fn(*key)
+        return seen[key]
+
+    return call
 
 
 def labels(lang: Lang) -> dict[str, str]:
@@ -81,7 +108,7 @@ def csv_frame(rows: pd.DataFrame, lang: Lang) -> pd.DataFrame:
     shown = readable(rows, lang)
     df = shown[[k for k, _ in TABLE_COLUMNS]].rename(columns=labels(lang))
     df[t("col_source", lang)] = df[t("col_source", lang)].fillna("")
-    df.insert(len(df.columns), t("col_sentence", lang), rows["sentence"].astype(str).values)
+    df.insert(len(df.columns), t("col_sentence", lang), [str(x) for x in rows["sentence"].tolist()])
     for col in RAW_COLUMNS:
         values = rows[col] if col in rows else pd.Series([None] * len(rows))
         df[col] = [_raw(v) for v in values]
@@ -113,13 +140,19 @@ def disagreements(chart_df: pd.DataFrame) -> pd.DataFrame:
     cols = ["line", "period", "modality", "figures", "claim_ids"]
     if chart_df.empty:
         return pd.DataFrame(columns=cols)
-    dated = chart_df[chart_df["x_start"].notna()]
+    c = {k: chart_df[k].tolist() for k in
+         ("line", "modality_label", "period_label", "figure", "outlet", "published", "claim_id", "y")}
+    dated = chart_df["x_start"].notna().tolist()
+    groups: dict[tuple, list[int]] = {}
+    for i, d in enumerate(dated):
+        if d:
+            groups.setdefault((c["line"][i], c["modality_label"][i], c["period_label"][i]), []).append(i)
     out = []
-    for (line, modality, period), g in dated.groupby(["line", "modality_label", "period_label"], sort=False):
-        if g["figure"].nunique() < 2:
+    for (line, modality, period), rows in groups.items():
+        if len({c["figure"][i] for i in rows}) < 2:
             continue
-        g = g.sort_values("y")
-        figures = " · ".join(f"{f} ({o}, {p})" for f, o, p in zip(g["figure"], g["outlet"], g["published"]))
+        rows.sort(key=lambda i: c["y"][i])
+        figures = " · ".join(f"{c['figure'][i]} ({c['outlet'][i]}, {c['published'][i]})" for i in rows)
         out.append({"line": line, "period": period, "modality": modality, "figures": figures,
-                    "claim_ids": list(g["claim_id"])})
+                    "claim_ids": [c["claim_id"][i] for i in rows]})
     return pd.DataFrame(out, columns=cols)

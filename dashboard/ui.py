@@ -243,9 +243,10 @@ def tiles(sv: data.SeriesView, lang: Lang) -> None:
     ]))
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def _spec(series: Series, y_title: str, lang: Lang, many_lines: bool) -> dict:
-    return charts.vega_spec(charts.series_chart(series, y_title, lang, many_lines))
+@st.cache_data(max_entries=16, show_spinner=False)
+def _base_spec(kind: str, lang: Lang) -> dict:
+    # building an Altair chart takes ~200 ms: once per kind and language, then `retitle`d per change
+    return charts.vega_spec(charts.series_chart(Series("", kind, ""), "", lang))
 
 
 def _on_chart_select() -> None:
@@ -263,7 +264,8 @@ def chart(sv: data.SeriesView, series: Series, lang: Lang) -> pd.DataFrame:
         st.info(t("no_chart_points", lang))
     else:
         many = df["line"].nunique() > 10
-        st.vega_lite_chart(df, _spec(series, y_title, lang, many), key=K_CHART, on_select=_on_chart_select,
+        spec = charts.retitle(_base_spec(series.kind, lang), y_title, many)
+        st.vega_lite_chart(df, spec, key=K_CHART, on_select=_on_chart_select,
                            selection_mode=charts.SELECTION, width="stretch", height=440)
         notes = []
         n_points = len(sv.points["claim_id"])

@@ -283,7 +283,7 @@ def test_export_png_and_svg():
             "comparator": ["gt"], "period": ["2023"], "flow_from": [None], "value": [1.5e9], "value_max": [None],
             "period_start": [date(2023, 1, 1)], "period_end": [date(2023, 12, 31)], "figure_text": ["1,5 млрд"],
             "doc_id": ["d"], "doc_title": ["t"], "doc_url": [None], "doc_published": [date(2024, 1, 1)],
-            "outlet": [""]}
+            "outlet": [""], "ps_days": [19358], "pe_days": [19722], "pub_days": [19723]}
     df, y_title = charts.chart_data(cols, s, "ru")
     chart = charts.with_data(charts.series_chart(s, y_title, "ru"), df, "Товарооборот")
     png = charts.export(chart, "png")
