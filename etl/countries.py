@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 from etl.lexicon import EntityName, Lexicon
 from etl.morph import lexeme_forms
@@ -21,8 +22,7 @@ GROUP_NOUNS = frozenset({"страна", "государство", "член", "
 PREPOSITIONS = frozenset({"в", "во", "из", "изо", "с", "со", "для", "от", "к", "ко", "между", "на", "по", "у", "между"})
 
 
-@dataclass(frozen=True, slots=True)
-class Mention:
+class Mention(NamedTuple):  # a tuple: cheaper to build than a frozen dataclass
     code: str | None  # None for a generic reference to the document's pair ("двух стран")
     kind: str  # name | adjective | capital | leader | bloc | demonym | compound | ours | generic
     first: int  # token indices in the sentence
@@ -78,23 +78,34 @@ def _generic_forms() -> frozenset[str]:
     return frozenset(f for w in words for f in lexeme_forms(w))
 
 
-_START_FORMS: tuple[Lexicon, frozenset[str]] | None = None
+@dataclass(frozen=True)
+class _NameIndex:
+    """Lookups derived from the lexicon's names, built once per lexicon."""
+
+    starts: frozenset[str]  # lower-case forms of every word a mention can start with: a name's, a generic word
+    # first word form -> the names a word in lower case can start: adjectives, demonyms and abbreviations
+    # (the others are capitalised: «того» is not Togo, «республики» alone is no country)
+    lower_initial: dict[str, tuple[EntityName, ...]]
 
 
-def _start_forms(lex: Lexicon) -> frozenset[str]:
-    """Lower-case forms of every word a mention can start with (a name's first word, a generic word);
-    built once per lexicon."""
-    global _START_FORMS
-    if _START_FORMS is None or _START_FORMS[0] is not lex:
-        _START_FORMS = (lex, frozenset(k.lower() for k in lex.names_by_first) | _generic_forms())
-    return _START_FORMS[1]
+_NAME_INDEX: tuple[Lexicon, _NameIndex] | None = None
+
+
+def _name_index(lex: Lexicon) -> _NameIndex:
+    global _NAME_INDEX
+    if _NAME_INDEX is None or _NAME_INDEX[0] is not lex:
+        lower_initial = {k: tuple(e for e in v if e.case_sensitive or e.kind in ("adjective", "demonym"))
+                         for k, v in lex.names_by_first.items()}
+        starts = frozenset(k.lower() for k in lex.names_by_first) | _generic_forms()
+        _NAME_INDEX = (lex, _NameIndex(starts, lower_initial))
+    return _NAME_INDEX[1]
 
 
 def find_mentions(toks: list[Tok], lex: Lexicon, outlet_country: str | None = None) -> list[Mention]:
     out: list[Mention] = []
     generic = _generic_forms()
-    names = lex.names_by_first
-    starts = _start_forms(lex)
+    index = _name_index(lex)
+    starts = index.starts
     n = len(toks)
     # Only a word that can start a name, a generic reference or a compound adjective is read further.
     candidates = [i for i, t in enumerate(toks) if t.kind == "word" and (t.lower in starts or "-" in t.lower)]
@@ -119,6 +130,7 @@ def find_mentions(toks: list[Tok], lex: Lexicon, outlet_country: str | None = No
                     out.append(Mention(c, "compound", i, i, t.info.case, _prep_before(toks, i)))
                 continue
         matched = None
+        names = lex.names_by_first if t.text[0].isupper() else index.lower_initial
         for key in (t.text, low):
             for e in names.get(key, ()):
                 last = _match(toks, i, e)

@@ -6,7 +6,6 @@ Which indicator, sides, period a figure belongs to is decided later (etl/claims.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import NamedTuple
 
 from etl.lexicon import Lexicon
@@ -62,8 +61,7 @@ def _to_float(s: str) -> float:
     return float(s.replace(",", "."))
 
 
-@dataclass(frozen=True, slots=True)
-class Figure:
+class Figure(NamedTuple):  # a tuple: cheaper to build than a frozen dataclass, and one is built per figure
     value: float
     value_max: float | None
     unit: str | None  # currency code, "t", "%", "x", "count", or None for a scaled amount without a unit
