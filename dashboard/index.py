@@ -13,6 +13,7 @@ Everything here is pure: no Streamlit, no SQL."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -128,33 +129,47 @@ class ClaimIndex:
         doc_rank = np.empty(ndocs, dtype=np.int64)
         doc_rank[np.argsort(_descending_key(self.doc_published, np.arange(ndocs), ndocs))] = np.arange(ndocs)
         max_span = int(self.span.max()) if self.n else 0
-        self._order = np.argsort(doc_rank[self.doc] * (max_span + 1) + self.span, kind="stable")
-        rank = np.empty(self.n, dtype=np.int64)
-        rank[self._order] = np.arange(self.n)
-        # "How recent is this figure": the end of its period, else the day it was published.
+        table_key = doc_rank[self.doc] * (max_span + 1) + self.span
+        # "How recent is this figure": the end of its period, else the day it was published; ties in
+        # table order. The two sorts are independent and numpy sorts without the GIL: run them together.
         recency = np.where(self.pe != NO_DATE, self.pe, self._published)
-        self._by_recency = np.argsort(_descending_key(recency, rank, self.n))
+        span = int(table_key.max()) if self.n else 0
+        if span < 2**62 // (2 * _FAR + 1):
+            recency_key = _descending_key(recency, table_key, span)
+            with ThreadPoolExecutor(2) as pool:
+                by_table = pool.submit(np.argsort, table_key, kind="stable")
+                self._by_recency = np.argsort(recency_key)
+                self._order = by_table.result()
+        else:  # keys too large to combine: rank first, then sort by recency
+            self._order = np.argsort(table_key, kind="stable")
+            rank = np.empty(self.n, dtype=np.int64)
+            rank[self._order] = np.arange(self.n)
+            self._by_recency = np.argsort(_descending_key(recency, rank, self.n))
 
     # ---------------------------------------------------------------- options and masks
 
     def options(self) -> Options:
         countries = self.levels["country_a"]
         nc = len(countries)
-        pair_codes = np.unique(self._pair_code) if self.n else np.zeros(0, np.int32)
         pairs = []
-        for code in pair_codes.tolist():
-            a, b = divmod(code, nc + 1)
-            if 0 <= a < nc and 0 <= b < nc:
-                pairs.append((countries[a], countries[b]))
+        if self.n:
+            # bincount, not unique: counting a million small integers beats sorting them
+            base = int(self._pair_code.min())
+            for code in (np.flatnonzero(np.bincount(self._pair_code - base)) + base).tolist():
+                a, b = divmod(code, nc + 1)
+                if 0 <= a < nc and 0 <= b < nc:
+                    pairs.append((countries[a], countries[b]))
         dated = self.pe != NO_DATE
         years = None
         if dated.any():
             years = (day_to_date(int(self.ps[dated].min())).year, day_to_date(int(self.pe[dated].max())).year)
-        used_docs = np.unique(self.doc) if self.n else np.zeros(0, np.int32)
-        outlet_codes = np.unique(self.doc_outlet[used_docs]) if used_docs.size else np.zeros(0, np.int32)
-        outlets = [self.outlet_levels[i] for i in outlet_codes.tolist() if i >= 0]
+        used_docs = np.flatnonzero(np.bincount(self.doc, minlength=1)) if self.n else np.zeros(0, np.int64)
+        codes = self.doc_outlet[used_docs]
+        outlet_codes = np.flatnonzero(np.bincount(codes[codes >= 0], minlength=1)) if codes.size else codes
+        outlets = [self.outlet_levels[i] for i in outlet_codes.tolist() if 0 <= i < len(self.outlet_levels)]
         ind = self.levels["indicator"]
-        indicators = [ind[i] for i in np.unique(self.codes["indicator"]).tolist() if i >= 0] if self.n else []
+        used = np.flatnonzero(np.bincount(self.codes["indicator"][self.codes["indicator"] >= 0], minlength=1))
+        indicators = [ind[i] for i in used.tolist() if i < len(ind)] if self.n else []
         return options_from_pairs(pairs, outlets, years, indicators, self.n)
 
     def _code_of(self, column: str, value: str) -> int:

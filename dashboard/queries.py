@@ -9,6 +9,8 @@ The per-change work (which claims match, counts, ordering) is done on the in-mem
 the rows actually shown (by primary key), one document, the CSV, and the sentence search."""
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import duckdb
 import numpy as np
 import pandas as pd
@@ -53,13 +55,25 @@ def count_claims(con: duckdb.DuckDBPyConnection) -> int:
     return int(_rows(con, "SELECT count(*) FROM claims_with_source")[0][0])
 
 
-def load_snapshot(con: duckdb.DuckDBPyConnection) -> ClaimIndex:
-    """Read the claims into a `ClaimIndex`: codes instead of strings, newest first.
-
-    The distinct values of each coded column (small), the documents, then one pass over the claims
-    joined to their documents (the same inner join as `claims_with_source`); sorting is left to numpy,
-    which orders integer keys faster than DuckDB sorts rows carrying strings."""
+def _documents(con: duckdb.DuckDBPyConnection) -> pa.Table:
     with _cursor(con) as cur:
+        return cur.sql(
+            f"""
+            SELECT doc_id, {_DAYS.format(col='published')} AS published, title, url, {outlet_sql('url')} AS outlet
+            FROM documents ORDER BY doc_id
+            """
+        ).to_arrow_table()
+
+
+def load_snapshot(con: duckdb.DuckDBPyConnection) -> ClaimIndex:
+    """Read the claims into a `ClaimIndex`: codes instead of strings.
+
+    The documents (read on a second cursor meanwhile: DuckDB releases the GIL), the distinct values of
+    each coded column, then one pass over the claims joined to their documents (the same inner join as
+    `claims_with_source`); a document's position is its rank by doc_id in both statements. Sorting is
+    left to numpy, which orders integer keys faster than DuckDB sorts rows carrying strings."""
+    with ThreadPoolExecutor(1) as pool, _cursor(con) as cur:
+        docs = pool.submit(_documents, con)
         # one scan for the distinct values of every coded column; the column names are constants
         lists = cur.execute(
             "SELECT list(DISTINCT country_a) || list(DISTINCT country_b), "
@@ -73,12 +87,6 @@ def load_snapshot(con: duckdb.DuckDBPyConnection) -> ClaimIndex:
         code_cols = ", ".join(
             f"(coalesce(list_position(?::VARCHAR[], c.{col}), 0) - 1)::SMALLINT AS {col}" for col in CODE_COLUMNS
         )
-        docs = cur.sql(
-            f"""
-            SELECT doc_id, {_DAYS.format(col='published')} AS published, title, url, {outlet_sql('url')} AS outlet
-            FROM documents ORDER BY doc_id
-            """
-        ).to_arrow_table()
         claims = cur.sql(
             f"""
             SELECT {code_cols},
@@ -91,7 +99,7 @@ def load_snapshot(con: duckdb.DuckDBPyConnection) -> ClaimIndex:
             """,
             params=[levels[col] for col in CODE_COLUMNS],
         ).to_arrow_table()
-    return ClaimIndex(claims, levels, docs)
+        return ClaimIndex(claims, levels, docs.result())
 
 
 # ---------------------------------------------------------------- rows actually shown

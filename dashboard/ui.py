@@ -249,6 +249,7 @@ def _base_spec(kind: str, lang: Lang) -> dict:
     return charts.vega_spec(charts.series_chart(Series("", kind, ""), "", lang))
 
 
+
 def _on_chart_select() -> None:
     state = st.session_state.get(K_CHART)
     picked = (state or {}).get("selection", {}).get(charts.SELECTION) or []
