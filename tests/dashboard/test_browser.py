@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from urllib.parse import quote
 from pathlib import Path
 
 import pytest
@@ -95,7 +96,7 @@ def _wait_idle(page) -> None:
     page.wait_for_timeout(500)
 
 
-def test_page_filter_csv_and_source_in_a_browser(server, browser, tmp_path):
+def test_page_filter_chart_point_csv_and_row_in_a_browser(server, browser, tmp_path):
     page = browser.new_page(viewport={"width": 1500, "height": 1300}, accept_downloads=True)
     page.goto(server, wait_until="domcontentloaded")
     page.wait_for_selector("[data-testid='stVegaLiteChart'] svg g.mark-symbol path", timeout=60_000)
@@ -121,6 +122,15 @@ def test_page_filter_csv_and_source_in_a_browser(server, browser, tmp_path):
     assert legend_kgz != legend_all and all("KGZ" in label for label in legend_kgz)
     assert _chart_points(page) < points_all
 
+    # clicking a point of the chart shows the sentence that states it
+    point = page.locator("[data-testid='stVegaLiteChart'] svg g.mark-symbol path").first
+    pb = point.bounding_box()
+    assert pb is not None
+    page.mouse.click(pb["x"] + pb["width"] / 2, pb["y"] + pb["height"] / 2)
+    page.locator("mark.bi-sel").first.wait_for(timeout=30_000)
+    _wait_idle(page)
+    assert "claim=" in page.url
+
     # the CSV downloads exactly the filtered rows
     with page.expect_download(timeout=60_000) as info:
         page.get_by_role("button", name="Download CSV").click()
@@ -137,11 +147,14 @@ def test_page_filter_csv_and_source_in_a_browser(server, browser, tmp_path):
     bb = grid.bounding_box()
     assert bb is not None
     page.mouse.click(bb["x"] + 14, bb["y"] + 35 + 17)  # the row marker of the first row
-    mark = page.locator("mark.bi-sel").first
-    mark.wait_for(timeout=30_000)
     first = rows[0]
+    page.wait_for_url(f"**claim={quote(first['claim_id'], safe='')}**", timeout=30_000)
+    mark = page.locator("mark.bi-sel").first
+    page.wait_for_function(
+        "t => document.querySelector('mark.bi-sel') && document.querySelector('mark.bi-sel').innerText.trim() === t",
+        arg=first["As written"], timeout=30_000,
+    )
     assert mark.inner_text().strip() == first["As written"]
-    page.wait_for_url("**claim=**", timeout=10_000)
 
     # the whole page as a user sees it, selection included (Streamlit scrolls inside its main pane,
     # so a tall viewport rather than full_page)
