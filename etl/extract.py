@@ -49,6 +49,28 @@ def _stems(words) -> str:
     return "|".join(sorted({re.escape(_stem(w)) for w in words if w}, key=len, reverse=True))
 
 
+def _trie(words) -> str:
+    """A regex that matches exactly the given words, as a trie: «м(?:илли(?:ард|он)|лн)».
+
+    Python's regex engine tries the alternatives of a plain «миллиард|миллион|млн|...» one by one
+    at every position it tests; a trie tries one branch per character."""
+    root: dict[str, dict] = {}
+    for w in words:
+        node = root
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}  # a word ends here
+
+    def emit(node: dict[str, dict]) -> str:
+        alts = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return emit(root)
+
+
 @cache
 def _prefilters() -> _Prefilters:
     """What finds every sentence a figure could be in, so that only those are analysed.
@@ -58,15 +80,18 @@ def _prefilters() -> _Prefilters:
     before a scale word, a count noun, «раз», «процент» or «тонна»."""
     lex = load()
     symbols = "".join(re.escape(c) for c in lex.currency_symbols)
-    ratio = "|".join(map(re.escape, lex.ratio_adverbs))
+    ratio = _trie(lex.ratio_adverbs)
     counted = [*lex.scales, *lex.groups, "тонна", "процент", "раз",
                *(w for w, i in lex.indicator_lemmas.items() if i == "agreements")]
-    words = rf"[{symbols}%]|(?<!\w)(?:{ratio})(?!\w)|(?<!\w)(?P<word>(?:{_stems(counted)})\w*)"
+    stems = {_stem(w) for w in counted if w}
+    # one test of «a word starts here» for both word branches
+    words = rf"[{symbols}%]|(?<!\w)(?:{ratio}(?!\w)|(?P<word>{_trie(stems)}\w*))"
     anchor = re.compile(rf"(?P<digit>\d)|{words}")
-    units = _stems([*counted, *lex.currency_lemmas, *lex.currency_forms])
-    # one word may stand between a number and its unit («15 межправительственных документов»)
-    unit_alt = "|".join({units, units.upper()})
-    digits_with_unit = re.compile(rf"\d[\d \u00a0\u2009\u202f.,]*(?:[а-яё-]+[ \u00a0]+)?(?:{unit_alt})")
+    units = {_stem(w) for w in [*counted, *lex.currency_lemmas, *lex.currency_forms] if w}
+    # One word may stand between a number and its unit («15 межправительственных документов»).
+    # Only the first digit of a number is tried: any match from a later digit is also one from the first.
+    digits_with_unit = re.compile(rf"(?<!\d)\d[\d \u00a0\u2009\u202f.,]*(?:[а-яё-]+[ \u00a0]+)?"
+                                  rf"{_trie(units | {u.upper() for u in units})}")
     unit_forms = frozenset({f for w in counted for f in lexeme_forms(w)} | set(lex.scale_forms) | set(lex.count_noun_forms)
                            | set(lex.group_forms) | {"раза"})
     aid = [w for w, ind in lex.indicator_lemmas.items() if ind == "aid"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from typing import Iterator
 
 from etl.lazy import lazy
 
@@ -16,11 +17,14 @@ from etl.lazy import lazy
 _BOUNDARY = re.compile(
     r"(?P<end>[.!?…]+[»\"”’)]*)[ \t\u00a0]+(?=[«\"„“(—–\-]?\s*[A-ZА-ЯЁ0-9])|(?P<nl>\n)"
 )
+# Every match of _BOUNDARY starts with one of these: _BOUNDARY is tried only there, not at every character.
+_BOUNDARY_START = re.compile(r"[.!?…\n]")
 # Abbreviations that are followed by a capitalised word inside a sentence ("в г. Сочи", "В. В. Путин").
 _ABBREVIATIONS = frozenset(
     "г гг им ул пр просп д с ст пос обл проф акад ген св тов т н см рис с.-петербург".split()
 )
 _LINE_END_TERMINAL = re.compile(r"[.!?…:;»\"”)]\s*$")
+_SENTENCE_IN_LINE = re.compile(r"[.!?…][»\"”)]*\s+\S")
 _WORD = re.compile(r"\w+(?:[-‑]\w+)*|[^\w\s]")
 # Clause breaks inside a sentence: a modality or a period stated in one clause does not leak
 # into the next ("достиг 3,9 млрд, так что до намеченной отметки в 5 млрд недалеко").
@@ -70,7 +74,21 @@ def _newline_is_boundary(text: str, nl: int) -> bool:
     if text[nxt].islower():
         return False
     # A line that holds whole sentences and then stops mid-sentence continues on the next line.
-    return not re.search(r"[.!?…][»\"”)]*\s+\S", line)
+    return not _SENTENCE_IN_LINE.search(line)
+
+
+def _boundaries(text: str, limit: int) -> Iterator[re.Match]:
+    """The matches of _BOUNDARY.finditer(text, 0, limit), tried only where one can start."""
+    resume = 0
+    match = _BOUNDARY.match
+    for c in _BOUNDARY_START.finditer(text, 0, limit):
+        p = c.start()
+        if p < resume:
+            continue  # inside the last match, as finditer would skip it
+        m = match(text, p, limit)
+        if m is not None:
+            resume = m.end()
+            yield m
 
 
 @dataclass(frozen=True)
@@ -87,17 +105,17 @@ class Sentences:
         ends: list[int] = []
         cut = 0
         limit = len(text) if self.end is None else self.end
-        for m in _BOUNDARY.finditer(text, 0, limit):
+        for m in _boundaries(text, limit):
             if m.group("nl") is not None:
                 if not _newline_is_boundary(text, m.start()):
                     continue
                 end, nxt = m.start(), m.end()
             else:
                 end = m.end("end")
-                body_end = m.start("end")
-                word = _word_before(text, body_end)
-                if m.group("end") == "." and (word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha())):
-                    continue
+                if m.group("end") == ".":
+                    word = _word_before(text, m.start("end"))
+                    if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
+                        continue
                 nxt = m.end()
             self._add(starts, ends, cut, end)
             cut = nxt
