@@ -6,18 +6,22 @@ Which indicator, sides, period a figure belongs to is decided later (etl/claims.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import NamedTuple
 
 from etl.lexicon import Lexicon
 from etl.morph import WordInfo, word_info
 
 _SPACES = " \u00a0\u2009\u202f"
-# A number as written: thousands grouped by (no-break, thin) spaces, a decimal comma or point;
-# a hyphenated suffix makes it an ordinal or a year form ("10-е", "2017-м"), not an amount.
+# A token with the white space before it, so that consecutive matches tile the sentence and
+# offsets follow from lengths: findall's tuples are much cheaper than match objects.
+# A word starts with a letter; a number with a digit: thousands grouped by (no-break, thin)
+# spaces, a decimal comma or point; a hyphenated suffix makes it an ordinal or a year form
+# ("10-е", "2017-м"), not an amount. Anything else that is not white space is punctuation.
 _TOKEN = re.compile(
-    rf"(?P<num>\d{{1,3}}(?:[{_SPACES}]\d{{3}})+(?![\d])(?:[.,]\d+(?![.,]\d))?|\d+(?:[.,]\d+(?![.,]\d))?)(?P<suffix>[-‑][а-яёa-z]+)?"
-    r"|(?P<word>\w+(?:[-‑]\w+)*)"
-    r"|(?P<punct>[^\w\s])"
+    r"(\s*)(?:(?P<word>[^\W\d]\w*(?:[-‑]\w+)*)"
+    rf"|(?P<num>\d{{1,3}}(?:[{_SPACES}]\d{{3}})+(?![\d])(?:[.,]\d+(?![.,]\d))?|\d+(?:[.,]\d+(?![.,]\d))?)(?P<suffix>[-‑][а-яёa-z]+)?"
+    r"|(?P<punct>[^\w\s]))"
 )
 _MONTH_START = re.compile(r"(январ|феврал|март|апрел|ма[яей]|июн|июл|август|сентябр|октябр|ноябр|декабр)")
 _RANGE_DASH = frozenset("–—-‑")
@@ -36,22 +40,32 @@ class Tok(NamedTuple):
 _new_tok = tuple.__new__  # builds a Tok without the Python-level __new__ of a NamedTuple
 
 
+@lru_cache(maxsize=200_000)
+def _word_forms(word: str) -> tuple[str, WordInfo]:
+    """A word as written -> its lower case and morphology, once per written form."""
+    low = word.lower()
+    return low, word_info(low)
+
+
 def tokenize(sentence: str, offset: int) -> list[Tok]:
     out = []
     append = out.append
-    info = word_info
-    for m in _TOKEN.finditer(sentence):
-        g = m.group()
-        a = m.start() + offset
-        kind = m.lastgroup  # num, suffix (a number with a hyphenated ending), word or punct
-        if kind == "word":
-            low = g.lower()
-            append(_new_tok(Tok, (g, a, a + len(g), "word", None, low, info(low))))
-        elif kind == "punct":
-            append(_new_tok(Tok, (g, a, a + 1, "punct", None, g, None)))
+    forms = _word_forms
+    pos = offset
+    for space, word, num, suffix, punct in _TOKEN.findall(sentence):
+        pos += len(space)
+        if word:
+            end = pos + len(word)
+            low, info = forms(word)
+            append(_new_tok(Tok, (word, pos, end, "word", None, low, info)))
+        elif punct:
+            end = pos + 1
+            append(_new_tok(Tok, (punct, pos, end, "punct", None, punct, None)))
         else:
-            append(_new_tok(Tok, (g, a, a + len(g), "ordinal" if kind == "suffix" else "num",
-                                  _to_float(m.group("num")), g, None)))
+            g = num + suffix
+            end = pos + len(g)
+            append(_new_tok(Tok, (g, pos, end, "ordinal" if suffix else "num", _to_float(num), g, None)))
+        pos = end
     return out
 
 
