@@ -196,9 +196,9 @@ def vega_spec(chart: alt.LayerChart) -> dict:
     return spec
 
 
-def retitle(spec: dict, y_title: str, many_lines: bool) -> dict:
-    """A copy of a cached spec with this chart's y-axis title and colour scheme: the only parts of a
-    spec that depend on the points, so one Altair build per language and kind serves every change."""
+def retitle(spec: dict, y_title: str, many_lines: bool, zero: bool = True) -> dict:
+    """A copy of a cached spec with this chart's y-axis title, colour scheme and whether the axis starts
+    at zero: the only parts that vary between charts, so one Altair build per language serves them all."""
     scheme = "tableau20" if many_lines else "tableau10"
 
     def walk(node: object) -> object:
@@ -210,7 +210,7 @@ def retitle(spec: dict, y_title: str, many_lines: bool) -> dict:
         enc = out.get("encoding")
         if isinstance(enc, dict):
             if isinstance(enc.get("y"), dict) and enc["y"].get("field") == "y":
-                enc["y"] = {**enc["y"], "title": y_title}
+                enc["y"] = {**enc["y"], "title": y_title, "scale": {**enc["y"].get("scale", {}), "zero": zero}}
             for channel in ("color", "stroke"):
                 if isinstance(enc.get(channel), dict) and isinstance(enc[channel].get("scale"), dict):
                     enc[channel] = {**enc[channel], "scale": {**enc[channel]["scale"], "scheme": scheme}}

@@ -232,7 +232,8 @@ class ClaimIndex:
             n_undated = int(both[2 * code + 1])
             out.append(Series(lv["indicator"][i], lv["kind"][k], lv["unit"][u], int(both[2 * code]) + n_undated,
                               n_undated))
-        return sorted(out, key=lambda s: (-s.n, s.indicator, s.kind, s.unit))
+        # largest first; on a tie, levels before changes (the amount itself is the headline)
+        return sorted(out, key=lambda s: (-s.n, s.kind != "level", s.indicator, s.unit))
 
     def counts(self, m: np.ndarray) -> Counts:
         n = int(m.sum())

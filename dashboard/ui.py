@@ -243,10 +243,10 @@ def tiles(sv: data.SeriesView, lang: Lang) -> None:
     ]))
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
-def _base_spec(kind: str, lang: Lang) -> dict:
-    # building an Altair chart takes ~200 ms: once per kind and language, then `retitle`d per change
-    return charts.vega_spec(charts.series_chart(Series("", kind, ""), "", lang))
+@st.cache_data(max_entries=4, show_spinner=False)
+def _base_spec(lang: Lang) -> dict:
+    # building an Altair chart takes ~200 ms: once per language, then `retitle`d for each chart
+    return charts.vega_spec(charts.series_chart(Series("", "level", ""), "", lang))
 
 
 
@@ -265,7 +265,7 @@ def chart(sv: data.SeriesView, series: Series, lang: Lang) -> pd.DataFrame:
         st.info(t("no_chart_points", lang))
     else:
         many = df["line"].nunique() > 10
-        spec = charts.retitle(_base_spec(series.kind, lang), y_title, many)
+        spec = charts.retitle(_base_spec(lang), y_title, many, zero=series.kind == "level")
         st.vega_lite_chart(df, spec, key=K_CHART, on_select=_on_chart_select,
                            selection_mode=charts.SELECTION, width="stretch", height=440)
         notes = []

@@ -309,3 +309,31 @@ def test_outlet_of_a_url_matches_the_sql(gold_db):
         assert outlet == host_of(url), url
         if url:
             assert urlsplit(url).hostname.removeprefix("www.") == outlet
+
+
+def test_a_cached_spec_is_retitled_for_each_chart():
+    from dashboard.index import Series
+
+    base = charts.vega_spec(charts.series_chart(Series("", "level", ""), "", "ru"))
+    spec = charts.retitle(base, "млрд USD", many_lines=True, zero=False)
+    ys = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            enc = node.get("encoding", {})
+            if isinstance(enc.get("y"), dict) and enc["y"].get("field") == "y":
+                ys.append(enc["y"])
+            for key in ("color", "stroke"):
+                if key in enc:
+                    assert enc[key]["scale"]["scheme"] == "tableau20"
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    walk(spec)
+    assert ys and all(y["title"] == "млрд USD" and y["scale"]["zero"] is False for y in ys)
+    assert spec["config"]["locale"]["number"]["decimal"] == ","
+    assert base["layer"][2]["encoding"]["y"]["title"] == ""  # the cached spec itself is not changed
+    assert any(p.get("name") == charts.SELECTION for p in spec.get("params", []))
