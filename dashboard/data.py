@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = ROOT / "data" / "indicators.duckdb"
 TABLE_ROWS = 200  # rows the table shows; the CSV has the rest
 CSV_MAX_ROWS = 100_000
+INDEX_DELAY_S = 2.0  # the search index waits this long after the first page, so the two do not compete
 CHART_MAX_POINTS = 400  # the most recent statements of a series; more is a cloud, and slower
 
 
@@ -105,6 +107,8 @@ class Store:
             self._building = True
 
         def run() -> None:
+            # let the first page reach the browser before taking both cores for a few seconds
+            time.sleep(INDEX_DELAY_S)
             try:
                 vocabulary = queries.search_vocabulary(self.con, self.index.claim_id)
                 self._words = search.WordIndex(vocabulary, self.index.n)
