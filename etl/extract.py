@@ -10,7 +10,8 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 
-from etl.claims import DocState, Sentence, _kind_cue, comparator, indicator, kind_and_sign, modality, period, sides
+from etl.claims import (DocState, Sentence, _is_source, _kind_cue, comparator, indicator, kind_and_sign, modality,
+                        period, sides)
 from etl.countries import find_mentions, rank_context
 from etl.lexicon import Lexicon, load
 from etl.model import Claim, Document
@@ -84,9 +85,12 @@ def _prefilters() -> _Prefilters:
     counted = [*lex.scales, *lex.groups, "тонна", "процент", "раз",
                *(w for w, i in lex.indicator_lemmas.items() if i == "agreements")]
     stems = {_stem(w) for w in counted if w}
-    # one test of «a word starts here» for both word branches
-    words = rf"[{symbols}%]|(?<!\w)(?:{ratio}(?!\w)|(?P<word>{_trie(stems)}\w*))"
-    anchor = re.compile(rf"(?P<digit>\d)|{words}")
+    if not all(re.match(r"\w", w) for w in [*stems, *lex.ratio_adverbs]):
+        raise ValueError("a unit stem or ratio adverb that does not start with a letter")
+    # «\b» before a letter is «(?<!\w)», and cheaper: one test of «a word starts here» for both word branches
+    word_branches = rf"\b(?:{ratio}(?!\w)|(?P<word>{_trie(stems)}\w*))"
+    words = rf"[{symbols}%]|{word_branches}"
+    anchor = re.compile(rf"[\d{symbols}%]|{word_branches}")
     units = {_stem(w) for w in [*counted, *lex.currency_lemmas, *lex.currency_forms] if w}
     # One word may stand between a number and its unit («15 межправительственных документов»).
     # Only the first digit of a number is tried: any match from a later digit is also one from the first.
@@ -217,8 +221,6 @@ def extract_document(doc: Document, lex: Lexicon | None = None) -> list[Claim]:
 
 
 def _title_flow(mentions) -> str | None:
-    from etl.claims import _is_source
-
     src = {m.code for m in mentions if m.code and _is_source(m, "aid") > 0}
     return src.pop() if len(src) == 1 else None
 

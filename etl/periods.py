@@ -168,11 +168,14 @@ def _roman(s: str) -> int | None:
     return {"I": 1, "II": 2, "III": 3, "IV": 4}.get(s.upper())
 
 
-_BASE_BEFORE = re.compile(
-    r"(?:чем|сравнению\s+с|сравнении\s+с|относительно|против|уровн\w*|период\w*|показател\w*)\s*$", re.I
-)
-_TO_BEFORE = re.compile(r"(?<!\w)(?:к|до)\s*$", re.I)
-_SINCE_BEFORE = re.compile(r"(?<!\w)(?:с|со)\s*$", re.I)
+_BASE_BEFORE = r"(?:чем|сравнению\s+с|сравнении\s+с|относительно|против|уровн\w*|период\w*|показател\w*)\s*$"
+_TO_BEFORE = r"(?<!\w)(?:к|до)\s*$"
+_SINCE_BEFORE = r"(?<!\w)(?:с|со)\s*$"
+# The words before a time that make it a comparison base, a horizon, a start: (base, to, since),
+# for any text and, case-sensitive and faster, for text lower-cased as find_times reads it.
+_THAN_BEFORE = re.compile(r"чем\s*$")  # «годом ранее, чем»: case-sensitive
+_ROLE_BEFORE = tuple(re.compile(p, re.I) for p in (_BASE_BEFORE, _TO_BEFORE, _SINCE_BEFORE))
+_ROLE_BEFORE_LOWER = tuple(re.compile(_lower_case(p)) for p in (_BASE_BEFORE, _TO_BEFORE, _SINCE_BEFORE))
 
 
 def _year_of(m: re.Match, cal: _Calendar, pub_year: int | None) -> int | None:
@@ -258,6 +261,7 @@ def find_times(text: str, published: date | None) -> list[TimeExpr]:
     # Case-sensitive patterns on the lower-cased text are much faster than re.I on the text.
     simple = _CASE_SIMPLE.fullmatch(text) is not None
     patterns, subject = (cal.lower_patterns, low) if simple else (cal.patterns, text)
+    base_before, to_before, since_before = _ROLE_BEFORE_LOWER if simple else _ROLE_BEFORE
     for kind, pat, needs in patterns:
         if present.isdisjoint(needs):
             continue
@@ -271,18 +275,18 @@ def find_times(text: str, published: date | None) -> list[TimeExpr]:
             continue
         last_end = b
         period, event, back = _resolve(kind, m, cal, published)
-        before = text[max(0, a - 40):a]
+        before = subject[max(0, a - 40):a]
         if kind == "same_period":
             role = "same"
         elif kind == "year_earlier":
-            role = "base" if re.search(r"чем\s*$", before) else "earlier"
+            role = "base" if _THAN_BEFORE.search(text, max(0, a - 40), a) else "earlier"
         elif kind == "span_back":
             role = "back"
-        elif _BASE_BEFORE.search(before):
+        elif base_before.search(before):
             role = "base"
-        elif _TO_BEFORE.search(before):
+        elif to_before.search(before):
             role = "to"
-        elif _SINCE_BEFORE.search(before) and kind not in ("ytd", "rel_year"):
+        elif since_before.search(before) and kind not in ("ytd", "rel_year"):
             role = "since"
         else:
             role = "point"
