@@ -7,8 +7,11 @@ Each figure says what it includes:
 
   first render, server   a fresh Python process runs the page once through AppTest: opening the file,
                          loading the snapshot, every query and the chart spec, serialising the page.
+  first render, session  a new visitor on a running server: a fresh AppTest session in the process that
+                         already has the database open (what an analyst opening a link gets).
   first render, browser  a fresh `streamlit run` server and headless chromium: from navigation until the
-                         chart's points and the table are drawn (skipped without /usr/bin/chromium).
+                         chart's points and the table are drawn (skipped without /usr/bin/chromium);
+                         it includes Streamlit's own start in the browser, measured alone as baseline.
   filter change, direct  the cached functions a rerun calls, on cache misses (every state is new):
                          mask, counts, series, table page, chart points, latest figures, chart data,
                          readable table, disagreements. No Streamlit script run.
@@ -31,7 +34,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
@@ -295,6 +298,21 @@ def bench_apptest(changes) -> tuple[list[float], float]:
     return times, index_s
 
 
+def first_render_new_session(n: int = 3) -> list[float]:
+    """A new visitor on a server that has the database open: a fresh session (its own widgets and
+    state), the snapshot and cached answers already in memory."""
+    from streamlit.testing.v1 import AppTest
+
+    out = []
+    for _ in range(n):
+        at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=120)
+        t = time.perf_counter()
+        at.run()
+        out.append((time.perf_counter() - t) * 1000)
+        assert not at.exception and at.dataframe
+    return out
+
+
 def bench_scan_search(path: Path) -> list[float]:
     from dashboard import queries, search
     from etl.store import connect_readonly
@@ -328,7 +346,8 @@ def first_render_server(path: Path) -> float:
     return float(out.stdout.strip().splitlines()[-1])
 
 
-def first_render_browser(path: Path) -> float | None:
+def first_render_browser(app: Path, env: dict, selectors: list[str]) -> float | None:
+    """Milliseconds from navigation until every selector is on the page, on a fresh `streamlit run`."""
     chromium = Path("/usr/bin/chromium")
     if not chromium.exists():
         return None
@@ -340,15 +359,14 @@ def first_render_browser(path: Path) -> float | None:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    env = {**os.environ, "INDICATORS_DB": str(path)}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"), "--server.port", str(port),
+        [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port),
          "--server.headless", "true", "--server.address", "127.0.0.1"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(200):
+        for _ in range(300):
             try:
                 urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
                 break
@@ -360,8 +378,8 @@ def first_render_browser(path: Path) -> float | None:
             page = b.new_page(viewport={"width": 1500, "height": 1300})
             t = time.perf_counter()
             page.goto(url, wait_until="commit")
-            page.wait_for_selector("[data-testid='stVegaLiteChart'] svg g.mark-symbol path", timeout=120_000)
-            page.wait_for_selector("[data-testid='stDataFrame'] canvas", timeout=120_000)
+            for sel in selectors:
+                page.wait_for_selector(sel, timeout=120_000)
             ms = (time.perf_counter() - t) * 1000
             b.close()
         return ms
@@ -371,6 +389,9 @@ def first_render_browser(path: Path) -> float | None:
             proc.wait(timeout=60)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+HELLO = "import streamlit as st\nst.title('hello')\nst.dataframe({'a': [1, 2, 3]})\n"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -398,10 +419,21 @@ def main(argv: list[str] | None = None) -> int:
     print(f"first render, server (fresh process, AppTest): {', '.join(f'{x:.0f}' for x in server)} ms")
     results["first_render_server_ms"] = server
     if not args.no_browser:
-        browser = first_render_browser(path)
-        print("first render, browser (fresh server, chromium):",
-              "skipped (no /usr/bin/chromium)" if browser is None else f"{browser:.0f} ms")
+        browser = first_render_browser(
+            ROOT / "dashboard" / "app.py", {"INDICATORS_DB": str(path)},
+            ["[data-testid='stVegaLiteChart'] svg g.mark-symbol path", "[data-testid='stDataFrame'] canvas"],
+        )
+        with tempfile.TemporaryDirectory() as d:
+            hello = Path(d) / "hello.py"
+            hello.write_text(HELLO, encoding="utf-8")
+            baseline = first_render_browser(hello, {}, ["[data-testid='stDataFrame'] canvas"])
+        if browser is None:
+            print("first render, browser: skipped (no /usr/bin/chromium)")
+        else:
+            print(f"first render, browser (fresh server, chromium): {browser:.0f} ms; "
+                  f"a three-row hello-world Streamlit page on the same machine: {baseline:.0f} ms")
         results["first_render_browser_ms"] = browser
+        results["browser_baseline_hello_ms"] = baseline
 
     from dashboard import data
 
@@ -413,6 +445,9 @@ def main(argv: list[str] | None = None) -> int:
     print("filter changes:", ", ".join(f"{k} {v}" for k, v in sorted(kinds.items())))
     apptest, index_s = bench_apptest(changes)
     print(f"search word index ready {index_s:.1f} s after the first render")
+    session = first_render_new_session()
+    print(f"first render, new session on a running server (AppTest): {', '.join(f'{x:.0f}' for x in session)} ms")
+    results["first_render_new_session_ms"] = session
     direct = bench_direct(path, random_changes(store.options, args.changes, seed=12))
     print(f"filter change, direct:  {_stats(direct)}")
     print(f"filter change, AppTest: {_stats(apptest)}")
@@ -427,8 +462,8 @@ def main(argv: list[str] | None = None) -> int:
     out = ROOT / "artifacts" / "bench_dashboard.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(results, indent=1))
-    ok = _pct(apptest, 95) <= 150 and max(server) <= 2000
-    print(f"bars: filter change p95 ≤ 150 ms and first render ≤ 2 s: {'met' if ok else 'NOT met'}")
+    print(f"bars: filter change p95 ≤ 150 ms: {'met' if _pct(apptest, 95) <= 150 else 'NOT met'}; "
+          f"first render ≤ 2 s (server, fresh process, worst of 3): {'met' if max(server) <= 2000 else 'NOT met'}")
     if tmp is not None:
         tmp.cleanup()
     return 0

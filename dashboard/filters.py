@@ -6,7 +6,7 @@ and parsing is forgiving: a stale or hand-edited link loses the values it cannot
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 

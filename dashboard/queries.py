@@ -51,10 +51,6 @@ def check_schema(con: duckdb.DuckDBPyConnection) -> None:
     _rows(con, "SELECT claim_id, doc_title, doc_url, pair FROM claims_with_source LIMIT 0")
 
 
-def count_claims(con: duckdb.DuckDBPyConnection) -> int:
-    return int(_rows(con, "SELECT count(*) FROM claims_with_source")[0][0])
-
-
 def _documents(con: duckdb.DuckDBPyConnection) -> pa.Table:
     with _cursor(con) as cur:
         return cur.sql(

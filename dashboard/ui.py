@@ -12,7 +12,7 @@ import streamlit as st
 from dashboard import charts, data, i18n, tables, views
 from dashboard.filters import NO_OUTLET, Filters, Options, View, parse_query, restrict, to_query
 from dashboard.i18n import LANGS, Lang, t
-from dashboard.index import Series
+from dashboard.index import Counts, Series
 
 K_LANG = "lang"
 K_COUNTRY, K_PARTNERS, K_PAIRS = "f_country", "f_partners", "f_pairs"
@@ -199,7 +199,7 @@ def no_match(lang: Lang) -> None:
 
 # ---------------------------------------------------------------- overview
 
-def header(counts, lang: Lang) -> None:
+def header(counts: Counts, lang: Lang) -> None:
     st.title(t("app_title", lang))
     n = lambda x: i18n.format_number(x, lang, 0)  # noqa: E731
     st.caption(

@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.filters import Filters
 from dashboard.tables import TABLE_COLUMNS, labels
-from dashboard_testdb import APP, build_db, db_bytes, expected_ids, gold_claims, gold_docs
+from dashboard_testdb import APP, db_bytes, expected_ids, gold_claims, gold_docs
 
 TIMEOUT = 60
 
