@@ -4,11 +4,11 @@ Every decision reads cue words from the lexicon tables; the rules here say where
 (the figure's clause, the words touching it, the previous sentence) and why."""
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
-from typing import Callable
+from typing import Callable, NamedTuple
 
 from etl.countries import Mention, find_mentions
 from etl.indicators import SentenceCues, find_cues
@@ -66,24 +66,46 @@ class Sentence:
         return [t.start for t in self.toks]
 
     @lazy
-    def kind_words(self) -> list[tuple[int, str]]:
-        """(token index, "growth" | "fall" | "level") of every word that states a change or a level."""
-        return [(i, k) for i, t in enumerate(self.toks) if t.kind == "word" and (k := _kind_word(t.lower))]
+    def cue_words(self) -> _CueWords:
+        """The words of the sentence that the kind, modality and sides rules look for, in one pass."""
+        out = _CueWords([], [], [], [])
+        toks = self.toks
+        for i, t in enumerate(toks):
+            if t.kind != "word" or (c := _word_cue(t.lower)) is None:
+                continue
+            if c.kind:
+                out.kind.append((i, c.kind))
+            if c.modal:
+                out.modal.append((i, c.modal[1], c.modal[0]))
+            if c.modal_after:
+                out.modal_after.append((i, c.modal_after))
+            # a region noun after a capitalised adjective or noun: «Ленинградская область»
+            if c.region and i > 0 and toks[i - 1].kind == "word" and toks[i - 1].text[0].isupper() \
+                    and toks[i - 1].info.pos in ("ADJF", "NOUN"):
+                out.regions.append(i)
+        return out
 
-    @lazy
-    def modal_words(self) -> list[tuple[int, int, str]]:
-        """(token index, strength, modality) of every modal word, as read left of a figure."""
-        return [(i, m[1], m[0]) for i, t in enumerate(self.toks) if t.kind == "word" and (m := _modal_word(t.lower))]
 
-    @lazy
-    def modal_after(self) -> list[tuple[int, str]]:
-        """(token index, modality) of the words that make a figure before them a plan or a forecast."""
-        return [(i, m) for i, t in enumerate(self.toks) if t.kind == "word" and (m := _modal_word_after(t.lower))]
+class _CueWords(NamedTuple):
+    kind: list[tuple[int, str]]  # (token index, "growth" | "fall" | "level"): words that state a change or a level
+    modal: list[tuple[int, int, str]]  # (token index, strength, modality) of the modal words, read left of a figure
+    modal_after: list[tuple[int, str]]  # (token index, modality): words that make a figure before them a plan
+    regions: list[int]  # token indices of a province or region named with its capitalised adjective
 
-    @lazy
-    def subnational(self) -> list[int]:
-        """Token indices of a province or region named with its capitalised adjective («Ленинградская область»)."""
-        return _subnational_names(self.toks, self._lex)
+
+class _WordCue(NamedTuple):
+    kind: str | None
+    modal: tuple[str, int] | None
+    modal_after: str | None
+    region: bool  # a province, a region (its lemma)
+
+
+@lru_cache(maxsize=100_000)
+def _word_cue(lower: str) -> _WordCue | None:
+    """What one word form cues for the rules below, read from the cue tables once per form; None for most words."""
+    cue = _WordCue(_kind_word(lower), _modal_word(lower), _modal_word_after(lower),
+                   word_info(lower).lemma in load().subnational_nouns)
+    return cue if any(cue) else None
 
 
 @dataclass
@@ -95,14 +117,17 @@ class DocState:
     sides: list[str]  # ranked: the pair the document is about comes first
     title_flow: str | None = None
     find_aid_doc: Callable[[], bool] = bool  # the document speaks of aid somewhere, read when needed
-    find_event_periods: Callable[[], list[tuple[int, str]]] = list  # (sentence index, period), read when needed
+    # The sentences where a signing or shipment date is looked for (sorted indices), and the dated events
+    # of one of them: read only as far as the nearest dated sentence, when a claim needs it.
+    find_event_window: Callable[[], list[int]] = list
+    events_in: Callable[[int], list[str]] = lambda i: []
     currency: str | None = None  # the last currency stated, for "вышел на 5 миллиардов"
     main_indicator: str | None = None  # the statistic the document's claims are mostly about
     claims: list[tuple[int, Claim]] = field(default_factory=list)  # (sentence index, claim)
 
     @lazy
-    def event_periods(self) -> list[tuple[int, str]]:
-        return self.find_event_periods()
+    def event_window(self) -> list[int]:
+        return self.find_event_window()
 
     @lazy
     def aid_doc(self) -> bool:
@@ -249,7 +274,6 @@ def _names_what_it_is(s: Sentence, fig: Figure) -> bool:
 # --------------------------------------------------------------------------- kind, sign
 
 
-@lru_cache(maxsize=100_000)
 def _kind_word(lower: str) -> str | None:
     """The growth / fall / level a word form states; read from the cue table once per form."""
     kc = load().cues["kind"]
@@ -266,7 +290,7 @@ def _kind_word(lower: str) -> str | None:
 def _kind_cue(s: Sentence, fig: Figure, lex: Lexicon, whole_sentence: bool = False) -> tuple[str | None, int | None]:
     """Nearest growth / fall / level word before the figure in its clause: (kind, token index)."""
     lo = 0 if whole_sentence else _first_tok_from(s, _clause(s, fig.first)[0])
-    for i, kind in reversed(s.kind_words):
+    for i, kind in reversed(s.cue_words.kind):
         if i < fig.first:
             return (kind, i) if i >= lo else (None, None)
     return None, None
@@ -335,19 +359,18 @@ def modality(s: Sentence, fig: Figure, lex: Lexicon) -> tuple[str, int | None]:
         if nxt < len(s.toks) and s.toks[nxt].lower == "до":
             return "actual", None
     lo = _first_tok_from(s, a)
-    found = [(strength, i, m) for i, strength, m in s.modal_words if lo <= i < fig.first]  # (strength, index, modality)
+    found = [(strength, i, m) for i, strength, m in s.cue_words.modal if lo <= i < fig.first]  # (strength, index, modality)
     if found:
         strength = max(f[0] for f in found)
         nearest = max((f for f in found if f[0] == strength), key=lambda f: f[1])
         return nearest[2], min(f[1] for f in found)
     hi = _first_tok_from(s, b)
-    for i, m in s.modal_after:
+    for i, m in s.cue_words.modal_after:
         if fig.last < i < hi:
             return m, i
     return "actual", None
 
 
-@lru_cache(maxsize=100_000)
 def _modal_word(lower: str) -> tuple[str, int] | None:
     """(modality, strength) of a word form left of a figure: 2 for words that state it, 1 for a future tense."""
     mc = load().cues["modality"]
@@ -367,7 +390,6 @@ def _modal_word(lower: str) -> tuple[str, int] | None:
     return None
 
 
-@lru_cache(maxsize=100_000)
 def _modal_word_after(lower: str) -> str | None:
     """The modality a word form right of a figure gives it: a future verb of sending or of outcome, a forecast."""
     mc = load().cues["modality"]
@@ -452,11 +474,19 @@ def _latest_year(s: Sentence) -> int | None:
 
 def _event_period(s: Sentence, state: DocState) -> str | None:
     """When something was signed or sent: the nearest dated event before (else after) the sentence."""
-    before = [(i, p) for i, p in state.event_periods if i <= s.index]
-    if before:
-        return max(before)[1]
-    after = [(i, p) for i, p in state.event_periods if s.index < i <= s.index + _EVENT_LOOKAHEAD]
-    return min(after)[1] if after else None
+    window = state.event_window
+    k = bisect_right(window, s.index)
+    for j in range(k - 1, -1, -1):  # the latest dated sentence up to this one, its latest date
+        events = state.events_in(window[j])
+        if events:
+            return max(events)
+    for i in window[k:]:  # else the first dated sentence just after, its earliest date
+        if i > s.index + _EVENT_LOOKAHEAD:
+            break
+        events = state.events_in(i)
+        if events:
+            return min(events)
+    return None
 
 
 _EVENT_LOOKAHEAD = 5  # sentences: "Саммит проходил 15–16 сентября" closing a report; not the page's calendar
@@ -548,19 +578,7 @@ def sides(s: Sentence, fig: Figure, ind: str, cue_at: int | None, state: DocStat
 
 def _subnational(s: Sentence, a: int, b: int, lex: Lexicon) -> bool:
     """A capitalised name of a province or region («Ленинградская область», «Синьцзян-Уйгурский район»)."""
-    return any(a <= s.toks[i].start - s.start < b for i in s.subnational)
-
-
-def _subnational_names(toks: list[Tok], lex: Lexicon) -> list[int]:
-    """Token indices of region nouns after a capitalised adjective or noun, anywhere in a sentence."""
-    out = []
-    for i, t in enumerate(toks):
-        if t.kind != "word" or t.info.lemma not in lex.subnational_nouns:
-            continue
-        if i > 0 and toks[i - 1].kind == "word" and toks[i - 1].text[0].isupper() \
-                and toks[i - 1].info.pos in ("ADJF", "NOUN"):
-            out.append(i)
-    return out
+    return any(a <= s.toks[i].start - s.start < b for i in s.cue_words.regions)
 
 
 def _intra_bloc(s: Sentence, m: Mention) -> bool:

@@ -201,7 +201,8 @@ def extract_document(doc: Document, lex: Lexicon | None = None) -> list[Claim]:
     # a search of the whole text, made only for a figure that may be money given
     state.find_aid_doc = lambda: bool(pre.aid.search(text))
     state.title_flow = _title_flow(title_mentions)
-    state.find_event_periods = lambda: _event_periods([get(i) for i in _event_window(sents, with_figures)])
+    state.find_event_window = lambda: _event_window(sents, with_figures)
+    state.events_in = lambda i: _event_periods(get(i))
 
     claims: list[Claim] = []
     indicator_counts: Counter[str] = Counter()
@@ -236,14 +237,10 @@ def _event_window(sents: Sentences, with_figures: list[Sentence]) -> list[int]:
     return sorted(idx)
 
 
-def _event_periods(sentences: list[Sentence]) -> list[tuple[int, str]]:
-    """Dated events (a day, a weekday, "сегодня", a month) by sentence, for signings and shipments."""
-    out = []
-    for s in sentences:
-        for t in s.times:
-            if t.period and t.role == "point" and (t.event or len(t.period) >= 7) and "/" not in t.period:
-                out.append((s.index, t.period))
-    return out
+def _event_periods(s: Sentence) -> list[str]:
+    """Dated events of a sentence (a day, a weekday, "сегодня", a month), for signings and shipments."""
+    return [t.period for t in s.times
+            if t.period and t.role == "point" and (t.event or len(t.period) >= 7) and "/" not in t.period]
 
 
 def _unit_for(s: Sentence, fig: Figure, state: DocState) -> str | None:
