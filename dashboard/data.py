@@ -109,11 +109,19 @@ class Store:
         def run() -> None:
             # let the first page reach the browser before taking both cores for a few seconds
             time.sleep(INDEX_DELAY_S)
+            connect, version_of = _store_api()
             try:
-                vocabulary = queries.search_vocabulary(self.con, self.index.claim_id)
-                self._words = search.WordIndex(vocabulary, self.index.n)
-            except duckdb.Error:
-                pass  # the connection was closed (a newer version replaced it); scanning still works
+                # A connection of its own, closed afterwards: the aggregation over every word of every
+                # sentence takes DuckDB ~0.5 GB at a million claims, which only closing gives back.
+                con = connect(self.path)
+                try:
+                    vocabulary = queries.search_vocabulary(con, self.index.claim_id)
+                finally:
+                    con.close()
+                if tuple(version_of(self.path)) == self.version:  # else a newer file came meanwhile
+                    self._words = search.WordIndex(vocabulary, self.index.n)
+            except (duckdb.Error, OSError):
+                pass  # the file went or changed: searches keep scanning, which is always right
             finally:
                 self._building = False
 

@@ -30,12 +30,12 @@ class WordIndex:
         if vocabulary.num_rows == 0:
             self.words = pa.array([], pa.string())
             self._offsets = np.zeros(1, np.int64)
-            self._postings = np.zeros(0, np.int64)
+            self._postings = np.zeros(0, np.int32)
             return
         self.words = vocabulary.column("word").combine_chunks()
         lists = vocabulary.column("positions").combine_chunks()
         self._offsets = lists.offsets.to_numpy().astype(np.int64)
-        self._postings = lists.values.to_numpy().astype(np.int64)
+        self._postings = lists.values.to_numpy().astype(np.int32)  # 4 bytes a posting: ~50 MB at 1M claims
 
     def hits(self, query_tokens: list[str]) -> np.ndarray:
         """Boolean mask over the snapshot: claims whose sentence holds every token."""
