@@ -200,7 +200,7 @@ def comparator(s: Sentence, fig: Figure, lex: Lexicon, has_change_verb: bool) ->
     for i in _left_words(s, fig):
         t = s.toks[i]
         low = t.lower
-        lem = t.info.lemma if t.kind == "word" else low
+        lem = word_info(low).lemma if t.kind == "word" else low
         negated = i > 0 and s.toks[i - 1].lower == "не"
         kind = None
         if lem in cues["gt"] or low in cues["gt"]:
@@ -302,7 +302,7 @@ def _kind_cue_after(s: Sentence, fig: Figure, lex: Lexicon) -> str | None:
         t = s.toks[i]
         if t.kind != "word":
             continue
-        lem = t.info.lemma
+        lem = word_info(t.lower).lemma
         if t.lower in ("больше", "выше"):
             return "growth"
         if t.lower in ("меньше", "ниже"):
@@ -501,7 +501,7 @@ def _pronoun_source(s: Sentence, fig: Figure, named: list[Mention]) -> str | Non
     for i in range(fig.first - 1, 0, -1):
         if s.toks[i].start - s.start < a:
             break
-        if s.toks[i - 1].lower in ("из", "от") and word_info(s.toks[i].lower).pos == "NPRO":
+        if s.toks[i - 1].lower in ("из", "от") and s.toks[i].info.pos == "NPRO":
             before = [m for m in named if m.last < i]
             return before[-1].code if before else None
     return None
@@ -585,8 +585,7 @@ def _intra_bloc(s: Sentence, m: Mention) -> bool:
     i = m.first - 1
     while i >= 0 and s.toks[i].kind == "word" and s.toks[i].info.pos in ("ADJF", "PRTF"):
         i -= 1
-    return i >= 0 and word_info(s.toks[i].lower).lemma in ("государство", "страна", "член", "участник") \
-        and m.prep is None
+    return i >= 0 and s.toks[i].info.lemma in ("государство", "страна", "член", "участник") and m.prep is None
 
 
 def _flow(s: Sentence, fig: Figure, ind: str, cue_at: int | None, pair: list[str], named: list[Mention],

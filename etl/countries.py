@@ -13,7 +13,7 @@ from functools import cache
 from typing import NamedTuple
 
 from etl.lexicon import EntityName, Lexicon
-from etl.morph import lexeme_forms
+from etl.morph import lexeme_forms, word_info
 from etl.numbers import Tok
 
 GENERIC_PAIR_NOUNS = frozenset({"страна", "государство", "республика", "сосед", "сторона", "партнёр", "партнер"})
@@ -59,7 +59,7 @@ def _prep_before(toks: list[Tok], i: int) -> str | None:
         if low in PREPOSITIONS:
             return low
         # «из стран ШОС», «в государства — члены ЕАЭС»: the group noun stands between
-        info = toks[k].info
+        info = word_info(toks[k].lower)
         if info.pos not in ("ADJF", "PRTF") and info.lemma not in GROUP_NOUNS:
             # «в экономику Таджикистана»: a genitive side of a noun governed by «в» is the destination
             if info.pos == "NOUN" and info.case == "accs" and k > 0 and toks[k - 1].lower in ("в", "во") \
@@ -141,7 +141,7 @@ def find_mentions(toks: list[Tok], lex: Lexicon, outlet_country: str | None = No
                 break
         if matched:
             e, last = matched
-            out.append(Mention(e.code, e.kind, i, last, toks[last].info.case, _prep_before(toks, i)))
+            out.append(Mention(e.code, e.kind, i, last, word_info(toks[last].lower).case, _prep_before(toks, i)))
             resume = last + 1
             continue
         if low not in generic:

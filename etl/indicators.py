@@ -27,7 +27,7 @@ class SentenceCues:
 def _lemma_seq_at(toks: list[Tok], i: int, phrase: tuple[str, ...]) -> bool:
     for k, lem in enumerate(phrase):
         j = i + k
-        if j >= len(toks) or toks[j].kind != "word" or lem not in toks[j].info.lemmas:
+        if j >= len(toks) or toks[j].kind != "word" or lem not in word_info(toks[j].lower).lemmas:
             return False
     return True
 

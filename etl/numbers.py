@@ -6,7 +6,6 @@ Which indicator, sides, period a figure belongs to is decided later (etl/claims.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from typing import NamedTuple
 
 from etl.lexicon import Lexicon
@@ -34,37 +33,33 @@ class Tok(NamedTuple):
     kind: str  # num | word | punct | ordinal
     number: float | None
     lower: str
-    info: WordInfo | None  # morphology of a word token, read once here; None for numbers and punctuation
+
+    @property
+    def info(self) -> WordInfo:
+        """Morphology, parsed when a rule first asks: most words of a page are never asked about.
+        (Hot loops call word_info(t.lower) directly: the same, without a Python-level property call.)"""
+        return word_info(self.lower)
 
 
 _new_tok = tuple.__new__  # builds a Tok without the Python-level __new__ of a NamedTuple
 
 
-@lru_cache(maxsize=200_000)
-def _word_forms(word: str) -> tuple[str, WordInfo]:
-    """A word as written -> its lower case and morphology, once per written form."""
-    low = word.lower()
-    return low, word_info(low)
-
-
 def tokenize(sentence: str, offset: int) -> list[Tok]:
     out = []
     append = out.append
-    forms = _word_forms
     pos = offset
     for space, word, num, suffix, punct in _TOKEN.findall(sentence):
         pos += len(space)
         if word:
             end = pos + len(word)
-            low, info = forms(word)
-            append(_new_tok(Tok, (word, pos, end, "word", None, low, info)))
+            append(_new_tok(Tok, (word, pos, end, "word", None, word.lower())))
         elif punct:
             end = pos + 1
-            append(_new_tok(Tok, (punct, pos, end, "punct", None, punct, None)))
+            append(_new_tok(Tok, (punct, pos, end, "punct", None, punct)))
         else:
             g = num + suffix
             end = pos + len(g)
-            append(_new_tok(Tok, (g, pos, end, "ordinal" if suffix else "num", _to_float(num), g, None)))
+            append(_new_tok(Tok, (g, pos, end, "ordinal" if suffix else "num", _to_float(num), g)))
         pos = end
     return out
 
@@ -179,14 +174,15 @@ def _unit_after(toks: list[Tok], j: int, lex: Lexicon, scaled: bool) -> tuple[st
     cur = _currency(toks, k, lex)
     if cur:
         return cur[0], cur[1], None
-    if t.kind == "word" and k + 1 < len(toks) and t.info.pos == "ADJF":
+    if t.kind != "word":
+        return None, j, None
+    info = word_info(t.lower)
+    if k + 1 < len(toks) and info.pos == "ADJF":
         # "310 млн азербайджанских манатов", "3,1 трлн российских рублей": the adjective may name the currency
         cur = _currency(toks, k + 1, lex)
         if cur:
-            return lex.currency_qualifiers.get(t.info.lemma, cur[0]), cur[1], None
-    if t.kind != "word":
-        return None, j, None
-    lem = t.info.lemma
+            return lex.currency_qualifiers.get(info.lemma, cur[0]), cur[1], None
+    lem = info.lemma
     if lem == "процент":
         return "%", k, None
     if lem == "тонна" or (scaled and t.lower == "т"):
@@ -200,11 +196,10 @@ def _unit_after(toks: list[Tok], j: int, lex: Lexicon, scaled: bool) -> tuple[st
             break
         if tg.lower in lex.count_noun_forms:
             return "count", g, lex.count_noun_forms[tg.lower]
-        if tg.info.pos not in ("ADJF", "PRTF"):
+        if word_info(tg.lower).pos not in ("ADJF", "PRTF"):
             break
     if _MONTH_START.match(t.lower):
         return None  # a date: "15 сентября"
-    info = t.info
     if info.pos in ("NOUN", "ADJF", "PRTF", "NUMR") and not (info.lemma in lex.scales):
         return None  # "117 тысяч человек", "2,5 тысячи одеял": counts of other things
     return None, j, None
@@ -244,7 +239,8 @@ def find_figures(toks: list[Tok], lex: Lexicon) -> list[Figure]:
         value_max = None
         # the word that opens a list or range, across one adjective: «с прошлогодних 7,5 до 15 млрд»
         k = start_i - 1
-        if k > 0 and toks[k].kind == "word" and toks[k].lower not in ("с", "со", "от") and toks[k].info.pos == "ADJF":
+        if k > 0 and toks[k].kind == "word" and toks[k].lower not in ("с", "со", "от") \
+                and word_info(toks[k].lower).pos == "ADJF":
             k -= 1
         before = toks[k].lower if k >= 0 else ""
         if not scaled and j + 2 < n and (
