@@ -5,6 +5,8 @@ repeated by several sources is one point ("stated in 3 sentences"); different fi
 and period stay separate points, one above the other, never averaged."""
 from __future__ import annotations
 
+from functools import cache
+
 import io
 import math
 from datetime import date
@@ -51,18 +53,6 @@ def axis_scale(series: Series, values: pd.Series, lang: Lang) -> tuple[float, st
     return factor, " ".join(x for x in (word, unit) if x)
 
 
-def _memo(fn):
-    """Per-call memo for formatting: a few hundred points share a handful of periods, pairs and dates."""
-    seen: dict = {}
-
-    def call(*key):
-        if key not in seen:
-            seen[key] = fn(*key)
-        return seen[key]
-
-    return call
-
-
 def _days(days: list[int]) -> np.ndarray:
     """Day numbers since 1970 (NO_DATE for none) -> datetime64[D] with NaT."""
     a = np.array(days, dtype=np.int64)
@@ -93,11 +83,11 @@ def chart_data(cols: dict[str, list], series: Series, lang: Lang) -> tuple[pd.Da
     reps = list(statements.values())
     factor, y_title = axis_scale(series, pd.Series([r["value"] for r in reps]), lang)
     no_url, no_period = t("no_url", lang), t("no_period", lang)
-    pair_name = _memo(lambda line: i18n.pair_label(line.replace(_ARROW, "–"), lang).split(" · ", 1)[-1])
-    modality = _memo(lambda m: i18n.modality_label(m, lang))
-    period = _memo(lambda p: i18n.format_period(p, lang))
-    published = _memo(lambda d: i18n.format_date(d, lang))
-    figure = _memo(lambda v, c, vmax: i18n.format_figure(v, series.unit, lang, kind=series.kind, comparator=c,
+    pair_name = cache(lambda line: i18n.pair_label(line.replace(_ARROW, "–"), lang).split(" · ", 1)[-1])
+    modality = cache(lambda m: i18n.modality_label(m, lang))
+    period = cache(lambda p: i18n.format_period(p, lang))
+    published = cache(lambda d: i18n.format_date(d, lang))
+    figure = cache(lambda v, c, vmax: i18n.format_figure(v, series.unit, lang, kind=series.kind, comparator=c,
                                                           value_max=vmax))
     dated = [r["dated"] for r in reps]
     start = _days([r["ps_days"] if d else r["pub_days"] for r, d in zip(reps, dated)])

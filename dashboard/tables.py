@@ -4,6 +4,8 @@ One function (`readable`) turns claim rows into what people read; the table show
 CSV starts with them, then adds the sentence and the raw fields for whoever computes with the file."""
 from __future__ import annotations
 
+from functools import cache
+
 import io
 import math
 from collections.abc import Mapping
@@ -64,11 +66,11 @@ def readable(rows: pd.DataFrame | Mapping[str, list], lang: Lang) -> pd.DataFram
     c = _columns(rows)
     n = len(c["claim_id"])
     no_url = t("no_url", lang)
-    date_ = _memo(lambda d: i18n.format_date(d, lang))
-    period = _memo(lambda p: i18n.format_period(p, lang))
-    indicator = _memo(lambda x: i18n.indicator_label(str(x), lang))
-    modality = _memo(lambda x: i18n.modality_label(str(x), lang))
-    fig = _memo(lambda v, u, k, cmp, vmax: i18n.format_figure(float(v), str(u), lang, kind=str(k),
+    date_ = cache(lambda d: i18n.format_date(d, lang))
+    period = cache(lambda p: i18n.format_period(p, lang))
+    indicator = cache(lambda x: i18n.indicator_label(str(x), lang))
+    modality = cache(lambda x: i18n.modality_label(str(x), lang))
+    fig = cache(lambda v, u, k, cmp, vmax: i18n.format_figure(float(v), str(u), lang, kind=str(k),
                                                               comparator=str(cmp), value_max=vmax))
     vmax = c.get("value_max", [None] * n)
     flow = c.get("flow_from", [None] * n)
@@ -86,17 +88,6 @@ def readable(rows: pd.DataFrame | Mapping[str, list], lang: Lang) -> pd.DataFram
         "source": [safe_url(u) for u in c["doc_url"]],
         "claim_id": [str(x) for x in c["claim_id"]],
     })
-
-
-def _memo(fn):
-    seen: dict = {}
-
-    def call(*key):
-        if key not in seen:
-            seen[key] = fn(*key)
-        return seen[key]
-
-    return call
 
 
 def labels(lang: Lang) -> dict[str, str]:

@@ -40,7 +40,7 @@ from typing import Any
 import duckdb
 
 from etl.model import Claim, Document
-from etl.periods import period_bounds
+from etl.periods import parse_iso_date, period_bounds
 
 SCHEMA_SQL = (Path(__file__).with_name("schema.sql")).read_text(encoding="utf-8")
 SCHEMA_SHA256 = hashlib.sha256(SCHEMA_SQL.encode("utf-8")).hexdigest()
@@ -115,13 +115,6 @@ def content_sha256(doc: Document) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-def parse_date(value: str | None) -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value[:10])
-    except ValueError:
-        return None
 
 
 @dataclass(frozen=True)
@@ -149,8 +142,8 @@ def document_row(
     ingested_at: datetime | None = None,
 ) -> dict[str, Any]:
     """`doc` as a row of `documents`; `published` is the given date, else the inferred one (flagged)."""
-    given = parse_date(doc.published)
-    inferred = None if given else parse_date(inferred_published)
+    given = parse_iso_date(doc.published)
+    inferred = None if given else parse_iso_date(inferred_published)
     return {
         "doc_id": doc.id,
         "source": source,
