@@ -8,7 +8,6 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
-from typing import Iterator
 
 from etl.lazy import lazy
 
@@ -23,7 +22,7 @@ _BOUNDARY_START = re.compile(r"[.!?…\n]")
 _ABBREVIATIONS = frozenset(
     "г гг им ул пр просп д с ст пос обл проф акад ген св тов т н см рис с.-петербург".split()
 )
-_LINE_END_TERMINAL = re.compile(r"[.!?…:;»\"”)]\s*$")
+_LINE_END_TERMINALS = frozenset('.!?…:;»"”)')  # a line that ends in one of these ends its sentence
 _SENTENCE_IN_LINE = re.compile(r"[.!?…][»\"”)]*\s+\S")
 _WORD = re.compile(r"\w+(?:[-‑]\w+)*|[^\w\s]")
 # Clause breaks inside a sentence: a modality or a period stated in one clause does not leak
@@ -64,7 +63,8 @@ def _newline_is_boundary(text: str, nl: int) -> bool:
     """A scraped page wraps lines mid-sentence ("Касым-Жомарта\\nТокаева"); a heading line stands alone."""
     line_start = text.rfind("\n", 0, nl) + 1
     line = text[line_start:nl]
-    if not line.strip() or _LINE_END_TERMINAL.search(line):
+    last = line.rstrip()[-1:]
+    if not last or last in _LINE_END_TERMINALS:
         return True
     nxt = nl + 1
     while nxt < len(text) and text[nxt] in " \t\u00a0":
@@ -77,18 +77,15 @@ def _newline_is_boundary(text: str, nl: int) -> bool:
     return not _SENTENCE_IN_LINE.search(line)
 
 
-def _boundaries(text: str, limit: int) -> Iterator[re.Match]:
-    """The matches of _BOUNDARY.finditer(text, 0, limit), tried only where one can start."""
-    resume = 0
-    match = _BOUNDARY.match
-    for c in _BOUNDARY_START.finditer(text, 0, limit):
-        p = c.start()
-        if p < resume:
-            continue  # inside the last match, as finditer would skip it
-        m = match(text, p, limit)
-        if m is not None:
-            resume = m.end()
-            yield m
+def _add_span(text: str, starts: list[int], ends: list[int], a: int, b: int) -> None:
+    """Add text[a:b] as a sentence, without its surrounding white space, unless nothing is left."""
+    while a < b and text[a].isspace():
+        a += 1
+    while b > a and text[b - 1].isspace():
+        b -= 1
+    if a < b:
+        starts.append(a)
+        ends.append(b)
 
 
 @dataclass(frozen=True)
@@ -105,32 +102,38 @@ class Sentences:
         ends: list[int] = []
         cut = 0
         limit = len(text) if self.end is None else self.end
-        for m in _boundaries(text, limit):
-            if m.group("nl") is not None:
-                if not _newline_is_boundary(text, m.start()):
+        # The matches of _BOUNDARY.finditer(text, 0, limit), tried only where one can start; a line
+        # break is its own match.
+        resume = 0
+        match = _BOUNDARY.match
+        for c in _BOUNDARY_START.finditer(text, 0, limit):
+            p = c.start()
+            if p < resume:
+                continue  # inside the last match, as finditer would skip it
+            if text[p] == "\n":
+                resume = p + 1
+                if not _newline_is_boundary(text, p):
                     continue
-                end, nxt = m.start(), m.end()
+                end, nxt = p, p + 1
             else:
+                m = match(text, p, limit)
+                if m is None:
+                    continue
+                resume = nxt = m.end()
                 end = m.end("end")
                 if m.group("end") == ".":
                     word = _word_before(text, m.start("end"))
                     if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
                         continue
-                nxt = m.end()
-            self._add(starts, ends, cut, end)
+            _add_span(text, starts, ends, cut, end)
             cut = nxt
-        self._add(starts, ends, cut, limit)
+        _add_span(text, starts, ends, cut, limit)
         return starts, ends
 
-    def _add(self, starts: list[int], ends: list[int], a: int, b: int) -> None:
-        text = self.text
-        while a < b and text[a].isspace():
-            a += 1
-        while b > a and text[b - 1].isspace():
-            b -= 1
-        if a < b:
-            starts.append(a)
-            ends.append(b)
+    @property
+    def spans(self) -> tuple[list[int], list[int]]:
+        """(starts, ends) of the sentences."""
+        return self._spans
 
     def __len__(self) -> int:
         return len(self._spans[0])
