@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import NamedTuple
 
-from etl.lexicon import EntityName, Lexicon
+from etl.lexicon import EntityName, Lexicon, per_lexicon
 from etl.morph import lexeme_forms, word_info
 from etl.numbers import Tok
 
@@ -88,17 +88,12 @@ class _NameIndex:
     lower_initial: dict[str, tuple[EntityName, ...]]
 
 
-_NAME_INDEX: tuple[Lexicon, _NameIndex] | None = None
-
-
+@per_lexicon
 def _name_index(lex: Lexicon) -> _NameIndex:
-    global _NAME_INDEX
-    if _NAME_INDEX is None or _NAME_INDEX[0] is not lex:
-        lower_initial = {k: tuple(e for e in v if e.case_sensitive or e.kind in ("adjective", "demonym"))
-                         for k, v in lex.names_by_first.items()}
-        starts = frozenset(k.lower() for k in lex.names_by_first) | _generic_forms()
-        _NAME_INDEX = (lex, _NameIndex(starts, lower_initial))
-    return _NAME_INDEX[1]
+    lower_initial = {k: tuple(e for e in v if e.case_sensitive or e.kind in ("adjective", "demonym"))
+                     for k, v in lex.names_by_first.items()}
+    starts = frozenset(k.lower() for k in lex.names_by_first) | _generic_forms()
+    return _NameIndex(starts, lower_initial)
 
 
 def find_mentions(toks: list[Tok], lex: Lexicon, outlet_country: str | None = None) -> list[Mention]:

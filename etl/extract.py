@@ -207,7 +207,8 @@ def extract_document(doc: Document, lex: Lexicon | None = None) -> list[Claim]:
                 claims.append(claim)
                 state.claims.append((s.index, claim))
                 indicator_counts[claim.indicator] += 1
-                state.main_indicator = indicator_counts.most_common(1)[0][0]
+                # the most common so far, the first stated among equals (as Counter.most_common(1))
+                state.main_indicator = max(indicator_counts, key=indicator_counts.__getitem__)
             if fig.unit not in (None, "%", "x", "t", "count"):
                 state.currency = fig.unit
     _headline_periods(claims)

@@ -9,8 +9,9 @@ import csv
 import tomllib
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, wraps
 from pathlib import Path
+from typing import Callable, TypeVar
 
 from etl.morph import lexeme_forms
 
@@ -148,6 +149,23 @@ def _entities() -> tuple[list[EntityName], dict[str, str], dict[str, frozenset[s
             seen_leaders.add(key)
             out.append(_entity(row["code"], "leader", row["surname"]))
     return out, prefixes, members, names
+
+
+T = TypeVar("T")
+
+
+def per_lexicon(build: Callable[[Lexicon], T]) -> Callable[[Lexicon], T]:
+    """Memoise a table derived from a lexicon (a Lexicon holds dicts, so it cannot key a dict): the one
+    for the last lexicon asked about, which is the one lexicon a process loads."""
+    last: list = [None, None]  # [lexicon, table]
+
+    @wraps(build)
+    def get(lex: Lexicon) -> T:
+        if last[0] is not lex:
+            last[:] = [lex, build(lex)]
+        return last[1]
+
+    return get
 
 
 @cache

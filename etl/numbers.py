@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from etl.lexicon import Lexicon
+from etl.lexicon import Lexicon, per_lexicon
 from etl.morph import WordInfo, word_info
 
 _SPACES = " \u00a0\u2009\u202f"
@@ -205,18 +205,20 @@ def _unit_after(toks: list[Tok], j: int, lex: Lexicon, scaled: bool) -> tuple[st
     return None, j, None
 
 
-def _may_start_figure(t: Tok, lex: Lexicon) -> bool:
-    """Digits, a number word, a ratio adverb or a currency sign: the tokens find_figures reads further."""
-    if t.kind == "word":
-        return t.lower in lex.number_forms or t.lower in lex.ratio_adverbs
-    return t.kind == "num" or (t.kind == "punct" and t.text in lex.currency_symbols)
+@per_lexicon
+def _figure_starts(lex: Lexicon) -> frozenset[str]:
+    """Number words, ratio adverbs (word tokens) and currency signs (punctuation tokens): with digits,
+    the tokens a figure can start with."""
+    return frozenset(lex.number_forms) | frozenset(lex.ratio_adverbs) | frozenset(lex.currency_symbols)
 
 
 def find_figures(toks: list[Tok], lex: Lexicon) -> list[Figure]:
     figures: list[Figure] = []
     n = len(toks)
     resume = 0  # the token after the last figure read: its own tokens start none
-    for i in [i for i, t in enumerate(toks) if _may_start_figure(t, lex)]:
+    starts = _figure_starts(lex)
+    # Only the tokens a figure can start with are read: the others are passed over as the rules below would.
+    for i in [i for i, t in enumerate(toks) if t.kind == "num" or t.lower in starts]:
         if i < resume:
             continue
         t = toks[i]

@@ -332,8 +332,10 @@ def infer_published(text: str, url: str | None = None, head_chars: int = 2000) -
         d = _valid(y, int(m["m"]), int(m["d"]))
         if d:
             candidates.append((m.start(), d))
-    day_pat = next(p for k, p, _ in cal.patterns if k == "day")
-    for m in day_pat.finditer(head):
+    # as in find_times: the lower-case pattern on lower-cased text when that reads the same
+    simple = _CASE_SIMPLE.fullmatch(head) is not None
+    day_pat = next(p for k, p, _ in (cal.lower_patterns if simple else cal.patterns) if k == "day")
+    for m in day_pat.finditer(head.lower() if simple else head):
         if m["y"]:
             mo = _index(cal.months, m["m"])
             d = _valid(int(m["y"]), mo, int(m["d"])) if mo else None
