@@ -17,7 +17,7 @@ from etl.lexicon import Lexicon, load
 from etl.model import FLOW_INDICATORS, Claim
 from etl.morph import word_info
 from etl.numbers import Figure, Tok, find_figures, tokenize
-from etl.periods import TimeExpr, find_times
+from etl.periods import TimeExpr, find_times, may_name_date
 from etl.text import clause_bounds
 
 
@@ -53,6 +53,13 @@ class Sentence:
     @lazy
     def times(self) -> list[TimeExpr]:
         return find_times(self.text, self._published)
+
+    def times_if_dated(self) -> list[TimeExpr]:
+        """The times, when the sentence may name a day, a month or a quarter (periods.DATED_KINDS); else []
+        without running find_times: for the callers that want dates only."""
+        if "times" in self.__dict__ or may_name_date(self.text):  # found already, or worth finding
+            return self.times
+        return []
 
     @lazy
     def clauses(self) -> list[tuple[int, int]]:

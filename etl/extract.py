@@ -233,7 +233,7 @@ def _event_window(sents: Sentences, with_figures: list[Sentence]) -> list[int]:
 
 def _event_periods(s: Sentence) -> list[str]:
     """Dated events of a sentence (a day, a weekday, "сегодня", a month), for signings and shipments."""
-    return [t.period for t in s.times
+    return [t.period for t in s.times_if_dated()
             if t.period and t.role == "point" and (t.event or len(t.period) >= 7) and "/" not in t.period]
 
 

@@ -47,6 +47,8 @@ from functools import cache  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import NamedTuple  # noqa: E402
 
+from etl.lazy import lazy  # noqa: E402
+
 
 class TimeExpr(NamedTuple):  # a tuple: cheaper to build than a frozen dataclass
     start: int  # offsets relative to the searched text
@@ -60,13 +62,19 @@ class TimeExpr(NamedTuple):  # a tuple: cheaper to build than a frozen dataclass
 @dataclass(frozen=True)
 class _Calendar:
     gate_words: tuple[str, ...]  # the words some pattern needs; a sentence without one has no time expression
-    patterns: tuple[tuple[str, re.Pattern, frozenset[str]], ...]
-    lower_patterns: tuple[tuple[str, re.Pattern, frozenset[str]], ...]  # the same, case-sensitive, for lower-case text
+    date_gate_words: tuple[str, ...]  # the same for the patterns of DATED_KINDS
+    sources: tuple[tuple[str, str, frozenset[str]], ...]  # (kind, pattern, the words it needs), in lower case
+    lower_patterns: tuple[tuple[str, re.Pattern, frozenset[str]], ...]  # compiled for lower-cased text
     months: tuple[re.Pattern, ...]
     weekdays: tuple[re.Pattern, ...]
     ordinals: tuple[re.Pattern, ...]
     cardinals: tuple[re.Pattern, ...]
     relative: tuple[tuple[str, int], ...]
+
+    @lazy
+    def patterns(self) -> tuple[tuple[str, re.Pattern, frozenset[str]], ...]:
+        """The same with re.I, for text that lower-casing would not keep as it is: compiled when such text comes."""
+        return tuple((k, re.compile(p, re.I), needs) for k, p, needs in self.sources)
 
 
 def _expand(stem: str) -> list[str]:
@@ -124,9 +132,11 @@ def _calendar() -> _Calendar:
         "четверг", "пятниц", "суббот", "воскрес"), "year_earlier": ("ранее",), "rel_month": ("месяц",),
     }
     gate_words = sorted({w for ws in needs.values() for w in ws}, key=len, reverse=True)
+    date_gate_words = sorted({w for k in DATED_KINDS for w in needs[k]}, key=len, reverse=True)
     return _Calendar(
         gate_words=tuple(gate_words),
-        patterns=tuple((k, re.compile(p, re.I), frozenset(needs[k])) for k, p in pats),
+        date_gate_words=tuple(date_gate_words),
+        sources=tuple((k, _lower_case(p), frozenset(needs[k])) for k, p in pats),
         lower_patterns=tuple((k, re.compile(_lower_case(p)), frozenset(needs[k])) for k, p in pats),
         months=tuple(re.compile(m, re.I) for m in cal["months"]),
         weekdays=tuple(re.compile(w, re.I) for w in cal["weekdays"]),
@@ -248,6 +258,18 @@ def _resolve(kind: str, m: re.Match, cal: _Calendar, published: date | None) -> 
         back = (published.weekday() - (wd - 1)) % 7
         return (published - timedelta(days=back)).isoformat(), True, None
     return None, False, None
+
+
+# The kinds of time expression whose period is a day, a month or a quarter (or that date an event:
+# "сегодня", "во вторник"); the others are years or spans ("2023", "2023-01/2023-06") or unresolved.
+DATED_KINDS = ("day", "month_year", "month", "rel_month", "today", "weekday", "quarter")
+
+
+def may_name_date(text: str) -> bool:
+    """False when `text` has no word that a day, month, weekday or quarter expression needs: then
+    find_times finds none there, and is not worth running for dates alone."""
+    low = text.lower()
+    return any(w in low for w in _calendar().date_gate_words)
 
 
 def find_times(text: str, published: date | None) -> list[TimeExpr]:
