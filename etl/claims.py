@@ -31,6 +31,7 @@ class Sentence:
         self.index, self.start, self.end, self.text = index, start, end, text
         self._lex, self._published, self._outlet = lex, published, outlet_country
         self.clause_of: dict[int, tuple[int, int]] = {}  # token index -> its clause, filled by _clause
+        self.left_of: dict[int, list[int]] = {}  # a figure's first token -> the words before it, by _left_words
 
     @lazy
     def toks(self) -> list[Tok]:
@@ -181,11 +182,22 @@ _SKIP_BEFORE = frozenset({"на", "в", "к", "до", "чем", "уже", "ещ�
                           "—", "–", "-", "всего", "лишь", "только", "порядка", "$", "€", "сумме", "ориентировочно"})
 
 
-def _left_words(s: Sentence, fig: Figure, limit: int = 6) -> list[int]:
-    """Token indices just before a figure (nearest first), stopping at punctuation other than dashes."""
+_LEFT_WORDS = 6  # the words just before a figure that its comparator, kind and modality are read from
+
+
+def _left_words(s: Sentence, fig: Figure, limit: int = _LEFT_WORDS) -> list[int]:
+    """Token indices just before a figure (nearest first), stopping at punctuation other than dashes.
+    Found once per figure (three rules ask); a shorter limit takes the first ones."""
+    out = s.left_of.get(fig.first)
+    if out is None:
+        out = s.left_of[fig.first] = _find_left_words(s, fig.first)
+    return out if limit >= _LEFT_WORDS else out[:limit]
+
+
+def _find_left_words(s: Sentence, first: int) -> list[int]:
     out = []
-    i = fig.first - 1
-    while i >= 0 and len(out) < limit:
+    i = first - 1
+    while i >= 0 and len(out) < _LEFT_WORDS:
         t = s.toks[i]
         if t.kind == "punct" and t.text not in ("—", "–", "$", "€", "(", "«", "»"):
             break
