@@ -45,7 +45,7 @@ from dataclasses import dataclass  # noqa: E402
 from datetime import timedelta  # noqa: E402
 from functools import cache  # noqa: E402
 from pathlib import Path  # noqa: E402
-from typing import NamedTuple  # noqa: E402
+from typing import Iterator, NamedTuple  # noqa: E402
 
 from etl.lazy import lazy  # noqa: E402
 
@@ -64,7 +64,10 @@ class _Calendar:
     gate_words: tuple[str, ...]  # the words some pattern needs; a sentence without one has no time expression
     date_gate_words: tuple[str, ...]  # the same for the patterns of DATED_KINDS
     sources: tuple[tuple[str, str, frozenset[str]], ...]  # (kind, pattern, the words it needs), in lower case
-    lower_patterns: tuple[tuple[str, re.Pattern, frozenset[str]], ...]  # compiled for lower-cased text
+    # (kind, pattern, the words it needs, at_word_start), compiled for lower-cased text. For the kinds in
+    # _SCANNED the pattern is without its leading word-start test (at_word_start): find_times makes that
+    # test itself, so that a pattern starting with a fixed word is found by the engine's fast scan for it.
+    lower_patterns: tuple[tuple[str, re.Pattern, frozenset[str], bool], ...]
     months: tuple[re.Pattern, ...]
     weekdays: tuple[re.Pattern, ...]
     ordinals: tuple[re.Pattern, ...]
@@ -72,9 +75,10 @@ class _Calendar:
     relative: tuple[tuple[str, int], ...]
 
     @lazy
-    def patterns(self) -> tuple[tuple[str, re.Pattern, frozenset[str]], ...]:
-        """The same with re.I, for text that lower-casing would not keep as it is: compiled when such text comes."""
-        return tuple((k, re.compile(p, re.I), needs) for k, p, needs in self.sources)
+    def patterns(self) -> tuple[tuple[str, re.Pattern, frozenset[str], bool], ...]:
+        """The whole patterns with re.I, for text that lower-casing would not keep as it is: compiled when
+        such text comes."""
+        return tuple((k, re.compile(p, re.I), needs, False) for k, p, needs in self.sources)
 
 
 def _expand(stem: str) -> list[str]:
@@ -131,13 +135,16 @@ def _calendar() -> _Calendar:
         "rel_year": ("год",), "today": ("сегодня", "вчера"), "weekday": ("понедельник", "вторник", "сред",
         "четверг", "пятниц", "суббот", "воскрес"), "year_earlier": ("ранее",), "rel_month": ("месяц",),
     }
+    if any(k in _SCANNED and not p.startswith(b) for k, p in pats):
+        raise ValueError("a pattern of _SCANNED must start with the word-start test")
     gate_words = sorted({w for ws in needs.values() for w in ws}, key=len, reverse=True)
     date_gate_words = sorted({w for k in DATED_KINDS for w in needs[k]}, key=len, reverse=True)
     return _Calendar(
         gate_words=tuple(gate_words),
         date_gate_words=tuple(date_gate_words),
         sources=tuple((k, _lower_case(p), frozenset(needs[k])) for k, p in pats),
-        lower_patterns=tuple((k, re.compile(_lower_case(p)), frozenset(needs[k])) for k, p in pats),
+        lower_patterns=tuple((k, re.compile(_lower_case(p.removeprefix(b) if k in _SCANNED else p)),
+                              frozenset(needs[k]), k in _SCANNED) for k, p in pats),
         months=tuple(re.compile(m, re.I) for m in cal["months"]),
         weekdays=tuple(re.compile(w, re.I) for w in cal["weekdays"]),
         ordinals=tuple(re.compile(o, re.I) for o in cal["ordinals"]),
@@ -272,6 +279,29 @@ def may_name_date(text: str) -> bool:
     return any(w in low for w in _calendar().date_gate_words)
 
 
+# The kinds whose patterns start with a fixed word or a digit («в», «с», «по итогам», «19»/«20», «сегодня»).
+_SCANNED = frozenset({"half", "month", "year_range", "year", "ytd", "same_period", "rel_year", "today",
+                      "rel_month", "weekday", "year_earlier"})
+
+
+def _matches(pat: re.Pattern, at_word_start: bool, text: str) -> Iterator[re.Match]:
+    return _at_word_starts(pat, text) if at_word_start else pat.finditer(text)
+
+
+def _at_word_starts(body: re.Pattern, text: str) -> Iterator[re.Match]:
+    """The matches of «(?<![\w-])» + body.pattern, as finditer gives them: body's, where no word
+    character or hyphen stands before."""
+    pos = 0
+    search = body.search
+    while (m := search(text, pos)) is not None:
+        p = m.start()
+        if p and ((c := text[p - 1]).isalnum() or c == "_" or c == "-"):
+            pos = p + 1
+            continue
+        yield m
+        pos = m.end()
+
+
 def find_times(text: str, published: date | None) -> list[TimeExpr]:
     """Time expressions in `text`, longest first where they overlap, in text order."""
     cal = _calendar()
@@ -284,10 +314,10 @@ def find_times(text: str, published: date | None) -> list[TimeExpr]:
     simple = _CASE_SIMPLE.fullmatch(text) is not None
     patterns, subject = (cal.lower_patterns, low) if simple else (cal.patterns, text)
     base_before, to_before, since_before = _ROLE_BEFORE_LOWER if simple else _ROLE_BEFORE
-    for kind, pat, needs in patterns:
+    for kind, pat, needs, at_word_start in patterns:
         if present.isdisjoint(needs):
             continue
-        for m in pat.finditer(subject):
+        for m in _matches(pat, at_word_start, subject):
             found.append((m.start(), m.end(), kind, m))
     found.sort(key=lambda x: (x[0], -(x[1] - x[0])))
     out: list[TimeExpr] = []
@@ -356,8 +386,8 @@ def infer_published(text: str, url: str | None = None, head_chars: int = 2000) -
             candidates.append((m.start(), d))
     # as in find_times: the lower-case pattern on lower-cased text when that reads the same
     simple = _CASE_SIMPLE.fullmatch(head) is not None
-    day_pat = next(p for k, p, _ in (cal.lower_patterns if simple else cal.patterns) if k == "day")
-    for m in day_pat.finditer(head.lower() if simple else head):
+    _, day_pat, _, at_word_start = next(x for x in (cal.lower_patterns if simple else cal.patterns) if x[0] == "day")
+    for m in _matches(day_pat, at_word_start, head.lower() if simple else head):
         if m["y"]:
             mo = _index(cal.months, m["m"])
             d = _valid(int(m["y"]), mo, int(m["d"])) if mo else None
