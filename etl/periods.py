@@ -289,7 +289,7 @@ def _matches(pat: re.Pattern, at_word_start: bool, text: str) -> Iterator[re.Mat
 
 
 def _at_word_starts(body: re.Pattern, text: str) -> Iterator[re.Match]:
-    """The matches of «(?<![\w-])» + body.pattern, as finditer gives them: body's, where no word
+    r"""The matches of «(?<![\w-])» + body.pattern, as finditer gives them: body's, where no word
     character or hyphen stands before."""
     pos = 0
     search = body.search
