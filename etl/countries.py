@@ -7,7 +7,6 @@ capital (Москва, Бишкека), its leader (Путиным, Жапаро
 document is about."""
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 from typing import NamedTuple
@@ -168,15 +167,10 @@ def find_mentions(toks: list[Tok], lex: Lexicon, outlet_country: str | None = No
 
 def rank_context(weighted: list[tuple[list[Mention], int]]) -> list[str]:
     """The document's sides, most salient first: title and lead mentions weigh more."""
-    score: Counter[str] = Counter()
-    first_seen: dict[str, int] = {}
-    order = 0
+    score: dict[str, int] = {}  # in the order the sides are first seen
     for mentions, weight in weighted:
         for m in mentions:
-            if m.code is None:
-                continue
-            score[m.code] += weight
-            if m.code not in first_seen:
-                first_seen[m.code] = order
-                order += 1
-    return sorted(score, key=lambda c: (-score[c], first_seen[c]))
+            if m.code is not None:
+                score[m.code] = score.get(m.code, 0) + weight
+    # a stable sort: equal scores keep the order first seen
+    return sorted(score, key=lambda c: -score[c])

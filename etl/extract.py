@@ -38,6 +38,8 @@ def _stem(word: str) -> str:
 @dataclass(frozen=True)
 class _Prefilters:
     anchor: re.Pattern  # where a figure could be: digits, currency signs, ratio adverbs, unit words
+    anchor_chars: re.Pattern  # its digits and signs alone, which the regex engine scans for fast
+    anchor_words: re.Pattern  # its ratio adverbs and unit words alone
     word_anchor: re.Pattern  # the same without digits
     digits_with_unit: re.Pattern  # digits that stand next to a unit word
     unit_forms: frozenset[str]  # every form of the words a number word can count or scale
@@ -91,6 +93,7 @@ def _prefilters() -> _Prefilters:
     word_branches = rf"\b(?:{ratio}(?!\w)|(?P<word>{_trie(stems)}\w*))"
     words = rf"[{symbols}%]|{word_branches}"
     anchor = re.compile(rf"[\d{symbols}%]|{word_branches}")
+    anchor_chars, anchor_words = re.compile(rf"[\d{symbols}%]"), re.compile(word_branches)
     units = {_stem(w) for w in [*counted, *lex.currency_lemmas, *lex.currency_forms] if w}
     # One word may stand between a number and its unit («15 межправительственных документов»).
     # Only the first digit of a number is tried (a match from a later digit is also one from the first),
@@ -104,8 +107,22 @@ def _prefilters() -> _Prefilters:
     aid = [w for w, ind in lex.indicator_lemmas.items() if ind == "aid"]
     headings = "|".join(re.escape(h) for h in lex.chrome_headings)
     chrome = re.compile(rf"(?im)^[ \t]*(?:{headings})[ \t]*:?[ \t]*$")
-    return _Prefilters(anchor, re.compile(words), digits_with_unit, unit_forms, frozenset(lex.number_forms),
+    return _Prefilters(anchor, anchor_chars, anchor_words, re.compile(words), digits_with_unit, unit_forms, frozenset(lex.number_forms),
                        re.compile(_stems(aid), re.I), chrome)
+
+
+def _first_anchor(text: str, pre: _Prefilters) -> int | None:
+    """Where pre.anchor first matches, if anywhere: the first digit or sign is found by a fast scan,
+    and the word anchors are looked for only before it."""
+    c = pre.anchor_chars.search(text)
+    end = c.start() if c else len(text)
+    pos = 0
+    while (w := pre.anchor_words.search(text, pos, end)) is not None:
+        # cut at `end`, «вдвое(?!\w)» would also match before a digit: the whole text decides
+        if pre.anchor.match(text, w.start()):
+            return w.start()
+        pos = w.start() + 1
+    return c.start() if c else None
 
 
 def _body_end(text: str, pre: _Prefilters, first_figure: int) -> int:
@@ -159,11 +176,11 @@ def extract_document(doc: Document, lex: Lexicon | None = None) -> list[Claim]:
         return []
     published = parse_iso_date(doc.published) or parse_iso_date(infer_published(text, doc.url))
     pre = _prefilters()
-    first = pre.anchor.search(text)
+    first = _first_anchor(text, pre)
     if first is None:
         return []
     # Only the article is split and read: the page's blocks of other news after it are not.
-    sents = Sentences(text, _body_end(text, pre, first.start()))
+    sents = Sentences(text, _body_end(text, pre, first))
     figure_idx = _figure_sentences(text, sents, pre)
     if not figure_idx:
         return []

@@ -195,8 +195,8 @@ _ROLE_BEFORE = tuple(re.compile(p, re.I) for p in (_BASE_BEFORE, _TO_BEFORE, _SI
 _ROLE_BEFORE_LOWER = tuple(re.compile(_lower_case(p)) for p in (_BASE_BEFORE, _TO_BEFORE, _SINCE_BEFORE))
 
 
-def _year_of(m: re.Match, cal: _Calendar, pub_year: int | None) -> int | None:
-    g = m.groupdict()
+def _year_of(g: dict[str, str | None], cal: _Calendar, pub_year: int | None) -> int | None:
+    """The year of a match, from its groups (Match.groupdict())."""
     if g.get("y"):
         return int(g["y"])
     if g.get("rel"):
@@ -213,7 +213,7 @@ def _year_of(m: re.Match, cal: _Calendar, pub_year: int | None) -> int | None:
 def _resolve(kind: str, m: re.Match, cal: _Calendar, published: date | None) -> tuple[str | None, bool, int | None]:
     g = m.groupdict()
     pub_year = published.year if published else None
-    year = _year_of(m, cal, pub_year)
+    year = _year_of(g, cal, pub_year)
     if kind == "month_range":
         m1, m2 = _index(cal.months, g["m1"]), _index(cal.months, g["m2"])
         return (f"{year}-{m1:02d}/{year}-{m2:02d}" if year and m1 and m2 else None), False, None
