@@ -40,7 +40,11 @@ class _Prefilters:
     anchor: re.Pattern  # where a figure could be: digits, currency signs, ratio adverbs, unit words
     anchor_chars: re.Pattern  # its digits and signs alone, which the regex engine scans for fast
     anchor_words: re.Pattern  # its ratio adverbs and unit words alone
-    word_anchor: re.Pattern  # the same without digits
+    # The word anchors apart, found by the engine's fast scan for their first characters; that they
+    # start a word (the «\b» of anchor_words) is tested after.
+    signs: re.Pattern  # currency signs, «%»
+    ratio_words: re.Pattern  # «вдвое»
+    unit_words: re.Pattern  # a word from the stem of a unit or a counted noun: «млрд», «соглашений»
     digits_with_unit: re.Pattern  # digits that stand next to a unit word
     unit_forms: frozenset[str]  # every form of the words a number word can count or scale
     number_forms: frozenset[str]  # every form of the number words
@@ -91,9 +95,10 @@ def _prefilters() -> _Prefilters:
         raise ValueError("a unit stem or ratio adverb that does not start with a letter")
     # «\b» before a letter is «(?<!\w)», and cheaper: one test of «a word starts here» for both word branches
     word_branches = rf"\b(?:{ratio}(?!\w)|(?P<word>{_trie(stems)}\w*))"
-    words = rf"[{symbols}%]|{word_branches}"
     anchor = re.compile(rf"[\d{symbols}%]|{word_branches}")
     anchor_chars, anchor_words = re.compile(rf"[\d{symbols}%]"), re.compile(word_branches)
+    signs, ratio_words, unit_words = re.compile(rf"[{symbols}%]"), re.compile(rf"{ratio}(?!\w)"), \
+        re.compile(rf"{_trie(stems)}\w*")
     units = {_stem(w) for w in [*counted, *lex.currency_lemmas, *lex.currency_forms] if w}
     # One word may stand between a number and its unit («15 межправительственных документов»).
     # Only the first digit of a number is tried (a match from a later digit is also one from the first),
@@ -107,7 +112,7 @@ def _prefilters() -> _Prefilters:
     aid = [w for w, ind in lex.indicator_lemmas.items() if ind == "aid"]
     headings = "|".join(re.escape(h) for h in lex.chrome_headings)
     chrome = re.compile(rf"(?im)^[ \t]*(?:{headings})[ \t]*:?[ \t]*$")
-    return _Prefilters(anchor, anchor_chars, anchor_words, re.compile(words), digits_with_unit, unit_forms, frozenset(lex.number_forms),
+    return _Prefilters(anchor, anchor_chars, anchor_words, signs, ratio_words, unit_words, digits_with_unit, unit_forms, frozenset(lex.number_forms),
                        re.compile(_stems(aid), re.I), chrome)
 
 
@@ -145,23 +150,32 @@ def _figure_sentences(text: str, sents: Sentences, pre: _Prefilters) -> list[int
     """Indices of the sentences that may hold a figure, in order: digits next to a unit, or a word
     anchor that stands for a figure (a currency sign, «%», «вдвое», a number word before a unit).
 
-    Each sentence costs one scan for digits and, only when that finds none next to a unit, one for
-    the word anchors; both are the regex engine's, whatever the number of digits."""
+    Each sentence costs one scan for digits and, only when that finds none next to a unit, the scans
+    for the word anchors; all are the regex engine's, whatever the number of digits."""
     out: list[int] = []
     dwu = pre.digits_with_unit.search
-    words = pre.word_anchor.finditer
     for i, (a, b) in enumerate(zip(*sents.spans)):
         # the sentence alone: digits_with_unit looks behind a digit, and must not see the sentence before
-        if dwu(text[a:b]) or any(_word_anchor_ok(w, text, a, pre) for w in words(text, a, b)):
+        if dwu(text[a:b]) or _word_anchor(text, a, b, pre):
             out.append(i)
     return out
 
 
-def _word_anchor_ok(m: re.Match, text: str, a: int, pre: _Prefilters) -> bool:
-    word = m.group("word")
-    if word is None:
-        return True  # a currency sign, «%», «вдвое»
-    return word.lower() in pre.unit_forms and _number_word_before(text, a, m.start(), pre)
+def _word_anchor(text: str, a: int, b: int, pre: _Prefilters) -> bool:
+    r"""Whether text[a:b] has a currency sign, «%», a ratio adverb, or a unit word after a number word:
+    a match of «[signs]|\b(?:ratio(?!\w)|(?P<word>stem\w*))» that stands for a figure."""
+    if pre.signs.search(text, a, b):
+        return True
+    if any(_starts_word(text, m.start()) for m in pre.ratio_words.finditer(text, a, b)):
+        return True
+    # «stem\w*» runs to the end of its word: a match inside a word hides no match at the start of one
+    return any(_starts_word(text, m.start()) and m.group().lower() in pre.unit_forms
+               and _number_word_before(text, a, m.start(), pre) for m in pre.unit_words.finditer(text, a, b))
+
+
+def _starts_word(text: str, i: int) -> bool:
+    r"""«\b» before the word character text[i]: no word character stands before it."""
+    return i == 0 or not (text[i - 1].isalnum() or text[i - 1] == "_")
 
 
 def _analyse(sents: Sentences, i: int, text: str, lex: Lexicon, doc: Document, published) -> Sentence:
