@@ -281,7 +281,7 @@ def may_name_date(text: str) -> bool:
 
 # The kinds whose patterns start with a fixed word or a digit («в», «с», «по итогам», «19»/«20», «сегодня»).
 _SCANNED = frozenset({"half", "month", "year_range", "year", "ytd", "same_period", "rel_year", "today",
-                      "rel_month", "weekday", "year_earlier"})
+                      "rel_month", "weekday", "year_earlier", "day"})
 
 
 def _matches(pat: re.Pattern, at_word_start: bool, text: str) -> Iterator[re.Match]:
@@ -358,7 +358,8 @@ def parse_iso_date(s: str | None) -> date | None:
 # ---------------------------------------------------------------------------------------------
 # The published date, when the document does not give it.
 
-_NUMERIC_DATE = re.compile(r"(?<!\d)(?P<d>[0-3]?\d)\.(?P<m>[01]\d)\.(?P<y>(?:19|20)?\d\d)(?![\d])")
+# «(?<!\d)(?P<d>[0-3]?\d)» written to lead with a digit, which the regex engine scans for fast
+_NUMERIC_DATE = re.compile(r"(?P<d>\d(?<!\d\d)(?:(?<=[0-3])\d)?)\.(?P<m>[01]\d)\.(?P<y>(?:19|20)?\d\d)(?![\d])")
 _URL_DATE = re.compile(
     r"(?<!\d)(?P<y>(?:19|20)\d\d)(?P<sep>[-/]?)(?P<m>[01]\d)(?P=sep)(?P<d>[0-3]\d)(?!\d)"
     r"|/(?P<y2>(?:19|20)\d\d)/(?P<m2>[01]\d)/"
