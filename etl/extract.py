@@ -50,6 +50,7 @@ class _Prefilters:
     number_forms: frozenset[str]  # every form of the number words
     aid: re.Pattern  # any aid word in the document
     chrome: re.Pattern  # a heading line that starts the page's blocks of other news
+    chrome_after_break: re.Pattern  # the same led by the line break before it, which the engine scans for
 
 
 def _stems(words) -> str:
@@ -111,9 +112,10 @@ def _prefilters() -> _Prefilters:
                            | set(lex.group_forms) | {"раза"})
     aid = [w for w, ind in lex.indicator_lemmas.items() if ind == "aid"]
     headings = "|".join(re.escape(h) for h in lex.chrome_headings)
-    chrome = re.compile(rf"(?im)^[ \t]*(?:{headings})[ \t]*:?[ \t]*$")
+    chrome_line = rf"[ \t]*(?:{headings})[ \t]*:?[ \t]*$"
+    chrome, chrome_after_break = re.compile(rf"(?im)^{chrome_line}"), re.compile(rf"(?im)\n{chrome_line}")
     return _Prefilters(anchor, anchor_chars, anchor_words, signs, ratio_words, unit_words, digits_with_unit, unit_forms, frozenset(lex.number_forms),
-                       re.compile(_stems(aid), re.I), chrome)
+                       re.compile(_stems(aid), re.I), chrome, chrome_after_break)
 
 
 def _first_anchor(text: str, pre: _Prefilters) -> int | None:
@@ -134,8 +136,11 @@ def _body_end(text: str, pre: _Prefilters, first_figure: int) -> int:
     """Where the article ends and the page's blocks of other news begin ("Читайте также").
 
     A heading above the article's first number is the page's menu, not the end of the article."""
-    m = pre.chrome.search(text, first_figure)
-    return m.start() if m else len(text)
+    # pre.chrome.search(text, first_figure): a heading line at the text's start, else after a line break
+    if first_figure == 0 and pre.chrome.match(text):
+        return 0
+    m = pre.chrome_after_break.search(text, max(first_figure - 1, 0))
+    return m.start() + 1 if m else len(text)
 
 
 _WORDS_BEFORE = 3  # a number word may stand this many words before its unit: «двух десятков документов»
