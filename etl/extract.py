@@ -40,11 +40,13 @@ class _Prefilters:
     anchor: re.Pattern  # where a figure could be: digits, currency signs, ratio adverbs, unit words
     anchor_chars: re.Pattern  # its digits and signs alone, which the regex engine scans for fast
     anchor_words: re.Pattern  # its ratio adverbs and unit words alone
-    # The word anchors apart, found by the engine's fast scan for their first characters; that they
-    # start a word (the «\b» of anchor_words) is tested after.
-    signs: re.Pattern  # currency signs, «%»
-    ratio_words: re.Pattern  # «вдвое»
-    unit_words: re.Pattern  # a word from the stem of a unit or a counted noun: «млрд», «соглашений»
+    # The word anchors found by one scan for their first characters (every branch leads with one):
+    # a currency sign, «%», a ratio adverb («вдвое»), a word from the stem of a unit or counted noun
+    # («млрд», «соглашений»). That a word starts where the match does (the «\b» of anchor_words) is
+    # tested after.
+    word_anchor_scan: re.Pattern
+    signs: frozenset[str]
+    ratio_adverbs: frozenset[str]
     digits_with_unit: re.Pattern  # digits that stand next to a unit word
     unit_forms: frozenset[str]  # every form of the words a number word can count or scale
     number_forms: frozenset[str]  # every form of the number words
@@ -62,6 +64,12 @@ def _trie(words) -> str:
 
     Python's regex engine tries the alternatives of a plain «миллиард|миллион|млн|...» one by one
     at every position it tests; a trie tries one branch per character."""
+    branches = _trie_branches(words)
+    return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+
+
+def _trie_branches(words) -> list[str]:
+    """The trie of the words as its branches by first character: «м(?:илли(?:ард|он)|лн)», «раз»..."""
     root: dict[str, dict] = {}
     for w in words:
         node = root
@@ -76,7 +84,7 @@ def _trie(words) -> str:
         body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
         return f"(?:{body})?" if "" in node else body
 
-    return emit(root)
+    return [re.escape(ch) + emit(child) for ch, child in sorted(root.items())]
 
 
 @cache
@@ -98,8 +106,12 @@ def _prefilters() -> _Prefilters:
     word_branches = rf"\b(?:{ratio}(?!\w)|(?P<word>{_trie(stems)}\w*))"
     anchor = re.compile(rf"[\d{symbols}%]|{word_branches}")
     anchor_chars, anchor_words = re.compile(rf"[\d{symbols}%]"), re.compile(word_branches)
-    signs, ratio_words, unit_words = re.compile(rf"[{symbols}%]"), re.compile(rf"{ratio}(?!\w)"), \
-        re.compile(rf"{_trie(stems)}\w*")
+    if {w[0] for w in stems} & {w[0] for w in lex.ratio_adverbs}:
+        raise ValueError("a unit stem and a ratio adverb start alike: their branches would shadow each other")
+    signs = frozenset(lex.currency_symbols) | {"%"}
+    word_anchor_scan = re.compile("|".join([*map(re.escape, sorted(signs)),
+                                            *(b + r"(?!\w)" for b in _trie_branches(lex.ratio_adverbs)),
+                                            *(b + r"\w*" for b in _trie_branches(stems))]))
     units = {_stem(w) for w in [*counted, *lex.currency_lemmas, *lex.currency_forms] if w}
     # One word may stand between a number and its unit («15 межправительственных документов»).
     # Only the first digit of a number is tried (a match from a later digit is also one from the first),
@@ -114,7 +126,8 @@ def _prefilters() -> _Prefilters:
     headings = "|".join(re.escape(h) for h in lex.chrome_headings)
     chrome_line = rf"[ \t]*(?:{headings})[ \t]*:?[ \t]*$"
     chrome, chrome_after_break = re.compile(rf"(?im)^{chrome_line}"), re.compile(rf"(?im)\n{chrome_line}")
-    return _Prefilters(anchor, anchor_chars, anchor_words, signs, ratio_words, unit_words, digits_with_unit, unit_forms, frozenset(lex.number_forms),
+    return _Prefilters(anchor, anchor_chars, anchor_words, word_anchor_scan, signs, frozenset(lex.ratio_adverbs),
+                       digits_with_unit, unit_forms, frozenset(lex.number_forms),
                        re.compile(_stems(aid), re.I), chrome, chrome_after_break)
 
 
@@ -168,14 +181,18 @@ def _figure_sentences(text: str, sents: Sentences, pre: _Prefilters) -> list[int
 
 def _word_anchor(text: str, a: int, b: int, pre: _Prefilters) -> bool:
     r"""Whether text[a:b] has a currency sign, «%», a ratio adverb, or a unit word after a number word:
-    a match of «[signs]|\b(?:ratio(?!\w)|(?P<word>stem\w*))» that stands for a figure."""
-    if pre.signs.search(text, a, b):
-        return True
-    if any(_starts_word(text, m.start()) for m in pre.ratio_words.finditer(text, a, b)):
-        return True
-    # «stem\w*» runs to the end of its word: a match inside a word hides no match at the start of one
-    return any(_starts_word(text, m.start()) and m.group().lower() in pre.unit_forms
-               and _number_word_before(text, a, m.start(), pre) for m in pre.unit_words.finditer(text, a, b))
+    a match of «[signs]|\b(?:ratio(?!\w)|(?P<word>stem\w*))» that stands for a figure.
+
+    «stem\w*» runs to the end of its word: a match inside a word hides no match at the start of one."""
+    for m in pre.word_anchor_scan.finditer(text, a, b):
+        found = m.group()
+        if found in pre.signs:
+            return True
+        if not _starts_word(text, m.start()):
+            continue
+        if found in pre.ratio_adverbs or (found.lower() in pre.unit_forms and _number_word_before(text, a, m.start(), pre)):
+            return True
+    return False
 
 
 def _starts_word(text: str, i: int) -> bool:
