@@ -7,7 +7,7 @@ capital (Москва, Бишкека), its leader (Путиным, Жапаро
 document is about."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import NamedTuple
 
@@ -85,6 +85,24 @@ class _NameIndex:
     # first word form -> the names a word in lower case can start: adjectives, demonyms and abbreviations
     # (the others are capitalised: «того» is not Togo, «республики» alone is no country)
     lower_initial: dict[str, tuple[EntityName, ...]]
+    compounds: dict[str, tuple[str, ...]] = field(default_factory=dict)  # filled by _compound, per word form
+
+
+def _compound(low: str, lex: Lexicon, index: _NameIndex) -> tuple[str, ...]:
+    """The sides a hyphenated adjective names («российско-киргизские» -> RUS, KGZ), or () when it is not
+    such a compound («вице-премьер»): read once per word form."""
+    codes = index.compounds.get(low)
+    if codes is None:
+        parts = low.split("-")
+        head = parts[-1]
+        prefixes = [lex.compound_prefixes.get(p) for p in parts[:-1]]
+        head_code = None
+        for e in lex.names_by_first.get(head, ()):
+            if e.kind == "adjective" and len(e.words) == 1:
+                head_code = e.code
+                break
+        codes = index.compounds[low] = (*prefixes, head_code) if head_code and all(prefixes) else ()
+    return codes
 
 
 @per_lexicon
@@ -110,22 +128,15 @@ def find_mentions(toks: list[Tok], lex: Lexicon, outlet_country: str | None = No
         t = toks[i]
         low = t.lower
         # compound adjectives: «российско-киргизские», «казахско-кыргызских»
-        if "-" in low:
-            parts = low.split("-")
-            head = parts[-1]
-            codes = [lex.compound_prefixes.get(p) for p in parts[:-1]]
-            head_code = None
-            for e in lex.names_by_first.get(head, ()):
-                if e.kind == "adjective" and len(e.words) == 1:
-                    head_code = e.code
-                    break
-            if head_code and all(codes):
-                for c in [*codes, head_code]:
-                    out.append(Mention(c, "compound", i, i, t.info.case, _prep_before(toks, i)))
-                continue
+        if "-" in low and (codes := _compound(low, lex, index)):
+            case, prep = word_info(low).case, _prep_before(toks, i)
+            for c in codes:
+                out.append(Mention(c, "compound", i, i, case, prep))
+            continue
         matched = None
         names = lex.names_by_first if t.text[0].isupper() else index.lower_initial
-        for key in (t.text, low):
+        # as written first (abbreviations: «РК»), then in lower case
+        for key in ((t.text, low) if t.text != low else (low,)):
             for e in names.get(key, ()):
                 last = _match(toks, i, e)
                 if last is not None:
@@ -140,7 +151,7 @@ def find_mentions(toks: list[Tok], lex: Lexicon, outlet_country: str | None = No
             continue
         if low not in generic:
             continue
-        info = t.info
+        info = word_info(low)
         # «наша страна» is the outlet's country; «наши страны», «двух стран» are the document's pair
         if info.lemma == "наш" and i + 1 < n and toks[i + 1].kind == "word":
             nxt = toks[i + 1].info
