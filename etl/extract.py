@@ -12,12 +12,12 @@ from functools import cache
 
 from etl.claims import (DocState, Sentence, _is_source, _kind_cue, comparator, indicator, kind_and_sign, modality,
                         period, sides)
-from etl.countries import find_mentions, rank_context
+from etl.countries import _name_index, find_mentions, rank_context
 from etl.lexicon import Lexicon, load
 from etl.model import Claim, Document
 from etl.morph import lexeme_forms
-from etl.numbers import Figure, tokenize
-from etl.periods import find_times, infer_published, parse_iso_date
+from etl.numbers import Figure, _figure_starts, tokenize
+from etl.periods import _calendar, find_times, infer_published, parse_iso_date
 from etl.text import Sentences
 
 EXTRACTOR_VERSION = "1.0.0"
@@ -203,6 +203,17 @@ def _starts_word(text: str, i: int) -> bool:
 def _analyse(sents: Sentences, i: int, text: str, lex: Lexicon, doc: Document, published) -> Sentence:
     a, b = sents.span(i)
     return Sentence(i, a, b, text[a:b], lex, published, doc.outlet_country)
+
+
+def prepare() -> Lexicon:
+    """Read the lexicon and build the tables derived from it (regexes, indexes), which the first document
+    would otherwise build: once per process, like the lexicon itself."""
+    lex = load()
+    _prefilters()
+    _calendar()
+    _name_index(lex)
+    _figure_starts(lex)
+    return lex
 
 
 def extract_document(doc: Document, lex: Lexicon | None = None) -> list[Claim]:
