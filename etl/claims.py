@@ -7,7 +7,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Callable, NamedTuple
 
 from etl.countries import Mention, find_mentions
@@ -15,7 +15,7 @@ from etl.indicators import SentenceCues, find_cues
 from etl.lazy import lazy
 from etl.lexicon import Lexicon, load
 from etl.model import FLOW_INDICATORS, Claim
-from etl.morph import word_info
+from etl.morph import lexeme_forms, may_have_lemma, word_info
 from etl.numbers import Figure, Tok, find_figures, tokenize
 from etl.periods import TimeExpr, find_times, may_name_date
 from etl.text import clause_bounds
@@ -111,9 +111,23 @@ class _WordCue(NamedTuple):
 @lru_cache(maxsize=100_000)
 def _word_cue(lower: str) -> _WordCue | None:
     """What one word form cues for the rules below, read from the cue tables once per form; None for most words."""
+    surface, forms = cue_forms()
+    if lower not in surface and not may_have_lemma(lower, forms):
+        return None  # the cues below are lemmas of the word, or kind words as written: none is here
     cue = _WordCue(_kind_word(lower), _modal_word(lower), _modal_word_after(lower),
                    word_info(lower).lemma in load().subnational_nouns)
     return cue if any(cue) else None
+
+
+@cache
+def cue_forms() -> tuple[frozenset[str], frozenset[str]]:
+    """The kind words read as written («больше», «ниже»), and every form of the lemmas of the kind,
+    modality and region cues. Tables built once from the lexicon (see etl.extract.prepare)."""
+    lex = load()
+    kc, mc = lex.cues["kind"], lex.cues["modality"]
+    lemmas = {w for k in ("fall", "growth", "level") for w in kc[k]} | set(lex.subnational_nouns) \
+        | {w for k in ("forecast", "target", "target_infinitive", "future_outcome", "future_transfer") for w in mc[k]}
+    return frozenset([*kc["fall"], *kc["growth"]]), frozenset(f for lem in lemmas for f in lexeme_forms(lem))
 
 
 @dataclass

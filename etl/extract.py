@@ -12,7 +12,9 @@ from functools import cache
 
 from etl.claims import (DocState, Sentence, _is_source, _kind_cue, comparator, indicator, kind_and_sign, modality,
                         period, sides)
+from etl.claims import cue_forms as claim_cue_forms
 from etl.countries import _name_index, find_mentions, rank_context
+from etl.indicators import cue_forms as indicator_cue_forms
 from etl.lexicon import Lexicon, load
 from etl.model import Claim, Document
 from etl.morph import lexeme_forms
@@ -213,6 +215,8 @@ def prepare() -> Lexicon:
     _calendar()
     _name_index(lex)
     _figure_starts(lex)
+    indicator_cue_forms()
+    claim_cue_forms()
     return lex
 
 

@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import NamedTuple
 
 from etl.lexicon import Lexicon, load
-from etl.morph import word_info
+from etl.morph import lexeme_forms, may_have_lemma, word_info
 from etl.numbers import Tok
 
 
@@ -41,9 +41,22 @@ class _WordCues:
     starts_phrase: bool  # the word may begin an indicator or region phrase
 
 
+@cache
+def cue_forms() -> frozenset[str]:
+    """Every form of the lemmas a word may cue by: indicators, phrases' first words, signing, sending,
+    regions. A table built once from the lexicon (see etl.extract.prepare)."""
+    lex = load()
+    lemmas = {*lex.indicator_lemmas, *(p[0] for p, _ in lex.indicator_phrases),
+              *(p[0] for p in lex.not_bilateral_phrases), *lex.signing_lemmas, *lex.sending_lemmas,
+              *lex.not_bilateral_lemmas}
+    return frozenset(f for lem in lemmas for f in lexeme_forms(lem))
+
+
 @lru_cache(maxsize=100_000)
 def _word_cues(lower: str) -> _WordCues | None:
     """What one word form can cue, read from its lemmas once per form; None for most words, that cue nothing."""
+    if not may_have_lemma(lower, cue_forms()):
+        return None  # every cue below is a lemma of the word: none is, and the word is not parsed for it
     lex = load()
     info = word_info(lower)
     ind = lex.indicator_lemmas.get(info.lemma)
