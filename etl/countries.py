@@ -30,6 +30,9 @@ class Mention(NamedTuple):  # a tuple: cheaper to build than a frozen dataclass
     prep: str | None  # the preposition just before, if any
 
 
+_new_mention = tuple.__new__  # builds a Mention without the Python-level __new__ of a NamedTuple
+
+
 def _match(toks: list[Tok], i: int, e: EntityName) -> int | None:
     """Index of the last token if entity name `e` starts at toks[i]."""
     j = i
@@ -146,7 +149,8 @@ def find_mentions(toks: list[Tok], lex: Lexicon, outlet_country: str | None = No
                 break
         if matched:
             e, last = matched
-            out.append(Mention(e.code, e.kind, i, last, word_info(toks[last].lower).case, _prep_before(toks, i)))
+            out.append(_new_mention(Mention, (e.code, e.kind, i, last, word_info(toks[last].lower).case,
+                                              _prep_before(toks, i))))
             resume = last + 1
             continue
         if low not in generic:

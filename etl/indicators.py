@@ -15,6 +15,9 @@ class Cue(NamedTuple):  # a tuple: cheaper to build than a frozen dataclass
     indicator: str
 
 
+_new_cue = tuple.__new__  # builds a Cue without the Python-level __new__ of a NamedTuple
+
+
 @dataclass(frozen=True, slots=True)
 class SentenceCues:
     indicators: tuple[Cue, ...]
@@ -89,7 +92,7 @@ def find_cues(toks: list[Tok], lex: Lexicon) -> SentenceCues:
                     break
             nb = nb or any(_lemma_seq_at(toks, i, p) for p in lex.not_bilateral_phrases)
         if ind is not None:
-            indicators.append(Cue(i, ind))
+            indicators.append(_new_cue(Cue, (i, ind)))
             aid = aid or ind == "aid"
         signing = signing or w.signing
         if w.sending:

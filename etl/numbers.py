@@ -41,7 +41,7 @@ class Tok(NamedTuple):
         return word_info(self.lower)
 
 
-_new_tok = tuple.__new__  # builds a Tok without the Python-level __new__ of a NamedTuple
+_new_tok = tuple.__new__  # builds a Tok (or a Figure) without the Python-level __new__ of a NamedTuple
 
 
 def tokenize(sentence: str, offset: int) -> list[Tok]:
@@ -278,9 +278,7 @@ def find_figures(toks: list[Tok], lex: Lexicon) -> list[Figure]:
         if unit == "t" and not scaled and value < 1:
             resume = last + 1
             continue
-        figures.append(
-            Figure(value, value_max if value_max and value_max > value else None, unit, toks[start_i].start,
-                   toks[last].end, start_i, last, scaled, counted)
-        )
+        figures.append(_new_tok(Figure, (value, value_max if value_max and value_max > value else None, unit,
+                                         toks[start_i].start, toks[last].end, start_i, last, scaled, counted)))
         resume = last + 1
     return figures

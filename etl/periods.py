@@ -59,6 +59,9 @@ class TimeExpr(NamedTuple):  # a tuple: cheaper to build than a frozen dataclass
     years_back: int | None = None
 
 
+_new_time = tuple.__new__  # builds a TimeExpr without the Python-level __new__ of a NamedTuple
+
+
 @dataclass(frozen=True)
 class _Calendar:
     gate_words: tuple[str, ...]  # the words some pattern needs; a sentence without one has no time expression
@@ -342,7 +345,7 @@ def find_times(text: str, published: date | None) -> list[TimeExpr]:
             role = "since"
         else:
             role = "point"
-        out.append(TimeExpr(a, b, period, role, event, back))
+        out.append(_new_time(TimeExpr, (a, b, period, role, event, back)))
     return out
 
 
