@@ -221,7 +221,9 @@ def load() -> Lexicon:
         currency_symbols=cur_symbols,
         currency_qualifiers=qualifiers,
         chrome_headings=tuple(_read_toml("chrome.toml")["block_headings"]),
-        cues=_read_toml("cues.toml"),
+        # the cue lists as sets: the rules only ask whether a word is in one, for every word near a figure
+        cues={table: {name: frozenset(words) for name, words in lists.items()}
+              for table, lists in _read_toml("cues.toml").items()},
         number_forms=_forms_of(num["units"]),
         scale_forms=_forms_of(num["scales"]),
         group_forms=_forms_of(num["groups"]),
