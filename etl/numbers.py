@@ -17,8 +17,10 @@ _SPACES = " \u00a0\u2009\u202f"
 # A word starts with a letter; a number with a digit: thousands grouped by (no-break, thin)
 # spaces, a decimal comma or point; a hyphenated suffix makes it an ordinal or a year form
 # ("10-е", "2017-м"), not an amount. Anything else that is not white space is punctuation.
+# (Possessive «*+»: nothing after them could ever take back what they match, and the engine skips
+# keeping the places to go back to.)
 _TOKEN = re.compile(
-    r"(\s*)(?:(?P<word>[^\W\d]\w*(?:[-‑]\w+)*)"
+    r"(\s*+)(?:(?P<word>[^\W\d]\w*+(?:[-‑]\w++)*+)"
     rf"|(?P<num>\d{{1,3}}(?:[{_SPACES}]\d{{3}})+(?![\d])(?:[.,]\d+(?![.,]\d))?|\d+(?:[.,]\d+(?![.,]\d))?)(?P<suffix>[-‑][а-яёa-z]+)?"
     r"|(?P<punct>[^\w\s]))"
 )
