@@ -45,7 +45,7 @@ from dataclasses import dataclass  # noqa: E402
 from datetime import timedelta  # noqa: E402
 from functools import cache  # noqa: E402
 from pathlib import Path  # noqa: E402
-from typing import Iterator, NamedTuple  # noqa: E402
+from typing import Iterable, NamedTuple  # noqa: E402
 
 from etl.lazy import lazy  # noqa: E402
 
@@ -287,13 +287,14 @@ _SCANNED = frozenset({"half", "month", "year_range", "year", "ytd", "same_period
                       "rel_month", "weekday", "year_earlier", "day"})
 
 
-def _matches(pat: re.Pattern, at_word_start: bool, text: str) -> Iterator[re.Match]:
+def _matches(pat: re.Pattern, at_word_start: bool, text: str) -> Iterable[re.Match]:
     return _at_word_starts(pat, text) if at_word_start else pat.finditer(text)
 
 
-def _at_word_starts(body: re.Pattern, text: str) -> Iterator[re.Match]:
+def _at_word_starts(body: re.Pattern, text: str) -> list[re.Match]:
     r"""The matches of «(?<![\w-])» + body.pattern, as finditer gives them: body's, where no word
     character or hyphen stands before."""
+    out = []
     pos = 0
     search = body.search
     while (m := search(text, pos)) is not None:
@@ -301,8 +302,9 @@ def _at_word_starts(body: re.Pattern, text: str) -> Iterator[re.Match]:
         if p and ((c := text[p - 1]).isalnum() or c == "_" or c == "-"):
             pos = p + 1
             continue
-        yield m
+        out.append(m)
         pos = m.end()
+    return out
 
 
 def find_times(text: str, published: date | None) -> list[TimeExpr]:
