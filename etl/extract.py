@@ -227,11 +227,16 @@ def extract_document(doc: Document, lex: Lexicon | None = None) -> list[Claim]:
         return []
     published = parse_iso_date(doc.published) or parse_iso_date(infer_published(text, doc.url))
     pre = _prefilters()
-    first = _first_anchor(text, pre)
-    if first is None:
-        return []
-    # Only the article is split and read: the page's blocks of other news after it are not.
-    sents = Sentences(text, _body_end(text, pre, first))
+    # Only the article is split and read: the page's blocks of other news after it are not. Where the
+    # first figure could be (a heading above it is the page's menu) matters only if there is a heading;
+    # without one, a text with no figure anchor at all has no sentence that _figure_sentences keeps.
+    end = len(text)
+    if pre.chrome.match(text) or pre.chrome_after_break.search(text):
+        first = _first_anchor(text, pre)
+        if first is None:
+            return []
+        end = _body_end(text, pre, first)
+    sents = Sentences(text, end)
     figure_idx = _figure_sentences(text, sents, pre)
     if not figure_idx:
         return []
