@@ -141,7 +141,9 @@ def find_mentions(toks: list[Tok], lex: Lexicon, outlet_country: str | None = No
         # as written first (abbreviations: «РК»), then in lower case
         for key in ((t.text, low) if t.text != low else (low,)):
             for e in names.get(key, ()):
-                last = _match(toks, i, e)
+                # a one-word name found by its lower-case form, in the table for this capitalisation,
+                # is a match: _match would only check again what the lookup did
+                last = i if key == low and len(e.words) == 1 and not e.case_sensitive else _match(toks, i, e)
                 if last is not None:
                     matched = (e, last)
                     break
