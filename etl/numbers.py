@@ -6,6 +6,7 @@ Which indicator, sides, period a figure belongs to is decided later (etl/claims.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import NamedTuple
 
 from etl.lexicon import Lexicon, per_lexicon
@@ -44,17 +45,21 @@ class Tok(NamedTuple):
 
 
 _new_tok = tuple.__new__  # builds a Tok (or a Figure) without the Python-level __new__ of a NamedTuple
+# One lower-case string per word form: the rules look every word up in sets and caches, and a string
+# seen before has its hash already.
+_lower = lru_cache(maxsize=200_000)(str.lower)
 
 
 def tokenize(sentence: str, offset: int) -> list[Tok]:
     out = []
     append = out.append
+    lower = _lower
     pos = offset
     for space, word, num, suffix, punct in _TOKEN.findall(sentence):
         pos += len(space)
         if word:
             end = pos + len(word)
-            append(_new_tok(Tok, (word, pos, end, "word", None, word.lower())))
+            append(_new_tok(Tok, (word, pos, end, "word", None, lower(word))))
         elif punct:
             end = pos + 1
             append(_new_tok(Tok, (punct, pos, end, "punct", None, punct)))
