@@ -189,8 +189,10 @@ def _roman(s: str) -> int | None:
 
 
 _BASE_BEFORE = r"(?:чем|сравнению\s+с|сравнении\s+с|относительно|против|уровн\w*|период\w*|показател\w*)\s*$"
-_TO_BEFORE = r"(?<!\w)(?:к|до)\s*$"
-_SINCE_BEFORE = r"(?<!\w)(?:с|со)\s*$"
+# «(?<!\w)(?:к|до)\s*$», «(?<!\w)(?:с|со)\s*$», with each word-start test after the word: led by
+# letters, the patterns are scanned for fast
+_TO_BEFORE = r"(?:к(?<!\wк)|до(?<!\wдо))\s*$"
+_SINCE_BEFORE = r"(?:с(?<!\wс)|со(?<!\wсо))\s*$"
 # The words before a time that make it a comparison base, a horizon, a start: (base, to, since),
 # for any text and, case-sensitive and faster, for text lower-cased as find_times reads it.
 _THAN_BEFORE = re.compile(r"чем\s*$")  # «годом ранее, чем»: case-sensitive
