@@ -123,7 +123,7 @@ def find_mentions(toks: list[Tok], lex: Lexicon, outlet_country: str | None = No
     starts = index.starts
     n = len(toks)
     # Only a word that can start a name, a generic reference or a compound adjective is read further.
-    candidates = [i for i, t in enumerate(toks) if (t.lower in starts or "-" in t.lower) and t.kind == "word"]
+    candidates = [i for i, t in enumerate(toks) if ((low := t.lower) in starts or "-" in low) and t.kind == "word"]
     resume = 0  # the token after the last mention found: a mention's own words start none
     for i in candidates:
         if i < resume:
