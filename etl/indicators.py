@@ -78,10 +78,10 @@ def find_cues(toks: list[Tok], lex: Lexicon) -> SentenceCues:
     not_bilateral: list[int] = []
     signing = aid = False
     for i, t in enumerate(toks):
-        if t.kind != "word" or not t.text[0].isalpha():
+        if t.kind != "word":
             continue
         w = _word_cues(t.lower)
-        if w is None:
+        if w is None or not t.text[0].isalpha():  # most words cue nothing: test that first
             continue
         ind = w.indicator
         nb = w.not_bilateral

@@ -71,10 +71,11 @@ def tokenize(sentence: str, offset: int) -> list[Tok]:
     return out
 
 
+_NUMBER_CHARS = str.maketrans({**dict.fromkeys(_SPACES), ",": "."})  # group spaces out, a decimal comma to a point
+
+
 def _to_float(s: str) -> float:
-    for sp in _SPACES:
-        s = s.replace(sp, "")
-    return float(s.replace(",", "."))
+    return float(s.translate(_NUMBER_CHARS))
 
 
 class Figure(NamedTuple):  # a tuple: cheaper to build than a frozen dataclass, and one is built per figure
