@@ -220,6 +220,16 @@ def _figure_starts(lex: Lexicon) -> frozenset[str]:
     return frozenset(lex.number_forms) | frozenset(lex.ratio_adverbs) | frozenset(lex.currency_symbols)
 
 
+def _list_opener(toks: list[Tok], start_i: int) -> str:
+    """The word that opens a list or range before a number, across one adjective:
+    «с прошлогодних 7,5 до 15 млрд» -> «с»."""
+    k = start_i - 1
+    if k > 0 and toks[k].kind == "word" and toks[k].lower not in ("с", "со", "от") \
+            and word_info(toks[k].lower).pos == "ADJF":
+        k -= 1
+    return toks[k].lower if k >= 0 else ""
+
+
 def find_figures(toks: list[Tok], lex: Lexicon) -> list[Figure]:
     figures: list[Figure] = []
     n = len(toks)
@@ -245,17 +255,13 @@ def find_figures(toks: list[Tok], lex: Lexicon) -> list[Figure]:
             resume = start_i + 1
             continue
         value, j, scaled = amt
-        # a range sharing scale and unit: "от 1 до 2 млрд", "1–2 млрд долларов"
+        # a range sharing scale and unit: "от 1 до 2 млрд", "1–2 млрд долларов"; the word that opens it
+        # is read only before a dash or «до» (it may take a parse)
         value_max = None
-        # the word that opens a list or range, across one adjective: «с прошлогодних 7,5 до 15 млрд»
-        k = start_i - 1
-        if k > 0 and toks[k].kind == "word" and toks[k].lower not in ("с", "со", "от") \
-                and word_info(toks[k].lower).pos == "ADJF":
-            k -= 1
-        before = toks[k].lower if k >= 0 else ""
-        if not scaled and j + 2 < n and (
-            toks[j + 1].text in _RANGE_DASH or (toks[j + 1].lower == "до" and before in ("от", "с", "со"))
-        ):
+        nxt = toks[j + 1] if j + 2 < n else None
+        ranged = nxt is not None and (nxt.text in _RANGE_DASH or nxt.lower == "до")
+        before = _list_opener(toks, start_i) if ranged else ""
+        if not scaled and ranged and (nxt.text in _RANGE_DASH or before in ("от", "с", "со")):
             amt2 = _amount(toks, j + 2, lex)
             if amt2 is not None and toks[j + 2].kind == "num" and toks[j + 2].number:
                 factor = amt2[0] / toks[j + 2].number
