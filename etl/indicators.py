@@ -1,7 +1,6 @@
 """Indicator words in a sentence, recognised by lemma (pymorphy3), and the cue words around them."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import NamedTuple
 
@@ -18,8 +17,7 @@ class Cue(NamedTuple):  # a tuple: cheaper to build than a frozen dataclass
 _new_cue = tuple.__new__  # builds a Cue without the Python-level __new__ of a NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class SentenceCues:
+class SentenceCues(NamedTuple):  # a tuple: cheaper to build than a frozen dataclass
     indicators: tuple[Cue, ...]
     signing: bool  # the sentence speaks of signing documents
     sending: tuple[int, ...]  # token indices of verbs of sending
@@ -35,13 +33,14 @@ def _lemma_seq_at(toks: list[Tok], i: int, phrase: tuple[str, ...]) -> bool:
     return True
 
 
-@dataclass(frozen=True, slots=True)
-class _WordCues:
+class _WordCues(NamedTuple):
     indicator: str | None
     signing: bool
     sending: bool
     not_bilateral: bool
-    starts_phrase: bool  # the word may begin an indicator or region phrase
+    # the indicator phrases and the region phrases the word may begin (their first lemma is one of its)
+    phrases: tuple[tuple[tuple[str, ...], str], ...]
+    not_bilateral_phrases: tuple[tuple[str, ...], ...]
 
 
 @cache
@@ -65,11 +64,11 @@ def _word_cues(lower: str) -> _WordCues | None:
     ind = lex.indicator_lemmas.get(info.lemma)
     if ind is None:
         ind = next((lex.indicator_lemmas[x] for x in info.lemmas if x in lex.indicator_lemmas), None)
-    starts = any(p[0] in info.lemmas for p, _ in lex.indicator_phrases) or \
-        any(p[0] in info.lemmas for p in lex.not_bilateral_phrases)
+    phrases = tuple((p, name) for p, name in lex.indicator_phrases if p[0] in info.lemmas)
+    nb_phrases = tuple(p for p in lex.not_bilateral_phrases if p[0] in info.lemmas)
     cues = _WordCues(ind, info.lemma in lex.signing_lemmas, info.lemma in lex.sending_lemmas,
-                     info.lemma in lex.not_bilateral_lemmas, starts)
-    return cues if any((ind, cues.signing, cues.sending, cues.not_bilateral, starts)) else None
+                     info.lemma in lex.not_bilateral_lemmas, phrases, nb_phrases)
+    return cues if any(cues) else None
 
 
 def find_cues(toks: list[Tok], lex: Lexicon) -> SentenceCues:
@@ -85,12 +84,12 @@ def find_cues(toks: list[Tok], lex: Lexicon) -> SentenceCues:
             continue
         ind = w.indicator
         nb = w.not_bilateral
-        if w.starts_phrase:
-            for phrase, name in lex.indicator_phrases:
-                if _lemma_seq_at(toks, i, phrase):
-                    ind = name
-                    break
-            nb = nb or any(_lemma_seq_at(toks, i, p) for p in lex.not_bilateral_phrases)
+        # only the phrases this word may begin: the others fail at their first lemma
+        for phrase, name in w.phrases:
+            if _lemma_seq_at(toks, i, phrase):
+                ind = name
+                break
+        nb = nb or any(_lemma_seq_at(toks, i, p) for p in w.not_bilateral_phrases)
         if ind is not None:
             indicators.append(_new_cue(Cue, (i, ind)))
             aid = aid or ind == "aid"
