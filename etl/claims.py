@@ -44,8 +44,11 @@ class Sentence:
     @lazy
     def mentions(self) -> list[Mention]:
         # «долларов США» names a currency, not a side
+        found = find_mentions(self.toks, self._lex, self._outlet)
+        if not self.figures or not found:
+            return found
         inside = {k for f in self.figures for k in range(f.first, f.last + 1)}
-        return [m for m in find_mentions(self.toks, self._lex, self._outlet) if m.first not in inside]
+        return [m for m in found if m.first not in inside]
 
     @lazy
     def cues(self) -> SentenceCues:

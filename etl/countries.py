@@ -189,5 +189,5 @@ def rank_context(weighted: list[tuple[list[Mention], int]]) -> list[str]:
         for m in mentions:
             if m.code is not None:
                 score[m.code] = score.get(m.code, 0) + weight
-    # a stable sort: equal scores keep the order first seen
-    return sorted(score, key=lambda c: -score[c])
+    # a stable sort (reversed too): equal scores keep the order first seen
+    return sorted(score, key=score.__getitem__, reverse=True)
