@@ -545,17 +545,19 @@ def _pronoun_source(s: Sentence, fig: Figure, named: list[Mention]) -> str | Non
 
 def _is_source(m: Mention, ind: str) -> int:
     """+1: this side is where the flow comes from; -1: where it goes; 0: unknown."""
-    if m.prep in ("из", "изо", "от"):
+    prep = m.prep  # (case and prep are worked out on each read: read once)
+    if prep in ("из", "изо", "от"):
         return 1
-    if m.prep in ("в", "во", "для", "к", "ко") and m.case in ("accs", "datv", "gent", None):
+    case = m.case
+    if prep in ("в", "во", "для", "к", "ко") and case in ("accs", "datv", "gent", None):
         return -1  # «в Китай», «в экономику Таджикистана»
-    if m.case in ("datv", "loct") and m.prep is None:
+    if case in ("datv", "loct") and prep is None:
         return -1  # «Пекин предоставит Астане»: without a preposition the form can only be dative
-    if m.kind in ("adjective", "compound") and m.prep is None:
+    if m.kind in ("adjective", "compound") and prep is None:
         return 1
-    if m.case == "nomn" and m.prep is None:
+    if case == "nomn" and prep is None:
         return -1 if ind == "import" else 1
-    if m.case == "gent" and m.prep is None and ind == "import":
+    if case == "gent" and prep is None and ind == "import":
         return 0
     return 0
 

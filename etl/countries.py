@@ -22,12 +22,27 @@ PREPOSITIONS = frozenset({"в", "во", "из", "изо", "с", "со", "для"
 
 
 class Mention(NamedTuple):  # a tuple: cheaper to build than a frozen dataclass
+    """A side named in a sentence. Its case and preposition are read when a rule asks: most mentions
+    only rank the document's sides, and each of the two may take a parse of a word read nowhere else."""
+
     code: str | None  # None for a generic reference to the document's pair ("двух стран")
     kind: str  # name | adjective | capital | leader | bloc | demonym | compound | ours | generic
     first: int  # token indices in the sentence
     last: int
-    case: str | None  # grammatical case of the (last) word, from pymorphy3
-    prep: str | None  # the preposition just before, if any
+    toks: list[Tok]  # the sentence's tokens
+
+    @property
+    def case(self) -> str | None:
+        """Grammatical case of the (last) word, from pymorphy3."""
+        return word_info(self.toks[self.last].lower).case
+
+    @property
+    def prep(self) -> str | None:
+        """The preposition just before, if any."""
+        return _prep_before(self.toks, self.first)
+
+    def __repr__(self) -> str:
+        return f"Mention(code={self.code!r}, kind={self.kind!r}, first={self.first}, last={self.last})"
 
 
 _new_mention = tuple.__new__  # builds a Mention without the Python-level __new__ of a NamedTuple
@@ -132,9 +147,8 @@ def find_mentions(toks: list[Tok], lex: Lexicon, outlet_country: str | None = No
         low = t.lower
         # compound adjectives: «российско-киргизские», «казахско-кыргызских»
         if "-" in low and (codes := _compound(low, lex, index)):
-            case, prep = word_info(low).case, _prep_before(toks, i)
             for c in codes:
-                out.append(Mention(c, "compound", i, i, case, prep))
+                out.append(_new_mention(Mention, (c, "compound", i, i, toks)))
             continue
         matched = None
         names = lex.names_by_first if t.text[0].isupper() else index.lower_initial
@@ -151,8 +165,7 @@ def find_mentions(toks: list[Tok], lex: Lexicon, outlet_country: str | None = No
                 break
         if matched:
             e, last = matched
-            out.append(_new_mention(Mention, (e.code, e.kind, i, last, word_info(toks[last].lower).case,
-                                              _prep_before(toks, i))))
+            out.append(_new_mention(Mention, (e.code, e.kind, i, last, toks)))
             resume = last + 1
             continue
         if low not in generic:
@@ -164,21 +177,21 @@ def find_mentions(toks: list[Tok], lex: Lexicon, outlet_country: str | None = No
             if nxt.lemma in GENERIC_PAIR_NOUNS:
                 plural = nxt.plural
                 if plural:
-                    out.append(Mention(None, "generic", i, i + 1, nxt.case, _prep_before(toks, i)))
+                    out.append(_new_mention(Mention, (None, "generic", i, i + 1, toks)))
                 elif outlet_country:
-                    out.append(Mention(outlet_country, "ours", i, i + 1, nxt.case, _prep_before(toks, i)))
+                    out.append(_new_mention(Mention, (outlet_country, "ours", i, i + 1, toks)))
                 resume = i + 2
                 continue
         if info.lemma in PAIR_QUANTIFIERS and i + 1 < n and toks[i + 1].kind == "word" \
                 and toks[i + 1].info.lemma in GENERIC_PAIR_NOUNS:
-            out.append(Mention(None, "generic", i, i + 1, toks[i + 1].info.case, _prep_before(toks, i)))
+            out.append(_new_mention(Mention, (None, "generic", i, i + 1, toks)))
             resume = i + 2
             continue
         if info.lemma in ("сторона", "двусторонний", "межгосударственный", "межправительственный") or (
             info.lemma in ("страна", "государство") and low.startswith(("странам", "государствам"))
             and i > 0 and toks[i - 1].lower == "между"
         ):
-            out.append(Mention(None, "generic", i, i, info.case, _prep_before(toks, i)))
+            out.append(_new_mention(Mention, (None, "generic", i, i, toks)))
     return out
 
 
