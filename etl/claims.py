@@ -124,13 +124,20 @@ def _word_cue(lower: str) -> _WordCue | None:
 
 @cache
 def cue_forms() -> tuple[frozenset[str], frozenset[str]]:
-    """The kind words read as written («больше», «ниже»), and every form of the lemmas of the kind,
-    modality and region cues. Tables built once from the lexicon (see etl.extract.prepare)."""
+    """The kind words read as written («больше», «ниже»), and every form of the lemmas of the comparator,
+    kind, modality and region cues. Tables built once from the lexicon (see etl.extract.prepare)."""
     lex = load()
     kc, mc = lex.cues["kind"], lex.cues["modality"]
-    lemmas = {w for k in ("fall", "growth", "level") for w in kc[k]} | set(lex.subnational_nouns) \
-        | {w for k in ("forecast", "target", "target_infinitive", "future_outcome", "future_transfer") for w in mc[k]}
+    lemmas = {w for words in (*lex.cues["comparator"].values(), *kc.values(), *mc.values()) for w in words} \
+        | set(lex.subnational_nouns)
     return frozenset([*kc["fall"], *kc["growth"]]), frozenset(f for lem in lemmas for f in lexeme_forms(lem))
+
+
+@lru_cache(maxsize=100_000)
+def _cue_lemma(lower: str) -> str:
+    """A word's lemma, as the cue sets are read with; a word that can have no cue lemma is not parsed:
+    its own form, in no cue set, stands in for it."""
+    return word_info(lower).lemma if may_have_lemma(lower, cue_forms()[1]) else lower
 
 
 @dataclass
@@ -236,7 +243,7 @@ def comparator(s: Sentence, fig: Figure, lex: Lexicon, has_change_verb: bool) ->
     for i in _left_words(s, fig):
         t = s.toks[i]
         low = t.lower
-        lem = word_info(low).lemma if t.kind == "word" else low
+        lem = _cue_lemma(low) if t.kind == "word" else low
         negated = i > 0 and s.toks[i - 1].lower == "не"
         kind = None
         if lem in cues["gt"] or low in cues["gt"]:
@@ -338,7 +345,7 @@ def _kind_cue_after(s: Sentence, fig: Figure, lex: Lexicon) -> str | None:
         t = s.toks[i]
         if t.kind != "word":
             continue
-        lem = word_info(t.lower).lemma
+        lem = _cue_lemma(t.lower)
         if t.lower in ("больше", "выше"):
             return "growth"
         if t.lower in ("меньше", "ниже"):
