@@ -147,7 +147,7 @@ class DocState:
     doc_id: str
     published: date | None
     sides: list[str]  # ranked: the pair the document is about comes first
-    title_flow: str | None = None
+    find_title_flow: Callable[[], str | None] = lambda: None  # the side the title has a flow from, read when needed
     find_aid_doc: Callable[[], bool] = bool  # the document speaks of aid somewhere, read when needed
     # The sentences where a signing or shipment date is looked for (sorted indices), and the dated events
     # of one of them: read only as far as the nearest dated sentence, when a claim needs it.
@@ -164,6 +164,10 @@ class DocState:
     @lazy
     def aid_doc(self) -> bool:
         return self.find_aid_doc()
+
+    @lazy
+    def title_flow(self) -> str | None:
+        return self.find_title_flow()
 
 
 # --------------------------------------------------------------------------- helpers

@@ -266,7 +266,7 @@ def extract_document(doc: Document, lex: Lexicon | None = None) -> list[Claim]:
     state = DocState(doc.id, published, rank_context(weighted))
     # a search of the whole text, made only for a figure that may be money given
     state.find_aid_doc = lambda: bool(pre.aid.search(text))
-    state.title_flow = _title_flow(title_mentions)
+    state.find_title_flow = lambda: _title_flow(title_mentions)
     state.find_event_window = lambda: _event_window(sents, with_figures)
     state.events_in = lambda i: _event_periods(get(i))
 
