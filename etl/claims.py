@@ -154,12 +154,19 @@ class DocState:
     find_event_window: Callable[[], list[int]] = list
     events_in: Callable[[int], list[str]] = lambda i: []
     currency: str | None = None  # the last currency stated, for "вышел на 5 миллиардов"
-    main_indicator: str | None = None  # the statistic the document's claims are mostly about
+    indicator_counts: dict[str, int] = field(default_factory=dict)  # claims so far by indicator, first stated first
     claims: list[tuple[int, Claim]] = field(default_factory=list)  # (sentence index, claim)
 
     @lazy
     def event_window(self) -> list[int]:
         return self.find_event_window()
+
+    @property
+    def main_indicator(self) -> str | None:
+        """The statistic the document's claims so far are mostly about, the first stated among equals
+        (as Counter.most_common(1)); worked out only when a rule asks."""
+        counts = self.indicator_counts
+        return max(counts, key=counts.__getitem__) if counts else None
 
     @lazy
     def aid_doc(self) -> bool:

@@ -6,7 +6,6 @@ page chrome costs one regex pass, and a 50 MB page costs time linear in its size
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 
@@ -271,7 +270,6 @@ def extract_document(doc: Document, lex: Lexicon | None = None) -> list[Claim]:
     state.events_in = lambda i: _event_periods(get(i))
 
     claims: list[Claim] = []
-    indicator_counts: Counter[str] = Counter()
     for s in with_figures:
         prev = [get(j) for j in range(max(0, s.index - _CONTEXT_BEFORE), s.index)]
         for fig in s.figures:
@@ -279,9 +277,7 @@ def extract_document(doc: Document, lex: Lexicon | None = None) -> list[Claim]:
             if claim is not None:
                 claims.append(claim)
                 state.claims.append((s.index, claim))
-                indicator_counts[claim.indicator] += 1
-                # the most common so far, the first stated among equals (as Counter.most_common(1))
-                state.main_indicator = max(indicator_counts, key=indicator_counts.__getitem__)
+                state.indicator_counts[claim.indicator] = state.indicator_counts.get(claim.indicator, 0) + 1
             if fig.unit not in (None, "%", "x", "t", "count"):
                 state.currency = fig.unit
     _headline_periods(claims)

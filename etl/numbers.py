@@ -75,7 +75,7 @@ _NUMBER_CHARS = str.maketrans({**dict.fromkeys(_SPACES), ",": "."})  # group spa
 
 
 def _to_float(s: str) -> float:
-    return float(s.translate(_NUMBER_CHARS))
+    return float(s) if s.isdigit() else float(s.translate(_NUMBER_CHARS))
 
 
 class Figure(NamedTuple):  # a tuple: cheaper to build than a frozen dataclass, and one is built per figure
