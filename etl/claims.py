@@ -61,9 +61,13 @@ class Sentence:
     def times_if_dated(self) -> list[TimeExpr]:
         """The times, when the sentence may name a day, a month or a quarter (periods.DATED_KINDS); else []
         without running find_times: for the callers that want dates only."""
-        if "times" in self.__dict__ or may_name_date(self.text):  # found already, or worth finding
+        if "times" in self.__dict__ or self.may_name_date:  # found already, or worth finding
             return self.times
         return []
+
+    @lazy
+    def may_name_date(self) -> bool:
+        return may_name_date(self.text)
 
     @lazy
     def clauses(self) -> list[tuple[int, int]]:
