@@ -417,7 +417,8 @@ def modality(s: Sentence, fig: Figure, lex: Lexicon) -> tuple[str, int | None]:
         if nxt < len(s.toks) and s.toks[nxt].lower == "до":
             return "actual", None
     lo = _first_tok_from(s, a)
-    found = [(strength, i, m) for i, strength, m in s.cue_words.modal if lo <= i < fig.first]  # (strength, index, modality)
+    # (strength, index, modality) of the modal words between the clause start and the figure
+    found = [(strength, i, m) for i, strength, m in s.cue_words.modal if lo <= i < fig.first]
     if found:
         strength = max(f[0] for f in found)
         nearest = max((f for f in found if f[0] == strength), key=lambda f: f[1])

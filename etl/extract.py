@@ -18,7 +18,7 @@ from etl.lexicon import Lexicon, load
 from etl.model import Claim, Document
 from etl.morph import lexeme_forms
 from etl.numbers import Figure, _figure_starts, tokenize
-from etl.periods import _calendar, find_times, infer_published, parse_iso_date
+from etl.periods import _calendar, infer_published, parse_iso_date
 from etl.text import Sentences
 
 EXTRACTOR_VERSION = "1.0.0"
@@ -191,7 +191,8 @@ def _word_anchor(text: str, a: int, b: int, pre: _Prefilters) -> bool:
             return True
         if not _starts_word(text, m.start()):
             continue
-        if found in pre.ratio_adverbs or (found.lower() in pre.unit_forms and _number_word_before(text, a, m.start(), pre)):
+        if found in pre.ratio_adverbs \
+                or (found.lower() in pre.unit_forms and _number_word_before(text, a, m.start(), pre)):
             return True
     return False
 
