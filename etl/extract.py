@@ -43,8 +43,7 @@ class _Prefilters:
     anchor_words: re.Pattern  # its ratio adverbs and unit words alone
     # The word anchors found by one scan for their first characters (every branch leads with one):
     # a currency sign, «%», a ratio adverb («вдвое»), a word from the stem of a unit or counted noun
-    # («млрд», «соглашений»). That a word starts where the match does (the «\b» of anchor_words) is
-    # tested after.
+    # («млрд», «соглашений»); the words only where a word starts (the «\b» of anchor_words).
     word_anchor_scan: re.Pattern
     signs: frozenset[str]
     ratio_adverbs: frozenset[str]
@@ -67,6 +66,17 @@ def _trie(words) -> str:
     at every position it tests; a trie tries one branch per character."""
     branches = _trie_branches(words)
     return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+
+
+def _word_start_branches(words) -> list[str]:
+    """The words as branches by first letter, each matched only where a word starts: «\\b» is tested
+    after the whole word («ты(?<!\\wты)»), so that the engine scans for first letters and tests a word's
+    start only where the word stands (not at every «т», nor in every «работы» by Python)."""
+    by_first: dict[str, list[str]] = {}
+    for w in sorted(words, key=len, reverse=True):
+        by_first.setdefault(w[0], []).append(w)
+    return [re.escape(c) + "(?:" + "|".join(re.escape(w[1:]) + rf"(?<!\w{re.escape(w)})" for w in ws) + ")"
+            for c, ws in sorted(by_first.items())]
 
 
 def _trie_branches(words) -> list[str]:
@@ -111,8 +121,8 @@ def _prefilters() -> _Prefilters:
         raise ValueError("a unit stem and a ratio adverb start alike: their branches would shadow each other")
     signs = frozenset(lex.currency_symbols) | {"%"}
     word_anchor_scan = re.compile("|".join([*map(re.escape, sorted(signs)),
-                                            *(b + r"(?!\w)" for b in _trie_branches(lex.ratio_adverbs)),
-                                            *(b + r"\w*" for b in _trie_branches(stems))]))
+                                            *(b + r"(?!\w)" for b in _word_start_branches(lex.ratio_adverbs)),
+                                            *(b + r"\w*" for b in _word_start_branches(stems))]))
     units = {_stem(w) for w in [*counted, *lex.currency_lemmas, *lex.currency_forms] if w}
     # One word may stand between a number and its unit («15 межправительственных документов»).
     # Only the first digit of a number is tried (a match from a later digit is also one from the first),
@@ -187,19 +197,10 @@ def _word_anchor(text: str, a: int, b: int, pre: _Prefilters) -> bool:
     «stem\w*» runs to the end of its word: a match inside a word hides no match at the start of one."""
     for m in pre.word_anchor_scan.finditer(text, a, b):
         found = m.group()
-        if found in pre.signs:
-            return True
-        if not _starts_word(text, m.start()):
-            continue
-        if found in pre.ratio_adverbs \
+        if found in pre.signs or found in pre.ratio_adverbs \
                 or (found.lower() in pre.unit_forms and _number_word_before(text, a, m.start(), pre)):
             return True
     return False
-
-
-def _starts_word(text: str, i: int) -> bool:
-    r"""«\b» before the word character text[i]: no word character stands before it."""
-    return i == 0 or not (text[i - 1].isalnum() or text[i - 1] == "_")
 
 
 def _analyse(sents: Sentences, i: int, text: str, lex: Lexicon, doc: Document, published) -> Sentence:
