@@ -66,9 +66,10 @@ def _word_before(text: str, pos: int) -> str:
 def _newline_is_boundary(text: str, nl: int) -> bool:
     """A scraped page wraps lines mid-sentence ("Касым-Жомарта\\nТокаева"); a heading line stands alone."""
     line_start = text.rfind("\n", 0, nl) + 1
-    line = text[line_start:nl]
-    last = line.rstrip()[-1:]
-    if not last or last in _LINE_END_TERMINALS:
+    end = nl  # the line without its trailing white space, read in place (a page's line may be long)
+    while end > line_start and text[end - 1].isspace():
+        end -= 1
+    if end == line_start or text[end - 1] in _LINE_END_TERMINALS:
         return True
     nxt = nl + 1
     while nxt < len(text) and text[nxt] in " \t\u00a0":
@@ -78,7 +79,7 @@ def _newline_is_boundary(text: str, nl: int) -> bool:
     if text[nxt].islower():
         return False
     # A line that holds whole sentences and then stops mid-sentence continues on the next line.
-    return not _SENTENCE_IN_LINE.search(line)
+    return not _SENTENCE_IN_LINE.search(text, line_start, nl)
 
 
 def _add_span(text: str, starts: list[int], ends: list[int], a: int, b: int) -> None:
