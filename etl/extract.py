@@ -192,9 +192,7 @@ def _figure_sentences(text: str, sents: Sentences, pre: _Prefilters) -> list[int
 
 def _word_anchor(text: str, a: int, b: int, pre: _Prefilters) -> bool:
     r"""Whether text[a:b] has a currency sign, «%», a ratio adverb, or a unit word after a number word:
-    a match of «[signs]|\b(?:ratio(?!\w)|(?P<word>stem\w*))» that stands for a figure.
-
-    «stem\w*» runs to the end of its word: a match inside a word hides no match at the start of one."""
+    a match of «[signs]|\b(?:ratio(?!\w)|(?P<word>stem\w*))» that stands for a figure."""
     for m in pre.word_anchor_scan.finditer(text, a, b):
         found = m.group()
         if found in pre.signs or found in pre.ratio_adverbs \
