@@ -205,15 +205,8 @@ def _first_tok_from(s: Sentence, rel: int) -> int:
     return bisect_left(s.starts, s.start + rel)
 
 
-def _toks_between(s: Sentence, a_rel: int, b_rel: int) -> range:
-    lo = s.start + a_rel
-    hi = s.start + b_rel
-    idx = [i for i, t in enumerate(s.toks) if lo <= t.start < hi]
-    return range(idx[0], idx[-1] + 1) if idx else range(0)
 
 
-def _lemmas_in(s: Sentence, rng: range) -> list[tuple[int, Tok]]:
-    return [(i, s.toks[i]) for i in rng if s.toks[i].kind == "word" and s.toks[i].text[0].isalpha()]
 
 
 _SKIP_BEFORE = frozenset({"на", "в", "к", "до", "чем", "уже", "еще", "ещё", "сумму", "сумма", "отметки", "отметку",

@@ -48,8 +48,6 @@ class Lexicon:
     scales: dict[str, float]
     groups: dict[str, float]
     ratio_adverbs: dict[str, float]
-    ratio_verbs: dict[str, float]
-    fractions: dict[str, float]
     currency_lemmas: dict[str, str]
     currency_forms: dict[str, str]
     currency_symbols: dict[str, str]
@@ -214,8 +212,6 @@ def load() -> Lexicon:
         scales=num["scales"],
         groups=num["groups"],
         ratio_adverbs=num["ratio_adverbs"],
-        ratio_verbs=num["ratio_verbs"],
-        fractions=num["fractions"],
         currency_lemmas=cur_lemmas,
         currency_forms=cur_forms,
         currency_symbols=cur_symbols,

@@ -46,9 +46,6 @@ class Token:
     def lower(self) -> str:
         return self.text.lower()
 
-    @property
-    def is_word(self) -> bool:
-        return self.text[0].isalnum() or self.text[0] == "_"
 
 
 def tokenize(text: str, offset: int = 0) -> list[Token]:
