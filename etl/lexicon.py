@@ -6,6 +6,11 @@ every form of their lexeme (pymorphy3), so «Кыргызстаном», «Ки�
 from __future__ import annotations
 
 import csv
+import hashlib
+import importlib.metadata
+import os
+import pickle
+import sys
 import tomllib
 from collections import defaultdict
 from dataclasses import dataclass
@@ -168,6 +173,82 @@ def per_lexicon(build: Callable[[Lexicon], T]) -> Callable[[Lexicon], T]:
 
 @cache
 def load() -> Lexicon:
+    """The lexicon, from the on-disk cache when it was built from these very tables (see `_cache_path`)."""
+    path = _cache_path()
+    cached = _read_cache(path) if path else None
+    if cached is not None:
+        return cached
+    lex = build()
+    if path:
+        _write_cache(path, lex)
+    return lex
+
+
+# Building the lexicon inflects ~1,300 names through pymorphy3: ~0.6 s, paid by every `python -m etl`
+# run before its first document. The result is kept as a pickle in the user's cache folder, named by
+# a hash of everything it is made from, so an edited table or a new dictionary builds a new one.
+CACHE_ENV = "BILATERAL_ETL_CACHE_DIR"  # a folder; "" or "off" turns the cache off
+
+
+def _cache_dir() -> Path | None:
+    setting = os.environ.get(CACHE_ENV)
+    if setting is not None:
+        return None if setting.strip().lower() in ("", "0", "off", "none") else Path(setting)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "bilateral-etl"
+
+
+def _cache_key() -> str:
+    h = hashlib.sha256()
+    sources = sorted(LEXICON_DIR.iterdir()) + [Path(__file__), Path(__file__).with_name("morph.py")]
+    for f in sources:
+        if f.is_file():
+            h.update(f.name.encode() + b"\0" + f.read_bytes() + b"\0")
+    for package in ("pymorphy3", "pymorphy3-dicts-ru"):
+        try:
+            h.update(f"{package}={importlib.metadata.version(package)}\0".encode())
+        except importlib.metadata.PackageNotFoundError:
+            h.update(f"{package}=?\0".encode())
+    h.update(f"{sys.version_info[:2]}\0{pickle.HIGHEST_PROTOCOL}".encode())
+    return h.hexdigest()[:32]
+
+
+def _cache_path() -> Path | None:
+    folder = _cache_dir()
+    if folder is None:
+        return None
+    try:
+        return folder / f"lexicon-{_cache_key()}.pickle"
+    except OSError:
+        return None
+
+
+def _read_cache(path: Path) -> Lexicon | None:
+    try:
+        with open(path, "rb") as f:
+            lex = pickle.load(f)
+    except Exception:  # missing, truncated or from elsewhere: build it again
+        return None
+    return lex if isinstance(lex, Lexicon) else None
+
+
+def _write_cache(path: Path, lex: Lexicon) -> None:
+    """Atomically, so that concurrent runs never read half a file; a read-only home only costs speed."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(tmp, "wb") as f:
+            pickle.dump(lex, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:
+        try:
+            tmp.unlink(missing_ok=True)
+        except OSError:
+            pass
+
+
+def build() -> Lexicon:
+    """The lexicon from the tables in etl/lexicon/ (no cache)."""
     entities, prefixes, members, country_names = _entities()
     by_first: dict[str, list[EntityName]] = defaultdict(list)
     for e in entities:
