@@ -10,7 +10,7 @@ from datetime import date
 from functools import cache, lru_cache
 from typing import Callable, NamedTuple
 
-from etl.countries import Mention, find_mentions
+from etl.countries import Mention, Ours, find_mentions
 from etl.indicators import SentenceCues, find_cues
 from etl.lazy import lazy
 from etl.lexicon import Lexicon, load
@@ -27,7 +27,7 @@ class Sentence:
     Offsets of times and clauses are relative to the sentence; token offsets are absolute."""
 
     def __init__(self, index: int, start: int, end: int, text: str, lex: Lexicon,
-                 published: date | None, outlet_country: str | None) -> None:
+                 published: date | None, outlet_country: Ours) -> None:
         self.index, self.start, self.end, self.text = index, start, end, text
         self._lex, self._published, self._outlet = lex, published, outlet_country
         self.clause_of: dict[int, tuple[int, int]] = {}  # token index -> its clause, filled by _clause
@@ -410,8 +410,10 @@ def modality(s: Sentence, fig: Figure, lex: Lexicon) -> tuple[str, int | None]:
         if nxt < len(s.toks) and s.toks[nxt].lower == "до":
             return "actual", None
     lo = _first_tok_from(s, a)
+    # a figure that is a verb says its own mood: «удвоить» (a plan), «утроится» (an outcome), «удвоился»
+    end = fig.first + 1 if s.toks[fig.first].lower in lex.ratio_verb_forms else fig.first
     # (strength, index, modality) of the modal words between the clause start and the figure
-    found = [(strength, i, m) for i, strength, m in s.cue_words.modal if lo <= i < fig.first]
+    found = [(strength, i, m) for i, strength, m in s.cue_words.modal if lo <= i < end]
     if found:
         strength = max(f[0] for f in found)
         nearest = max((f for f in found if f[0] == strength), key=lambda f: f[1])

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cache
+from collections.abc import Callable
 from typing import NamedTuple
 
 from etl.lexicon import EntityName, Lexicon, per_lexicon
@@ -46,6 +47,8 @@ class Mention(NamedTuple):  # a tuple: cheaper to build than a frozen dataclass
 
 
 _new_mention = tuple.__new__  # builds a Mention without the Python-level __new__ of a NamedTuple
+
+Ours = str | None | Callable[[int], str | None]
 
 
 def _match(toks: list[Tok], i: int, e: EntityName) -> int | None:
@@ -131,7 +134,9 @@ def _name_index(lex: Lexicon) -> _NameIndex:
     return _NameIndex(starts, lower_initial)
 
 
-def find_mentions(toks: list[Tok], lex: Lexicon, outlet_country: str | None = None) -> list[Mention]:
+def find_mentions(toks: list[Tok], lex: Lexicon, outlet_country: Ours = None) -> list[Mention]:
+    """The sides named in `toks`. `outlet_country` is whose «наша страна» is: a code, or a function of
+    the text position (etl.speakers: inside a quotation it is the speaker's)."""
     out: list[Mention] = []
     generic = _generic_forms()
     index = _name_index(lex)
@@ -178,8 +183,8 @@ def find_mentions(toks: list[Tok], lex: Lexicon, outlet_country: str | None = No
                 plural = nxt.plural
                 if plural:
                     out.append(_new_mention(Mention, (None, "generic", i, i + 1, toks)))
-                elif outlet_country:
-                    out.append(_new_mention(Mention, (outlet_country, "ours", i, i + 1, toks)))
+                elif code := (outlet_country(t.start) if callable(outlet_country) else outlet_country):
+                    out.append(_new_mention(Mention, (code, "ours", i, i + 1, toks)))
                 resume = i + 2
                 continue
         if info.lemma in PAIR_QUANTIFIERS and i + 1 < n and toks[i + 1].kind == "word" \

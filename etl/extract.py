@@ -19,6 +19,7 @@ from etl.model import Claim, Document
 from etl.morph import lexeme_forms
 from etl.numbers import Figure, _figure_starts, tokenize
 from etl.periods import _calendar, infer_published, parse_iso_date
+from etl.speakers import OursResolver
 from etl.text import Sentences
 
 EXTRACTOR_VERSION = "1.0.0"
@@ -47,6 +48,8 @@ class _Prefilters:
     word_anchor_scan: re.Pattern
     signs: frozenset[str]
     ratio_adverbs: frozenset[str]
+    ratio_words: frozenset[str]  # ratio verbs, fractions, singular scale words: figures without a number
+    ratio_word_stems: tuple[str, ...]  # their stems (none that another one starts)
     digits_with_unit: re.Pattern  # digits that stand next to a unit word
     unit_forms: frozenset[str]  # every form of the words a number word can count or scale
     number_forms: frozenset[str]  # every form of the number words
@@ -111,6 +114,10 @@ def _prefilters() -> _Prefilters:
     counted = [*lex.scales, *lex.groups, "тонна", "процент", "раз",
                *(w for w, i in lex.indicator_lemmas.items() if i == "agreements")]
     stems = {_stem(w) for w in counted if w}
+    # Words that are figures on their own («удвоить», «на треть», «миллиард долларов»), found by str.find
+    # of their stems: as regex branches, their common first letters («у», «н») would stop the scan everywhere.
+    own = {_stem(w) for w in [*lex.ratio_verbs, *lex.fractions, *lex.bare_scale_forms] if w}
+    own_stems = tuple(sorted(w for w in own if not any(w != v and w.startswith(v) for v in own)))
     if not all(re.match(r"\w", w) for w in [*stems, *lex.ratio_adverbs]):
         raise ValueError("a unit stem or ratio adverb that does not start with a letter")
     # «\b» before a letter is «(?<!\w)», and cheaper: one test of «a word starts here» for both word branches
@@ -138,6 +145,8 @@ def _prefilters() -> _Prefilters:
     chrome_line = rf"[ \t]*(?:{headings})[ \t]*:?[ \t]*$"
     chrome, chrome_after_break = re.compile(rf"(?im)^{chrome_line}"), re.compile(rf"(?im)\n{chrome_line}")
     return _Prefilters(anchor, anchor_chars, anchor_words, word_anchor_scan, signs, frozenset(lex.ratio_adverbs),
+                       frozenset(lex.ratio_verb_forms) | frozenset(lex.fraction_forms) | frozenset(lex.bare_scale_forms),
+                       own_stems,
                        digits_with_unit, unit_forms, frozenset(lex.number_forms),
                        re.compile(_stems(aid), re.I), chrome, chrome_after_break)
 
@@ -183,11 +192,35 @@ def _figure_sentences(text: str, sents: Sentences, pre: _Prefilters) -> list[int
     for the word anchors; all are the regex engine's, whatever the number of digits."""
     out: list[int] = []
     dwu = pre.digits_with_unit.search
-    for i, (a, b) in enumerate(zip(*sents.spans)):
+    starts, ends = sents.spans
+    own = _own_words(text, ends[-1] if ends else 0, pre)
+    k = 0
+    for i, (a, b) in enumerate(zip(starts, ends)):
+        while k < len(own) and own[k] < a:
+            k += 1
         # the sentence alone: digits_with_unit looks behind a digit, and must not see the sentence before
-        if dwu(text[a:b]) or _word_anchor(text, a, b, pre):
+        if (k < len(own) and own[k] < b) or dwu(text[a:b]) or _word_anchor(text, a, b, pre):
             out.append(i)
     return out
+
+
+_WORD_AT = re.compile(r"\w+")
+
+
+def _own_words(text: str, end: int, pre: _Prefilters) -> list[int]:
+    """Sorted starts of the words before `end` that are figures on their own («удвоить», «Трети»)."""
+    low = text.lower()
+    if len(low) != len(text):  # a character whose lower case is longer («İ»): positions would shift
+        low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    found = []
+    for stem in pre.ratio_word_stems:
+        i = low.find(stem, 0, end)
+        while i >= 0:
+            if (i == 0 or not low[i - 1].isalnum()) and _WORD_AT.match(low, i).group() in pre.ratio_words:
+                found.append(i)
+            i = low.find(stem, i + 1, end)
+    found.sort()
+    return found
 
 
 def _word_anchor(text: str, a: int, b: int, pre: _Prefilters) -> bool:
@@ -201,9 +234,9 @@ def _word_anchor(text: str, a: int, b: int, pre: _Prefilters) -> bool:
     return False
 
 
-def _analyse(sents: Sentences, i: int, text: str, lex: Lexicon, doc: Document, published) -> Sentence:
+def _analyse(sents: Sentences, i: int, text: str, lex: Lexicon, published, ours: OursResolver) -> Sentence:
     a, b = sents.span(i)
-    return Sentence(i, a, b, text[a:b], lex, published, doc.outlet_country)
+    return Sentence(i, a, b, text[a:b], lex, published, ours)
 
 
 def prepare() -> Lexicon:
@@ -231,7 +264,8 @@ def extract_document(doc: Document, lex: Lexicon | None = None) -> list[Claim]:
     # without one, a text with no figure anchor at all has no sentence that _figure_sentences keeps.
     end = len(text)
     if pre.chrome.match(text) or pre.chrome_after_break.search(text):
-        first = _first_anchor(text, pre)
+        first = min((x for x in (_first_anchor(text, pre), *_own_words(text, len(text), pre)[:1]) if x is not None),
+                    default=None)
         if first is None:
             return []
         end = _body_end(text, pre, first)
@@ -241,10 +275,11 @@ def extract_document(doc: Document, lex: Lexicon | None = None) -> list[Claim]:
         return []
 
     cache: dict[int, Sentence] = {}
+    ours = OursResolver(text, lex, doc.outlet_country)
 
     def get(i: int) -> Sentence:
         if i not in cache:
-            cache[i] = _analyse(sents, i, text, lex, doc, published)
+            cache[i] = _analyse(sents, i, text, lex, published, ours)
         return cache[i]
 
     with_figures = [s for s in map(get, figure_idx) if s.figures]

@@ -18,7 +18,7 @@ from functools import cache, wraps
 from pathlib import Path
 from typing import Callable, TypeVar
 
-from etl.morph import lexeme_forms
+from etl.morph import lexeme_forms, singular_forms
 
 LEXICON_DIR = Path(__file__).with_name("lexicon")
 
@@ -53,6 +53,11 @@ class Lexicon:
     scales: dict[str, float]
     groups: dict[str, float]
     ratio_adverbs: dict[str, float]
+    ratio_verbs: dict[str, float]  # "удвоить", "утроение"... -> the factor
+    fractions: dict[str, float]  # "треть", "четверть"... -> percent
+    ratio_verb_forms: dict[str, float]  # every form of those
+    fraction_forms: dict[str, float]
+    bare_scale_forms: dict[str, float]  # singular forms of "миллиард"... -> the amount they are alone
     currency_lemmas: dict[str, str]
     currency_forms: dict[str, str]
     currency_symbols: dict[str, str]
@@ -293,6 +298,11 @@ def build() -> Lexicon:
         scales=num["scales"],
         groups=num["groups"],
         ratio_adverbs=num["ratio_adverbs"],
+        ratio_verbs=num["ratio_verbs"],
+        fractions=num["fractions"],
+        ratio_verb_forms=_forms_of(num["ratio_verbs"]),
+        fraction_forms=_forms_of(num["fractions"]),
+        bare_scale_forms={f: v for w, v in num["bare_scales"].items() for f in singular_forms(w)},
         currency_lemmas=cur_lemmas,
         currency_forms=cur_forms,
         currency_symbols=cur_symbols,

@@ -81,3 +81,9 @@ def lexeme_forms(word: str) -> frozenset[str]:
             forms.update(f.word for f in p.lexeme)
     forms.add(word.lower())
     return frozenset(forms) | frozenset(f.replace("ё", "е") for f in forms)
+
+
+def singular_forms(word: str) -> frozenset[str]:
+    """The singular forms of a noun's lexeme (lower case): «миллиард», «миллиарда», «миллиардом»..."""
+    best = analyzer().parse(word.lower())[0]
+    return frozenset(f.word for f in best.lexeme if "sing" in f.tag)

@@ -217,7 +217,41 @@ def _unit_after(toks: list[Tok], j: int, lex: Lexicon, scaled: bool) -> tuple[st
 def _figure_starts(lex: Lexicon) -> frozenset[str]:
     """Number words, ratio adverbs (word tokens) and currency signs (punctuation tokens): with digits,
     the tokens a figure can start with."""
-    return frozenset(lex.number_forms) | frozenset(lex.ratio_adverbs) | frozenset(lex.currency_symbols)
+    return frozenset(lex.number_forms) | frozenset(lex.ratio_adverbs) | frozenset(lex.currency_symbols) \
+        | frozenset(lex.ratio_verb_forms) | frozenset(lex.fraction_forms) | frozenset(lex.bare_scale_forms)
+
+
+@per_lexicon
+def _comparator_words(lex: Lexicon) -> frozenset[str]:
+    """Words that may stand between a change verb and its amount: «прибавил около трети», «более чем на четверть»."""
+    return frozenset(w for words in lex.cues["comparator"].values() for w in words) | {"чем", "не"}
+
+
+def _fraction(toks: list[Tok], i: int, lex: Lexicon) -> Figure | None:
+    """A change stated as a fraction, in percent: «на треть», «прибавил около трети», «на две трети»,
+    «наполовину». Elsewhere a fraction is a share («треть товарооборота») or a time («первой половине»)."""
+    t = toks[i]
+    value = lex.fraction_forms[t.lower]
+    first = i
+    if i > 0 and toks[i - 1].kind == "word" and toks[i - 1].lower in lex.number_forms \
+            and lex.number_forms[toks[i - 1].lower] in (2, 3):
+        first = i - 1  # «две трети», «три четверти»
+        value = round(value * lex.number_forms[toks[i - 1].lower], 2)
+    nxt = toks[i + 1] if i + 1 < len(toks) else None
+    if nxt is not None and nxt.kind == "word":
+        info = word_info(nxt.lower)
+        if info.pos == "NOUN" and info.case == "gent":
+            return None  # «трети товарооборота»: a share of something
+    if t.lower != "наполовину":
+        skip = _comparator_words(lex)
+        k = first - 1
+        while k >= 0 and toks[k].kind == "word" and (toks[k].lower in skip or word_info(toks[k].lower).lemma in skip):
+            k -= 1
+        if k < 0 or toks[k].kind != "word":
+            return None
+        if toks[k].lower != "на" and word_info(toks[k].lower).pos not in ("VERB", "INFN"):
+            return None
+    return Figure(value, None, "%", toks[first].start, t.end, first, i, False)
 
 
 def _list_opener(toks: list[Tok], start_i: int) -> str:
@@ -240,9 +274,30 @@ def find_figures(toks: list[Tok], lex: Lexicon) -> list[Figure]:
         if i < resume:
             continue
         t = toks[i]
-        # ratio adverbs: "вдвое", "втрое"
-        if t.kind == "word" and t.lower in lex.ratio_adverbs:
-            figures.append(Figure(lex.ratio_adverbs[t.lower], None, "x", t.start, t.end, i, i, False))
+        # ratio adverbs and verbs: "вдвое", "втрое", "удвоить", "утроение"
+        if t.kind == "word" and (t.lower in lex.ratio_adverbs or t.lower in lex.ratio_verb_forms):
+            factor = lex.ratio_adverbs.get(t.lower) or lex.ratio_verb_forms[t.lower]
+            figures.append(Figure(factor, None, "x", t.start, t.end, i, i, False))
+            resume = i + 1
+            continue
+        if t.kind == "word" and t.lower in lex.bare_scale_forms:
+            # «превысил миллиард долларов»: a scale word with no number before it is one of it, before a currency
+            before = toks[i - 1] if i > 0 else None
+            unit_info = _unit_after(toks, i, lex, True)
+            if (before is None or (before.kind != "num" and before.lower not in lex.number_forms)) \
+                    and unit_info is not None and unit_info[0] not in (None, "%", "x", "t", "count"):
+                figures.append(Figure(lex.bare_scale_forms[t.lower], None, unit_info[0], t.start,
+                                      toks[unit_info[1]].end, i, unit_info[1], True))
+                resume = unit_info[1] + 1
+                continue
+            resume = i + 1
+            continue
+        if t.kind == "word" and t.lower in lex.fraction_forms:
+            fig = _fraction(toks, i, lex)
+            if fig is not None:
+                if figures and figures[-1].last >= fig.first:
+                    figures.pop()  # «две» was read as a number on its own
+                figures.append(fig)
             resume = i + 1
             continue
         prefix_cur = None
