@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from collections.abc import Callable
 from typing import NamedTuple
+from urllib.parse import urlsplit
 
 from etl.lexicon import EntityName, Lexicon, per_lexicon
 from etl.morph import lexeme_forms, word_info
@@ -209,3 +210,20 @@ def rank_context(weighted: list[tuple[list[Mention], int]]) -> list[str]:
                 score[m.code] = score.get(m.code, 0) + weight
     # a stable sort (reversed too): equal scores keep the order first seen
     return sorted(score, key=score.__getitem__, reverse=True)
+
+
+def outlet_from_url(url: str | None, lex: Lexicon) -> str | None:
+    """The country an outlet writes from, by its site's domain (outlets.csv): «24.kg» -> KGZ,
+    «uz.sputniknews.ru» -> UZB; None for generic domains («.com», «.info»)."""
+    if not url:
+        return None
+    try:
+        host = (urlsplit(url.strip()).hostname or "").lower().rstrip(".")
+    except ValueError:
+        return None
+    labels = host.split(".")
+    for k in range(len(labels)):  # the longest suffix of the host named in the table
+        code = lex.outlet_domains.get(".".join(labels[k:]))
+        if code:
+            return code
+    return None

@@ -12,7 +12,7 @@ from functools import cache
 from etl.claims import (DocState, Sentence, _is_source, _kind_cue, comparator, indicator, kind_and_sign, modality,
                         period, sides)
 from etl.claims import cue_forms as claim_cue_forms
-from etl.countries import _name_index, find_mentions, rank_context
+from etl.countries import _name_index, find_mentions, outlet_from_url, rank_context
 from etl.indicators import cue_forms as indicator_cue_forms
 from etl.lexicon import Lexicon, load
 from etl.model import Claim, Document
@@ -275,7 +275,9 @@ def extract_document(doc: Document, lex: Lexicon | None = None) -> list[Claim]:
         return []
 
     cache: dict[int, Sentence] = {}
-    ours = OursResolver(text, lex, doc.outlet_country)
+    # whose «наша страна»: as given, else the country of the site the article comes from
+    outlet = doc.outlet_country or outlet_from_url(doc.url, lex)
+    ours = OursResolver(text, lex, outlet)
 
     def get(i: int) -> Sentence:
         if i not in cache:
@@ -292,7 +294,7 @@ def extract_document(doc: Document, lex: Lexicon | None = None) -> list[Claim]:
     if lead and lead[0].text == title:
         title_mentions = lead[0].mentions  # the title opens the text, as scraped pages have it
     else:
-        title_mentions = find_mentions(tokenize(title, 0), lex, doc.outlet_country)
+        title_mentions = find_mentions(tokenize(title, 0), lex, outlet)
     # Sentences with a figure but no indicator word (polls, page chrome) say nothing of the pair.
     telling = [s for s in with_figures if s.cues.indicators or s.cues.sending or s.cues.signing
                or any(f.unit not in ("%", "x") for f in s.figures)]

@@ -58,6 +58,7 @@ class Lexicon:
     ratio_verb_forms: dict[str, float]  # every form of those
     fraction_forms: dict[str, float]
     bare_scale_forms: dict[str, float]  # singular forms of "миллиард"... -> the amount they are alone
+    outlet_domains: dict[str, str]  # a site's domain or top-level domain -> its country (outlets.csv)
     currency_lemmas: dict[str, str]
     currency_forms: dict[str, str]
     currency_symbols: dict[str, str]
@@ -303,6 +304,7 @@ def build() -> Lexicon:
         ratio_verb_forms=_forms_of(num["ratio_verbs"]),
         fraction_forms=_forms_of(num["fractions"]),
         bare_scale_forms={f: v for w, v in num["bare_scales"].items() for f in singular_forms(w)},
+        outlet_domains={row["domain"].strip().lower(): row["code"].strip() for row in _read_csv("outlets.csv")},
         currency_lemmas=cur_lemmas,
         currency_forms=cur_forms,
         currency_symbols=cur_symbols,

@@ -87,3 +87,28 @@ def test_region_totals_and_provinces_make_no_claim():
 def test_a_blocs_internal_trade_is_not_a_pair():
     text = "Торговля России и Таджикистана растет. Взаимная торговля государств ЕАЭС выросла на 12,8%."
     assert [c.value for c in extract_document(Document("d", text, "2022-12-30"))] == []
+
+
+@pytest.mark.parametrize("url, expected", [
+    ("https://24.kg/ekonomika/123/", "KGZ"),
+    ("https://uz.sputniknews.ru/20240101/x.html", "UZB"),  # a national edition under .ru
+    ("https://www.interfax.ru/business/1", "RUS"),
+    ("https://centrasia.org/news.php?st=1", None),  # a generic domain says nothing
+    ("not a url", None),
+    ("http://[broken", None),
+    (None, None),
+])
+def test_the_outlets_country_is_read_from_its_domain(lex, url, expected):
+    from etl.countries import outlet_from_url
+
+    assert outlet_from_url(url, lex) == expected
+
+
+def test_without_outlet_country_our_country_is_the_sites():
+    text = "В 2023 году товарооборот между нашей страной и Казахстаном вырос до 2 млрд долларов."
+    by_site = extract_document(Document(id="d", text=text, published="2024-01-10", url="https://24.kg/x/1"))
+    assert [c.countries for c in by_site] == [["KAZ", "KGZ"]]
+    given = extract_document(Document(id="d", text=text, published="2024-01-10", url="https://24.kg/x/1",
+                                      outlet_country="UZB"))
+    assert [c.countries for c in given] == [["KAZ", "UZB"]]  # a given outlet_country wins
+    assert extract_document(Document(id="d", text=text, published="2024-01-10")) == []  # unresolved: no claim
