@@ -18,6 +18,7 @@ from etl.model import FLOW_INDICATORS, Claim
 from etl.morph import lexeme_forms, may_have_lemma, word_info
 from etl.numbers import Figure, Tok, find_figures, tokenize
 from etl.periods import TimeExpr, find_times, may_name_date
+from etl.speakers import speech_verbs
 from etl.text import clause_bounds
 
 
@@ -90,7 +91,7 @@ class Sentence:
                 continue
             if c.kind:
                 out.kind.append((i, c.kind))
-            if c.modal:
+            if c.modal and not (i > 0 and toks[i - 1].lower == "по" and c.by_order_of):
                 out.modal.append((i, c.modal[1], c.modal[0]))
             if c.modal_after:
                 out.modal_after.append((i, c.modal_after))
@@ -113,6 +114,7 @@ class _WordCue(NamedTuple):
     modal: tuple[str, int] | None
     modal_after: str | None
     region: bool  # a province, a region (its lemma)
+    by_order_of: bool = False  # «(по) поручению»: after «по», not a modal word
 
 
 @lru_cache(maxsize=100_000)
@@ -121,8 +123,9 @@ def _word_cue(lower: str) -> _WordCue | None:
     surface, forms = cue_forms()
     if lower not in surface and not may_have_lemma(lower, forms):
         return None  # the cues below are lemmas of the word, or kind words as written: none is here
+    lemma = word_info(lower).lemma
     cue = _WordCue(_kind_word(lower), _modal_word(lower), _modal_word_after(lower),
-                   word_info(lower).lemma in load().subnational_nouns)
+                   lemma in load().subnational_nouns, lemma in load().cues["modality"]["by_order_of"])
     return cue if any(cue) else None
 
 
@@ -567,7 +570,8 @@ def _is_source(m: Mention, ind: str) -> int:
     if prep in ("из", "изо", "от"):
         return 1
     case = m.case
-    if prep in ("в", "во", "для", "к", "ко") and case in ("accs", "datv", "gent", None):
+    # (after «в», «к» a nominative parse is the identical accusative of an inanimate noun: «в Таджикистан»)
+    if prep in ("в", "во", "для", "к", "ко") and case in ("accs", "datv", "gent", "nomn", None):
         return -1  # «в Китай», «в экономику Таджикистана»
     if case in ("datv", "loct") and prep is None:
         return -1  # «Пекин предоставит Астане»: without a preposition the form can only be dative
@@ -594,7 +598,9 @@ def sides(s: Sentence, fig: Figure, ind: str, cue_at: int | None, state: DocStat
                 return None
     if ind in ("trade_turnover", "export", "import") and _subnational(s, a, b, lex):
         return None  # "Ленинградская область и Беларусь наторговали": a region's own trade
-    named = [m for m in s.mentions if m.code]
+    # «…выросла на 70%, уточнили в Минэкономразвития России»: who reports a figure is not its side
+    said = _attribution_start(s)
+    named = [m for m in s.mentions if m.code and (said is None or m.first < said)]
     generic = [m for m in s.mentions if not m.code]
     codes = list(dict.fromkeys(m.code for m in named))
     pair: list[str] | None = None
@@ -630,6 +636,18 @@ def sides(s: Sentence, fig: Figure, ind: str, cue_at: int | None, state: DocStat
     if ind not in FLOW_INDICATORS:
         return pair, None
     return pair, _flow(s, fig, ind, cue_at, pair, named, state, prev_same)
+
+
+def _attribution_start(s: Sentence) -> int | None:
+    """Token index of a closing attribution after every figure of the sentence («, сообщили в …»,
+    «, — заявил посол …»), whose country mentions name the source of the figures, not their sides."""
+    last_fig = max((f.last for f in s.figures), default=-1)
+    toks = s.toks
+    for i in range(len(toks) - 1, last_fig + 1, -1):
+        t = toks[i]
+        if t.kind == "word" and toks[i - 1].text in (",", "—", "–", "-") and word_info(t.lower).lemma in speech_verbs():
+            return i
+    return None
 
 
 def _subnational(s: Sentence, a: int, b: int, lex: Lexicon) -> bool:

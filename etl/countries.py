@@ -50,6 +50,8 @@ class Mention(NamedTuple):  # a tuple: cheaper to build than a frozen dataclass
 _new_mention = tuple.__new__  # builds a Mention without the Python-level __new__ of a NamedTuple
 
 Ours = str | None | Callable[[int], str | None]
+_OPENING_QUOTES = frozenset('«"„“')
+_CLOSING_QUOTES = frozenset('»"“”')
 
 
 def _match(toks: list[Tok], i: int, e: EntityName) -> int | None:
@@ -86,6 +88,10 @@ def _prep_before(toks: list[Tok], i: int) -> str | None:
             if info.pos == "NOUN" and info.case == "accs" and k > 0 and toks[k - 1].lower in ("в", "во") \
                     and toks[i].info.case == "gent":
                 return "в"
+            # «от правительства Китая», «из бюджета России»: so is the source of a noun governed by «от», «из»
+            if info.pos == "NOUN" and k > 0 and toks[k - 1].lower in ("от", "из", "изо") \
+                    and toks[i].info.case == "gent":
+                return toks[k - 1].lower
             return None
         k -= 1
     return None
@@ -171,8 +177,10 @@ def find_mentions(toks: list[Tok], lex: Lexicon, outlet_country: Ours = None) ->
                 break
         if matched:
             e, last = matched
-            out.append(_new_mention(Mention, (e.code, e.kind, i, last, toks)))
             resume = last + 1
+            if 0 < i and toks[i - 1].text in _OPENING_QUOTES and last + 1 < n and toks[last + 1].text in _CLOSING_QUOTES:
+                continue  # a thing's name in quotation marks: the airport «Минск», the hotel «Россия»
+            out.append(_new_mention(Mention, (e.code, e.kind, i, last, toks)))
             continue
         if low not in generic:
             continue

@@ -164,8 +164,13 @@ def _amount(toks: list[Tok], i: int, lex: Lexicon) -> tuple[float, int, bool] | 
                         if s2 is not None and s2 < s:
                             value, j = toks[nxt].number, nxt
                             continue
-                return total, j, scaled
-        return total + value, j, scaled
+                return _exact(total), j, scaled
+        return _exact(total + value), j, scaled
+
+
+def _exact(x: float) -> float:
+    """4,1 млрд is 4100000000.0, not the 4099999999.9999995 that 4.1 * 1e9 gives in binary floating point."""
+    return float(f"{x:.12g}")
 
 
 _AGREEMENT_NOUN_GAP = 2  # adjectives allowed between a count and its noun: "7 межправительственных соглашений"
@@ -331,6 +336,11 @@ def find_figures(toks: list[Tok], lex: Lexicon) -> list[Figure]:
                 if amt2[2]:
                     value, value_max = value * factor, amt2[0]
                     j, scaled = amt2[1], True
+        elif scaled and ranged and (nxt.text in _RANGE_DASH or before == "от"):
+            # both ends scaled: «от 500 млн до 1 млрд долларов», «1,5 млрд – 2 млрд»
+            amt2 = _amount(toks, j + 2, lex)
+            if amt2 is not None and amt2[2] and amt2[0] > value:
+                value_max, j = amt2[0], amt2[1]
         unit_info = _unit_after(toks, j, lex, scaled)
         if unit_info is None:
             resume = j + 1

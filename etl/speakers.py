@@ -19,7 +19,7 @@ from etl.numbers import tokenize
 
 _ATTRIBUTION_CHARS = 300  # how far after a quotation its attribution is looked for
 _LEAD_IN_CHARS = 300  # how far before a quotation the speaker may be named
-_TITLE_DISTANCE = 3  # tokens between an office word and the country named with it
+_TITLE_DISTANCE = 5  # tokens between an office word and the country: «министр экономики и развития Монголии»
 # Quotation marks by kind: Russian typography nests „…“ inside «…»; straight quotes open after a space.
 _OPEN_CLOSE = {"«": "»", "„": "“", "“": "”"}
 _DASH_AFTER = re.compile(r"[,.!?…]?\s*[—–-]\s+")
@@ -84,6 +84,11 @@ def _country_of_speaker(mentions: list[Mention], lex: Lexicon) -> str | None:
     return None
 
 
+def speech_verbs() -> frozenset[str]:
+    """Lemmas of the verbs that attribute a quotation or a figure to whoever says it."""
+    return _speech().verbs
+
+
 def _says(toks) -> bool:
     verbs = _speech().verbs
     return any(t.kind == "word" and word_info(t.lower).lemma in verbs for t in toks)
@@ -103,10 +108,13 @@ def speaker_country(text: str, quote: tuple[int, int], lex: Lexicon) -> str | No
         end = _sentence_end(text, dash.end(), min(len(text), dash.end() + _ATTRIBUTION_CHARS))
         toks = tokenize(text[dash.end():end], dash.end())
         if _says(toks):
-            code = _country_of_speaker(find_mentions(toks, lex), lex)
+            mentions = find_mentions(toks, lex)
+            code = _country_of_speaker(mentions, lex)
             if code:
                 return code
-            return _last_leader_before(text, qs, lex)  # «— сказал он»: the leader named before
+            if any(t.lower in _PRONOUNS for t in toks):
+                return _last_leader_before(text, qs, lex)  # «— сказал он»: the leader named before
+            return _introduced(text, qs, _names(toks, mentions), lex)  # «— сказал аль-Марри»
     # before: Токаев заявил: «…» / По словам главы МИД Узбекистана, «…»
     lead_start = max(0, qs - _LEAD_IN_CHARS)
     head = text[lead_start:qs].rstrip()
@@ -116,6 +124,43 @@ def speaker_country(text: str, quote: tuple[int, int], lex: Lexicon) -> str | No
         toks = tokenize(text[seg_start:lead_start + len(head)], seg_start)
         if _says(toks):
             return _country_of_speaker(find_mentions(toks, lex), lex)
+    return None
+
+
+_PRONOUNS = frozenset({"он", "она", "они"})
+_INTRODUCTION_CHARS = 3000  # how far back a speaker named only by name is looked for
+_NAME_WINDOW = 5  # tokens around that earlier mention of the name where its country and office stand
+
+
+def _names(toks, mentions: list[Mention]) -> list[str]:
+    """Words of a personal name in an attribution («Олаф Шольц», «аль-Марри»), longest first."""
+    taken = {k for m in mentions for k in range(m.first, m.last + 1)}
+    words = [t.text for k, t in enumerate(toks) if k not in taken and t.kind == "word"
+             and any(c.isupper() for c in t.text) and len(t.text) >= 2]
+    return sorted(set(words), key=len, reverse=True)
+
+
+def _introduced(text: str, before: int, names: list[str], lex: Lexicon) -> str | None:
+    """The country of a speaker named by name only, from where the text introduced them earlier:
+    «…с министром экономики Объединенных Арабских Эмиратов Абдуллой бин Тауком аль-Марри»."""
+    lo = max(0, before - _INTRODUCTION_CHARS)
+    for name in names:
+        stem = name if len(name) <= 5 else name[:-2]  # «Шольц»: «Шольцем»; «Пезешкиан»: «Пезешкиана»
+        at = text.rfind(stem, lo, before)
+        while at >= 0 and at > 0 and text[at - 1].isalnum():
+            at = text.rfind(stem, lo, at)
+        if at < 0:
+            continue
+        start = max(0, at - 200)
+        toks = tokenize(text[start:at + 200], start)
+        k = next((i for i, t in enumerate(toks) if t.start == at), None)
+        if k is None:
+            continue
+        near = [m for m in find_mentions(toks, lex)
+                if k - _NAME_WINDOW <= m.last and m.first <= k + _NAME_WINDOW]
+        code = _country_of_speaker(near, lex)
+        if code:
+            return code
     return None
 
 
