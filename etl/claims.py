@@ -288,7 +288,9 @@ def indicator(s: Sentence, fig: Figure, lex: Lexicon, prev: list[Sentence],
     if fig.unit == "t":
         # Tonnes are claims only as aid: a product's tonnage is a subset, not a national figure.
         near_aid = cues.aid or any(p.cues.aid for p in prev[-2:])
-        return ("aid" if near_aid and (cues.sending or cues.aid) else None), None
+        # «администрация города Чэнду направила в Минск 5 тонн масок», in an article about aid
+        sent_as_aid = bool(cues.sending) and state.aid_doc
+        return ("aid" if (near_aid and (cues.sending or cues.aid)) or sent_as_aid else None), None
     a, b = _clause(s, fig.first)
     candidates = []
     for c in cues.indicators:
@@ -301,14 +303,58 @@ def indicator(s: Sentence, fig: Figure, lex: Lexicon, prev: list[Sentence],
         candidates.append((0 if in_clause else 1, 0 if c.index < fig.first else 1, dist, c.indicator, c.index))
     if candidates:
         candidates.sort()
-        return candidates[0][3], candidates[0][4]
+        ind, at = candidates[0][3], candidates[0][4]
+        if ind in ("trade_turnover", "export", "import") and _subset(s, at, lex):
+            return None, None
+        return ind, at
     if fig.unit not in ("%", "x") and cues.sending and state.aid_doc:
         return "aid", None  # "Циндао выделил Бишкеку 600 тысяч юаней": money given, in a document about aid
-    if state.main_indicator and not _names_what_it_is(s, fig) and (s.mentions or _continues(s, state)):
+    if state.main_indicator and not _names_what_it_is(s, fig) and not _other_subject(s, fig, lex) \
+            and (s.mentions or _continues(s, state)):
         # "К 2020 году стороны рассчитывают выйти на 5 млрд долларов": the sides and the document's statistic;
         # "Это на 5,1% меньше, чем …", "Стоимость груза составляет …": the previous sentence's statistic
         return state.main_indicator, None
     return None, None
+
+
+def _other_subject(s: Sentence, fig: Figure, lex: Lexicon) -> bool:
+    """A change whose clause names what changed, and it is not trade: «Туристический поток из России вырос
+    в 2,4 раза», «Число студентов выросло на 20%» (a nominative noun before the figure)."""
+    if fig.unit not in ("%", "x"):
+        return False
+    lo = _first_tok_from(s, _clause(s, fig.first)[0])
+    in_mention = {k for m in s.mentions for k in range(m.first, m.last + 1)}
+    for k in range(lo, fig.first):
+        t = s.toks[k]
+        if t.kind != "word" or k in in_mention:
+            continue
+        info = word_info(t.lower)
+        # («Наша цель – удвоить этот показатель»: a word of mood or change is not what changed)
+        if info.pos == "NOUN" and info.case == "nomn" and not (info.lemmas & lex.whole_trade_nouns) \
+                and _word_cue(t.lower) is None:
+            return True
+    return False
+
+
+def _subset(s: Sentence, at: int, lex: Lexicon) -> bool:
+    """The indicator word at `at` names a part of trade: «агропромышленный товарооборот», «экспорт угля»."""
+    toks = s.toks
+    if at > 0 and toks[at - 1].kind == "word" and word_info(toks[at - 1].lower).lemma in lex.subset_adjectives:
+        return True
+    if toks[at].kind == "word" and word_info(toks[at].lower).lemma in lex.subset_adjectives:
+        return True  # «агроэкспорт»-like single words
+    in_mention = {k for m in s.mentions for k in range(m.first, m.last + 1)}
+    k = at + 1
+    while k < len(toks) and k <= at + 3 and toks[k].kind == "word":
+        if k in in_mention:
+            k += 1
+            continue
+        info = word_info(toks[k].lower)
+        if info.pos in ("ADJF", "PRTF"):
+            k += 1
+            continue
+        return info.pos == "NOUN" and info.case == "gent" and not (info.lemmas & lex.whole_trade_nouns)
+    return False
 
 
 def _continues(s: Sentence, state: DocState) -> bool:

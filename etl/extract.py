@@ -131,12 +131,13 @@ def _prefilters() -> _Prefilters:
                                             *(b + r"(?!\w)" for b in _word_start_branches(lex.ratio_adverbs)),
                                             *(b + r"\w*" for b in _word_start_branches(stems))]))
     units = {_stem(w) for w in [*counted, *lex.currency_lemmas, *lex.currency_forms] if w}
-    # One word may stand between a number and its unit («15 межправительственных документов»).
+    # Up to three words may stand between a number and its unit («15 межправительственных документов»,
+    # «10 межправительственных и межведомственных документов»).
     # Only the first digit of a number is tried (a match from a later digit is also one from the first),
     # written after a leading digit, which the regex engine scans for fast. The number, the word and
     # the spaces are taken whole (possessive): a shorter take ends where no word or unit can start.
     digits_with_unit = re.compile(rf"\d(?<!\d\d)(?<!\d[ .,\u00a0\u2009\u202f]\d)[\d \u00a0\u2009\u202f.,]*+"
-                                  rf"(?:[а-яё-]++[ \u00a0]++)?"
+                                  rf"(?:[а-яё-]++,?[ \u00a0]++){{0,3}}"
                                   rf"{_trie(units | {u.upper() for u in units})}")
     unit_forms = frozenset({f for w in counted for f in lexeme_forms(w)} | set(lex.scale_forms) | set(lex.count_noun_forms)
                            | set(lex.group_forms) | {"раза"})

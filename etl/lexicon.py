@@ -48,6 +48,8 @@ class Lexicon:
     not_bilateral_lemmas: frozenset[str]
     not_bilateral_phrases: tuple[tuple[str, ...], ...]
     subnational_nouns: frozenset[str]
+    subset_adjectives: frozenset[str]  # «агропромышленный» товарооборот: a sector, not all trade
+    whole_trade_nouns: frozenset[str]  # «экспорт товаров»: a genitive after the indicator that is still all trade
     # Numbers and units
     number_words: dict[str, float]
     scales: dict[str, float]
@@ -80,6 +82,17 @@ def _forms_of(words: dict[str, object]) -> dict[str, object]:
         for f in lexeme_forms(w):
             out.setdefault(f, v)
         out[w] = v
+    return out
+
+
+def _hard_masculine_forms(words: dict[str, str]) -> dict[str, str]:
+    """Case forms of currency names that end in a hard consonant, by rule: pymorphy3 reads «драмов» as
+    «драма» (a play) and has no «драм» the currency. The forms count only after an amount."""
+    out: dict[str, str] = {}
+    for w, code in words.items():
+        if w and w[-1] in "бвгдзклмнпрстфхцчшщ":
+            for e in ("", "а", "у", "ом", "е", "ы", "ов", "ам", "ами", "ах"):
+                out[w + e] = code
     return out
 
 
@@ -295,6 +308,8 @@ def build() -> Lexicon:
         not_bilateral_lemmas=frozenset(ind["not_bilateral"]["lemmas"]),
         not_bilateral_phrases=tuple(tuple(p) for p in ind["not_bilateral"]["phrases"]),
         subnational_nouns=frozenset(ind["subnational"]["lemmas"]),
+        subset_adjectives=frozenset(ind["subset"]["adjectives"]),
+        whole_trade_nouns=frozenset(ind["subset"]["whole"]),
         number_words=num["units"],
         scales=num["scales"],
         groups=num["groups"],
@@ -316,6 +331,6 @@ def build() -> Lexicon:
         number_forms=_forms_of(num["units"]),
         scale_forms=_forms_of(num["scales"]),
         group_forms=_forms_of(num["groups"]),
-        currency_word_forms={**_forms_of(cur_lemmas), **cur_forms},
+        currency_word_forms={**_hard_masculine_forms(cur_lemmas), **_forms_of(cur_lemmas), **cur_forms},
         count_noun_forms=_forms_of({w: w for w, i in indicator_lemmas.items() if i == "agreements"}),
     )

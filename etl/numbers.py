@@ -202,15 +202,19 @@ def _unit_after(toks: list[Tok], j: int, lex: Lexicon, scaled: bool) -> tuple[st
         return "t", k + (1 if k + 1 < len(toks) and toks[k + 1].text == "." and t.lower == "т" else 0), None
     if lem == "раз":
         return "x", k, None
-    # "7 соглашений", "15 межправительственных документов"
-    for g in range(k, min(k + _AGREEMENT_NOUN_GAP + 1, len(toks))):
+    # "7 соглашений", "15 межправительственных документов", "10 межправительственных и межведомственных документов"
+    adjectives = 0
+    for g in range(k, min(k + 2 * _AGREEMENT_NOUN_GAP + 1, len(toks))):
         tg = toks[g]
+        if adjectives and tg.lower in ("и", ",") and g + 1 < len(toks) and toks[g + 1].kind == "word":
+            continue  # adjectives joined by «и» or a comma
         if tg.kind != "word":
             break
         if tg.lower in lex.count_noun_forms:
             return "count", g, lex.count_noun_forms[tg.lower]
-        if word_info(tg.lower).pos not in ("ADJF", "PRTF"):
+        if word_info(tg.lower).pos not in ("ADJF", "PRTF") or adjectives == _AGREEMENT_NOUN_GAP:
             break
+        adjectives += 1
     if _MONTH_START.match(t.lower):
         return None  # a date: "15 сентября"
     if info.pos in ("NOUN", "ADJF", "PRTF", "NUMR") and not (info.lemma in lex.scales):
