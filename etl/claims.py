@@ -91,7 +91,9 @@ class Sentence:
                 continue
             if c.kind:
                 out.kind.append((i, c.kind))
-            if c.modal and not (i > 0 and toks[i - 1].lower == "по" and c.by_order_of):
+            if c.expects and _that_follows(toks, i):
+                out.modal.append((i, 2, "forecast"))
+            elif c.modal and not (i > 0 and toks[i - 1].lower == "по" and c.by_order_of):
                 out.modal.append((i, c.modal[1], c.modal[0]))
             if c.modal_after:
                 out.modal_after.append((i, c.modal_after))
@@ -115,6 +117,7 @@ class _WordCue(NamedTuple):
     modal_after: str | None
     region: bool  # a province, a region (its lemma)
     by_order_of: bool = False  # «(по) поручению»: after «по», not a modal word
+    expects: bool = False  # «рассчитывает, что»: before «что», a forecast
 
 
 @lru_cache(maxsize=100_000)
@@ -124,9 +127,16 @@ def _word_cue(lower: str) -> _WordCue | None:
     if lower not in surface and not may_have_lemma(lower, forms):
         return None  # the cues below are lemmas of the word, or kind words as written: none is here
     lemma = word_info(lower).lemma
+    mc = load().cues["modality"]
     cue = _WordCue(_kind_word(lower), _modal_word(lower), _modal_word_after(lower),
-                   lemma in load().subnational_nouns, lemma in load().cues["modality"]["by_order_of"])
+                   lemma in load().subnational_nouns, lemma in mc["by_order_of"], lemma in mc["expect_that"])
     return cue if any(cue) else None
+
+
+def _that_follows(toks: list[Tok], i: int) -> bool:
+    """«рассчитывает, что», «рассчитываем на то, что»: a clause of «что» right after the word."""
+    window = [t.lower for t in toks[i + 1:i + 5]]
+    return "что" in window[:2] or window[:4] == ["на", "то", ",", "что"]
 
 
 @cache
@@ -463,15 +473,32 @@ def modality(s: Sentence, fig: Figure, lex: Lexicon) -> tuple[str, int | None]:
     end = fig.first + 1 if s.toks[fig.first].lower in lex.ratio_verb_forms else fig.first
     # (strength, index, modality) of the modal words between the clause start and the figure
     found = [(strength, i, m) for i, strength, m in s.cue_words.modal if lo <= i < end]
+    if not found and lo > 0 and not _has_verb(s, lo, fig.first):
+        # an elliptical clause shares the verb of the one before: «экспорт … составит 8,1 млрд, тогда как
+        # египетские поставки в Россию – около 700 млн»
+        found = [(strength, i, m) for i, strength, m in s.cue_words.modal if i < lo]
     if found:
         strength = max(f[0] for f in found)
         nearest = max((f for f in found if f[0] == strength), key=lambda f: f[1])
         return nearest[2], min(f[1] for f in found)
     hi = _first_tok_from(s, b)
+    # to the right only within the figure's own phrase: in «вырос на 9%, и мы рассчитываем, что … составит»
+    # the future verb after the comma is another statement's
+    # (an apposition goes on: «9,5 тыс. тонн зерна, или 122 вагона, Москва поставит»)
+    comma = next((k for k in range(fig.last + 1, hi - 1)
+                  if s.toks[k].text == "," and s.toks[k + 1].lower in _NEW_STATEMENT), hi)
     for i, m in s.cue_words.modal_after:
-        if fig.last < i < hi:
+        if fig.last < i < comma:
             return m, i
     return "actual", None
+
+
+def _has_verb(s: Sentence, a: int, b: int) -> bool:
+    return any(s.toks[k].kind == "word" and word_info(s.toks[k].lower).pos in ("VERB", "INFN", "PRTS", "GRND")
+               for k in range(a, b))
+
+
+_NEW_STATEMENT = frozenset({"и", "что", "а", "но", "однако", "причем", "причём", "который", "которая", "которые"})
 
 
 def _modal_word(lower: str) -> tuple[str, int] | None:
@@ -516,11 +543,16 @@ def _time_tok_index(s: Sentence, t: TimeExpr) -> int:
 def period(s: Sentence, fig: Figure, mod: str, trigger: int | None, ind: str, state: DocState,
            prev_claim_period: str | None) -> str | None:
     a, b = _clause(s, fig.first)
+    own_start = a
+    if a > 0 and not _has_verb(s, _first_tok_from(s, a), fig.first):
+        a = 0  # an elliptical clause shares the time of the one before, as it shares its verb...
     fig_rel = fig.start - s.start
     usable: list[tuple[TimeExpr, int]] = []
     for t in s.times:
         if t.role in ("base", "since"):
             continue
+        if a < own_start and t.start < own_start and t.period and len(t.period) == 10:
+            continue  # ...but not a day, which dates the telling («во вторник сообщил, что …, а цель — 30 млрд»)
         if t.role == "to" and mod == "actual":
             continue  # "прибавив к 2016 году 31,2%": a comparison base
         usable.append((t, _time_tok_index(s, t)))
