@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import cache
 
@@ -177,16 +178,17 @@ class OursResolver:
     def __init__(self, text: str, lex: Lexicon, outlet_country: str | None) -> None:
         self.text, self.lex, self.outlet = text, lex, outlet_country
         self._quotes: list[tuple[int, int]] | None = None
+        self._starts: list[int] = []
         self._speakers: dict[tuple[int, int], str | None] = {}
 
     def __call__(self, pos: int) -> str | None:
         if self._quotes is None:
             self._quotes = quotations(self.text)
-        for q in self._quotes:
-            if q[0] < pos < q[1]:
-                if q not in self._speakers:
-                    self._speakers[q] = speaker_country(self.text, q, self.lex)
-                return self._speakers[q] or self.outlet
-            if q[0] > pos:
-                break
+            self._starts = [q[0] for q in self._quotes]
+        k = bisect_left(self._starts, pos) - 1  # the last quotation opening before pos
+        if k >= 0 and pos < self._quotes[k][1]:
+            q = self._quotes[k]
+            if q not in self._speakers:
+                self._speakers[q] = speaker_country(self.text, q, self.lex)
+            return self._speakers[q] or self.outlet
         return self.outlet
