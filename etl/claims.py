@@ -93,7 +93,8 @@ class Sentence:
                 out.kind.append((i, c.kind))
             if c.expects and _that_follows(toks, i):
                 out.modal.append((i, 2, "forecast"))
-            elif c.modal and not (i > 0 and toks[i - 1].lower == "по" and c.by_order_of):
+            elif c.modal and not (i > 0 and toks[i - 1].lower == "по" and c.by_order_of) \
+                    and not (c.modal[0] == "target" and _after_may(toks, i)):
                 out.modal.append((i, c.modal[1], c.modal[0]))
             if c.modal_after:
                 out.modal_after.append((i, c.modal_after))
@@ -131,6 +132,12 @@ def _word_cue(lower: str) -> _WordCue | None:
     cue = _WordCue(_kind_word(lower), _modal_word(lower), _modal_word_after(lower),
                    lemma in load().subnational_nouns, lemma in mc["by_order_of"], lemma in mc["expect_that"])
     return cue if any(cue) else None
+
+
+def _after_may(toks: list[Tok], i: int) -> bool:
+    """«может выйти на 3 млрд», «могут достичь»: an infinitive after «мочь» is a possible outcome, not a plan."""
+    return i > 0 and toks[i - 1].kind == "word" and word_info(toks[i - 1].lower).lemma == "мочь" \
+        and word_info(toks[i].lower).infinitive
 
 
 def _that_follows(toks: list[Tok], i: int) -> bool:
@@ -279,6 +286,8 @@ def comparator(s: Sentence, fig: Figure, lex: Lexicon, has_change_verb: bool) ->
             found = kind
             first = i - 1 if negated else i
             break
+        if low == "и" and i >= 2 and s.toks[i - 2].lower == "не":
+            continue  # «не достигал и 100 млн»: «и» is «even»
         if low not in _SKIP_BEFORE and t.kind == "word":
             break
     if found == "eq" and fig.first > 0 and s.toks[fig.first - 1].lower == "до" and not has_change_verb:

@@ -16,7 +16,7 @@ from etl.countries import _name_index, find_mentions, outlet_from_url, rank_cont
 from etl.indicators import cue_forms as indicator_cue_forms
 from etl.lexicon import Lexicon, load
 from etl.model import Claim, Document
-from etl.morph import lexeme_forms
+from etl.morph import lexeme_forms, word_info
 from etl.numbers import Figure, _figure_starts, tokenize
 from etl.periods import _calendar, infer_published, parse_iso_date
 from etl.speakers import OursResolver
@@ -374,9 +374,10 @@ def _claim(s: Sentence, fig: Figure, prev: list[Sentence], state: DocState, lex:
         return None
     kind, sign = ks
     mod, trigger = modality(s, fig, lex)
-    # "до 100 млн" is a bound unless a change or a plan leads to it ("довести до", "вырос ... до")
-    led = kind == "change" or mod != "actual" or _kind_cue(s, fig, lex)[0] is not None \
-        or _kind_cue(s, fig, lex, whole_sentence=True)[0] is not None
+    # "до 100 млн" is a bound unless a change or a verb of reaching leads to it ("довести до", "вырос ... до");
+    # a plan alone does not ("планирует направить помощь на сумму до 70 млн": at most 70 млн)
+    led = kind == "change" or (mod != "actual" and _reaching_verb_before(s, fig, lex)) \
+        or _kind_cue(s, fig, lex)[0] is not None or _kind_cue(s, fig, lex, whole_sentence=True)[0] is not None
     comp, first = comparator(s, fig, lex, has_change_verb=led)
     prev_same = _previous_claim(state, s.index, ind)
     sd = sides(s, fig, ind, cue_at, state, prev_same, lex)
@@ -411,6 +412,12 @@ def _claim(s: Sentence, fig: Figure, prev: list[Sentence], state: DocState, lex:
         sentence=s.text,
         sentence_span=[s.start, s.end],
     )
+
+
+def _reaching_verb_before(s: Sentence, fig: Figure, lex: Lexicon) -> bool:
+    """A verb that brings an amount to a level («довести», «вывести», «увеличить») before the figure."""
+    verbs = lex.cues["modality"]["target_infinitive"]
+    return any(s.toks[k].kind == "word" and word_info(s.toks[k].lower).lemma in verbs for k in range(fig.first))
 
 
 def _previous_claim(state: DocState, index: int, ind: str) -> Claim | None:

@@ -124,7 +124,7 @@ def _calendar() -> _Calendar:
         ("same_period", rf"{b}(?:за|в|на)\s+(?:тот\s+же|этот|данный|указанный|отч[её]тный|этот\s+же)\s+период"),
         ("rel_year", rf"{b}(?P<rel>{REL})\w*\s+год\w*"),
         ("rel_year", rf"{b}(?P<rel>прошлогодн)\w*"),
-        ("today", rf"{b}(?P<w>сегодня|вчера)\b"),
+        ("today", rf"{b}(?P<w>сегодня|вчера|позавчера)\b"),
         ("rel_month", rf"{b}(?:в|с)\s+(?:начале\s+|конце\s+|середине\s+)?(?P<relm>{REL})\w*\s+месяц\w*"),
         ("weekday", rf"{b}(?:в|во)\s+(?P<wd>{WD})\w*"),
         ("year_earlier", rf"{b}годом\s+ранее"),
@@ -261,7 +261,7 @@ def _resolve(kind: str, m: re.Match, cal: _Calendar, published: date | None) -> 
     if kind == "today":
         if not published:
             return None, True, None
-        d = published if g["w"].lower() == "сегодня" else published - timedelta(days=1)
+        d = published - timedelta(days={"сегодня": 0, "вчера": 1, "позавчера": 2}[g["w"].lower()])
         return d.isoformat(), True, None
     if kind == "weekday":
         wd = _index(cal.weekdays, g["wd"])
