@@ -18,7 +18,7 @@ from etl.lexicon import Lexicon, load
 from etl.model import Claim, Document
 from etl.morph import lexeme_forms, word_info
 from etl.numbers import Figure, _figure_starts, tokenize
-from etl.periods import _calendar, infer_published, parse_iso_date
+from etl.periods import _calendar, infer_published, parse_iso_date, timeless
 from etl.speakers import OursResolver
 from etl.text import Sentences
 
@@ -318,7 +318,7 @@ def extract_document(doc: Document, lex: Lexicon | None = None) -> list[Claim]:
                 state.indicator_counts[claim.indicator] = state.indicator_counts.get(claim.indicator, 0) + 1
             if fig.unit not in (None, "%", "x", "t", "count"):
                 state.currency = fig.unit
-    _headline_periods(claims)
+    _headline_periods(state.claims)
     return claims
 
 
@@ -384,7 +384,7 @@ def _claim(s: Sentence, fig: Figure, prev: list[Sentence], state: DocState, lex:
     if sd is None:
         return None
     countries, flow = sd
-    prev_period = _previous_period(state, s.index) if mod == "actual" else None
+    prev_period = _previous_period(state, s.index, ind) if mod == "actual" and not timeless(s.text) else None
     per = period(s, fig, mod, trigger, ind, state, prev_period)
     value = fig.value
     value_max = fig.value_max
@@ -429,23 +429,34 @@ def _previous_claim(state: DocState, index: int, ind: str) -> Claim | None:
     return None
 
 
-def _previous_period(state: DocState, index: int) -> str | None:
-    """The period of the statistic this sentence continues (same or previous sentence)."""
+_CONTINUES_WITHIN = 3  # sentences: a report goes on about its period across a sentence or two without figures
+_TRADE = frozenset({"trade_turnover", "export", "import"})
+
+
+def _previous_period(state: DocState, index: int, ind: str) -> str | None:
+    """The period of the statistic this sentence continues: the last actual figure of the same kind of
+    statistic (trade, investment, aid, agreements) in this sentence or the few before. An investment stock
+    does not take the year of a trade figure before it."""
+    family = _TRADE if ind in _TRADE else {ind}
     for i, c in reversed(state.claims):
-        if i < index - 1:
+        if i < index - _CONTINUES_WITHIN:
             break
-        if c.modality == "actual" and c.period:
+        if c.modality == "actual" and c.period and c.indicator in family:
             return c.period
     return None
 
 
-def _headline_periods(claims: list[Claim]) -> None:
-    """A figure repeated later with its period (a headline, a lead) takes that period."""
-    for k, c in enumerate(claims):
+_HEADLINE_ROUNDING = 0.05  # a headline rounds its figure: «превысил $14 млрд» for the body's 14,4 млрд
+
+
+def _headline_periods(claims: list[tuple[int, Claim]]) -> None:
+    """A figure repeated later with its period (a headline, a lead) takes that period; (sentence index, claim)."""
+    for k, (index, c) in enumerate(claims):
         if c.period:
             continue
-        for later in claims[k + 1:]:
+        tolerance = _HEADLINE_ROUNDING if index == 0 else 0.01
+        for _, later in claims[k + 1:]:
             if later.period and later.indicator == c.indicator and later.unit == c.unit \
-                    and abs(later.value - c.value) <= 0.01 * abs(c.value):
+                    and later.countries == c.countries and abs(later.value - c.value) <= tolerance * abs(c.value):
                 c.period = later.period
                 break

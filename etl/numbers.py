@@ -258,7 +258,7 @@ def _fraction(toks: list[Tok], i: int, lex: Lexicon) -> Figure | None:
             k -= 1
         if k < 0 or toks[k].kind != "word":
             return None
-        if toks[k].lower != "на" and word_info(toks[k].lower).pos not in ("VERB", "INFN"):
+        if toks[k].lower != "на" and word_info(toks[k].lower).pos not in ("VERB", "INFN", "GRND"):
             return None
     return Figure(value, None, "%", toks[first].start, t.end, first, i, False)
 

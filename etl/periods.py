@@ -76,6 +76,7 @@ class _Calendar:
     ordinals: tuple[re.Pattern, ...]
     cardinals: tuple[re.Pattern, ...]
     relative: tuple[tuple[str, int], ...]
+    timeless: tuple[str, ...]  # words of a level that holds at no period («ежегодно», «сейчас»)
 
     @lazy
     def patterns(self) -> tuple[tuple[str, re.Pattern, frozenset[str], bool], ...]:
@@ -122,6 +123,7 @@ def _calendar() -> _Calendar:
         ("ytd", rf"{b}с\s+начала\s+(?:(?P<rel>{REL})\w*\s+)?года"),
         ("ytd", rf"{b}(?:по\s+итогам|к\s+концу|до\s+конца|в\s+конце|по\s+результатам)\s+(?:(?P<rel>{REL})\w*\s+)?года"),
         ("same_period", rf"{b}(?:за|в|на)\s+(?:тот\s+же|этот|данный|указанный|отч[её]тный|этот\s+же)\s+период"),
+        ("same_period", rf"{b}(?:за|в)\s+(?:тот|том|этот|этом)\s+же\s+год\w*"),
         ("rel_year", rf"{b}(?P<rel>{REL})\w*\s+год\w*"),
         ("rel_year", rf"{b}(?P<rel>прошлогодн)\w*"),
         ("today", rf"{b}(?P<w>сегодня|вчера|позавчера)\b"),
@@ -134,7 +136,7 @@ def _calendar() -> _Calendar:
     needs = {
         "month_range": month_words, "day": month_words, "month_year": month_words, "month": month_words,
         "quarter": ("квартал",), "half": ("полови", "полугод", "полгода"), "n_months": ("месяц",),
-        "span_back": ("последн",), "year_range": ("19", "20"), "year": ("19", "20"), "ytd": ("начала", "итогам", "конц", "результатам"), "same_period": ("период",),
+        "span_back": ("последн",), "year_range": ("19", "20"), "year": ("19", "20"), "ytd": ("начала", "итогам", "конц", "результатам"), "same_period": ("период", "же"),
         "rel_year": ("год",), "today": ("сегодня", "вчера"), "weekday": ("понедельник", "вторник", "сред",
         "четверг", "пятниц", "суббот", "воскрес"), "year_earlier": ("ранее",), "rel_month": ("месяц",),
     }
@@ -153,6 +155,7 @@ def _calendar() -> _Calendar:
         ordinals=tuple(re.compile(o, re.I) for o in cal["ordinals"]),
         cardinals=tuple(re.compile(c, re.I) for c in cal["cardinals"]),
         relative=tuple(sorted(cal["relative_years"].items(), key=lambda kv: -len(kv[0]))),
+        timeless=tuple(cal["timeless"]),
     )
 
 
@@ -412,3 +415,10 @@ def infer_published(text: str, url: str | None = None, head_chars: int = 2000) -
             if d:
                 return d.isoformat() if m["y"] else d.isoformat()[:7] + "-01"
     return None
+
+
+def timeless(sentence: str) -> bool:
+    """The sentence states a level that holds at no period («ежегодно поставляет», «в год», «сейчас»): the
+    contract leaves its period null, and it does not take the period of the figures before it."""
+    low = sentence.lower()
+    return any(re.search(rf"(?<![\w-]){w}", low) for w in _calendar().timeless)
