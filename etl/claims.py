@@ -323,7 +323,7 @@ def indicator(s: Sentence, fig: Figure, lex: Lexicon, prev: list[Sentence],
     if candidates:
         candidates.sort()
         ind, at = candidates[0][3], candidates[0][4]
-        if ind in ("trade_turnover", "export", "import") and _subset(s, at, lex):
+        if ind in ("trade_turnover", "export", "import") and (_subset(s, at, lex) or _part_of(s, fig, lex)):
             return None, None
         return ind, at
     if fig.unit not in ("%", "x") and cues.sending and state.aid_doc:
@@ -353,6 +353,30 @@ def _other_subject(s: Sentence, fig: Figure, lex: Lexicon) -> bool:
                 and _word_cue(t.lower) is None:
             return True
     return False
+
+
+def _part_of(s: Sentence, fig: Figure, lex: Lexicon) -> bool:
+    """«на фармацевтическую продукцию пришлось 61,2 млн долларов»: the amount of a product or sector within
+    the trade just named (while «на экспорт пришлось 840 млн» and «на долю России пришлось» stay claims)."""
+    toks = s.toks
+    k = fig.first - 1
+    while k >= 0 and toks[k].kind == "word" and word_info(toks[k].lower).lemma not in ("прийтись", "приходиться"):
+        if fig.first - k > 3:
+            return False
+        k -= 1
+    if k < 0 or toks[k].kind != "word":
+        return False
+    start = next((j for j in range(k - 1, max(-1, k - 6), -1) if toks[j].lower == "на"), None)
+    if start is None:
+        return False
+    phrase = range(start + 1, k)
+    if any(m.first in phrase for m in s.mentions):
+        return False
+    infos = [word_info(toks[j].lower) for j in phrase if toks[j].kind == "word"]
+    if any(i.lemma in lex.subset_adjectives for i in infos):
+        return True
+    nouns = [i for i in infos if i.pos == "NOUN"]
+    return bool(nouns) and not (nouns[-1].lemmas & (lex.whole_trade_nouns | set(lex.indicator_lemmas) | {"доля"}))
 
 
 def _subset(s: Sentence, at: int, lex: Lexicon) -> bool:
@@ -698,9 +722,12 @@ def sides(s: Sentence, fig: Figure, ind: str, cue_at: int | None, state: DocStat
         # nearest before the figure, the other side is the document's main one.
         before = [m for m in named if m.last < fig.first]
         partner = (before[-1] if before else min(named, key=lambda m: abs(m.first - fig.first))).code
-        # a country before a bloc: «с остальными странами Содружества ... с Украиной»
+        # a country before a bloc: «с остальными странами Содружества ... с Украиной»; and not another
+        # member of the list: «с Италией оборот составил 14,4 млрд, с Нидерландами — 5,3 млрд»
+        listed = {m.code for m in named if m.prep in ("с", "со")}
         ranked = sorted(state.sides, key=lambda c: c in lex.bloc_members)
-        anchor = next((c for c in ranked if c != partner), None) \
+        anchor = next((c for c in ranked if c != partner and c not in listed), None) \
+            or next((c for c in ranked if c != partner), None) \
             or next((c for c in codes if c != partner), None)
         pair = [partner, anchor] if anchor else None
     elif len(codes) == 1:

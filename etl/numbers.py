@@ -132,6 +132,8 @@ def _core(toks: list[Tok], i: int, lex: Lexicon) -> tuple[float, int] | None:
             break
         v += w
         j += 1
+    if j + 2 < len(toks) and toks[j + 1].lower == "с" and toks[j + 2].lower == "половиной":
+        v, j = v + 0.5, j + 2  # «два с половиной миллиарда»
     return v, j
 
 
@@ -293,7 +295,8 @@ def find_figures(toks: list[Tok], lex: Lexicon) -> list[Figure]:
             # «превысил миллиард долларов»: a scale word with no number before it is one of it, before a currency
             before = toks[i - 1] if i > 0 else None
             unit_info = _unit_after(toks, i, lex, True)
-            if (before is None or (before.kind != "num" and before.lower not in lex.number_forms)) \
+            if (before is None or (before.kind != "num" and before.lower not in lex.number_forms
+                                   and before.lower not in lex.fraction_forms)) \
                     and unit_info is not None and unit_info[0] not in (None, "%", "x", "t", "count"):
                 figures.append(Figure(lex.bare_scale_forms[t.lower], None, unit_info[0], t.start,
                                       toks[unit_info[1]].end, i, unit_info[1], True))
@@ -340,6 +343,8 @@ def find_figures(toks: list[Tok], lex: Lexicon) -> list[Figure]:
                 if amt2[2]:
                     value, value_max = value * factor, amt2[0]
                     j, scaled = amt2[1], True
+                elif shared is not None and shared[0] == "%" and before not in ("с", "со") and amt2[0] > value:
+                    value_max, j = amt2[0], amt2[1]  # «на 20–25%», «от 5 до 7%»
         elif scaled and ranged and (nxt.text in _RANGE_DASH or before == "от"):
             # both ends scaled: «от 500 млн до 1 млрд долларов», «1,5 млрд – 2 млрд»
             amt2 = _amount(toks, j + 2, lex)
