@@ -67,6 +67,10 @@ class Sentence:
         return []
 
     @lazy
+    def attribution_start(self) -> int | None:
+        return _attribution_start(self)
+
+    @lazy
     def may_name_date(self) -> bool:
         return may_name_date(self.text)
 
@@ -710,7 +714,7 @@ def sides(s: Sentence, fig: Figure, ind: str, cue_at: int | None, state: DocStat
     if ind in ("trade_turnover", "export", "import") and _subnational(s, a, b, lex):
         return None  # "Ленинградская область и Беларусь наторговали": a region's own trade
     # «…выросла на 70%, уточнили в Минэкономразвития России»: who reports a figure is not its side
-    said = _attribution_start(s)
+    said = s.attribution_start
     named = [m for m in s.mentions if m.code and (said is None or m.first < said)]
     generic = [m for m in s.mentions if not m.code]
     codes = list(dict.fromkeys(m.code for m in named))

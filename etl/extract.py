@@ -50,6 +50,7 @@ class _Prefilters:
     ratio_adverbs: frozenset[str]
     ratio_words: frozenset[str]  # ratio verbs, fractions, singular scale words: figures without a number
     ratio_word_stems: tuple[str, ...]  # their stems (none that another one starts)
+    bare_scales: frozenset[str]  # «миллиард», «полмиллиарда»: a scale word that is an amount on its own
     digits_with_unit: re.Pattern  # digits that stand next to a unit word
     unit_forms: frozenset[str]  # every form of the words a number word can count or scale
     number_forms: frozenset[str]  # every form of the number words
@@ -116,7 +117,14 @@ def _prefilters() -> _Prefilters:
     stems = {_stem(w) for w in counted if w}
     # Words that are figures on their own («удвоить», «на треть», «миллиард долларов»), found by str.find
     # of their stems: as regex branches, their common first letters («у», «н») would stop the scan everywhere.
-    own = {_stem(w) for w in [*lex.ratio_verbs, *lex.fractions, *lex.bare_scale_forms] if w}
+    # (A lone lower-case «миллиард» is found by word_anchor_scan, which has the scale stems already; here
+    # only what it cannot see: a capitalised one opening a sentence, and «полмиллиарда».)
+    # Capitalised: the nouns that open a sentence («Удвоение товарооборота …», «Миллиард долларов …»).
+    own = {_stem(w) for w in [*lex.ratio_verbs, *lex.fractions] if w}
+    halves = {w for w in lex.bare_scale_forms if w not in lex.scale_forms}  # «полмиллиарда», as written
+    nouns = {_stem(w) for w in [*lex.ratio_verbs, *lex.fractions] if w and word_info(w).pos == "NOUN"} \
+        | {w for w in lex.scales if w in lex.bare_scale_forms} | halves
+    own |= halves | {w[0].upper() + w[1:] for w in nouns}
     own_stems = tuple(sorted(w for w in own if not any(w != v and w.startswith(v) for v in own)))
     if not all(re.match(r"\w", w) for w in [*stems, *lex.ratio_adverbs]):
         raise ValueError("a unit stem or ratio adverb that does not start with a letter")
@@ -147,7 +155,7 @@ def _prefilters() -> _Prefilters:
     chrome, chrome_after_break = re.compile(rf"(?im)^{chrome_line}"), re.compile(rf"(?im)\n{chrome_line}")
     return _Prefilters(anchor, anchor_chars, anchor_words, word_anchor_scan, signs, frozenset(lex.ratio_adverbs),
                        frozenset(lex.ratio_verb_forms) | frozenset(lex.fraction_forms) | frozenset(lex.bare_scale_forms),
-                       own_stems,
+                       own_stems, frozenset(lex.bare_scale_forms),
                        digits_with_unit, unit_forms, frozenset(lex.number_forms),
                        re.compile(_stems(aid), re.I), chrome, chrome_after_break)
 
@@ -206,20 +214,18 @@ def _figure_sentences(text: str, sents: Sentences, pre: _Prefilters) -> list[int
 
 
 _WORD_AT = re.compile(r"\w+")
+_OURS = re.compile(r"[Нн]аш")
 
 
 def _own_words(text: str, end: int, pre: _Prefilters) -> list[int]:
     """Sorted starts of the words before `end` that are figures on their own («удвоить», «Трети»)."""
-    low = text.lower()
-    if len(low) != len(text):  # a character whose lower case is longer («İ»): positions would shift
-        low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
     found = []
     for stem in pre.ratio_word_stems:
-        i = low.find(stem, 0, end)
+        i = text.find(stem, 0, end)
         while i >= 0:
-            if (i == 0 or not low[i - 1].isalnum()) and _WORD_AT.match(low, i).group() in pre.ratio_words:
+            if (i == 0 or not text[i - 1].isalnum()) and _WORD_AT.match(text, i).group().lower() in pre.ratio_words:
                 found.append(i)
-            i = low.find(stem, i + 1, end)
+            i = text.find(stem, i + 1, end)
     found.sort()
     return found
 
@@ -229,8 +235,9 @@ def _word_anchor(text: str, a: int, b: int, pre: _Prefilters) -> bool:
     a match of «[signs]|\b(?:ratio(?!\w)|(?P<word>stem\w*))» that stands for a figure."""
     for m in pre.word_anchor_scan.finditer(text, a, b):
         found = m.group()
-        if found in pre.signs or found in pre.ratio_adverbs \
-                or (found.lower() in pre.unit_forms and _number_word_before(text, a, m.start(), pre)):
+        low = found.lower()
+        if found in pre.signs or found in pre.ratio_adverbs or low in pre.bare_scales \
+                or (low in pre.unit_forms and _number_word_before(text, a, m.start(), pre)):
             return True
     return False
 
@@ -276,8 +283,9 @@ def extract_document(doc: Document, lex: Lexicon | None = None) -> list[Claim]:
         return []
 
     cache: dict[int, Sentence] = {}
-    # whose «наша страна»: as given, else the country of the site the article comes from
-    outlet = doc.outlet_country or outlet_from_url(doc.url, lex)
+    # whose «наша страна»: as given, else the country of the site the article comes from (looked up only
+    # for a text that says «наш…»)
+    outlet = doc.outlet_country or (outlet_from_url(doc.url, lex) if _OURS.search(text) else None)
     ours = OursResolver(text, lex, outlet)
 
     def get(i: int) -> Sentence:
@@ -384,7 +392,9 @@ def _claim(s: Sentence, fig: Figure, prev: list[Sentence], state: DocState, lex:
     if sd is None:
         return None
     countries, flow = sd
-    prev_period = _previous_period(state, s.index, ind) if mod == "actual" and not timeless(s.text) else None
+    prev_period = _previous_period(state, s.index, ind) if mod == "actual" else None
+    if prev_period and timeless(s.text):
+        prev_period = None
     per = period(s, fig, mod, trigger, ind, state, prev_period)
     value = fig.value
     value_max = fig.value_max

@@ -76,7 +76,7 @@ class _Calendar:
     ordinals: tuple[re.Pattern, ...]
     cardinals: tuple[re.Pattern, ...]
     relative: tuple[tuple[str, int], ...]
-    timeless: tuple[str, ...]  # words of a level that holds at no period («ежегодно», «сейчас»)
+    timeless: re.Pattern  # words of a level that holds at no period («ежегодно», «сейчас»)
 
     @lazy
     def patterns(self) -> tuple[tuple[str, re.Pattern, frozenset[str], bool], ...]:
@@ -155,7 +155,7 @@ def _calendar() -> _Calendar:
         ordinals=tuple(re.compile(o, re.I) for o in cal["ordinals"]),
         cardinals=tuple(re.compile(c, re.I) for c in cal["cardinals"]),
         relative=tuple(sorted(cal["relative_years"].items(), key=lambda kv: -len(kv[0]))),
-        timeless=tuple(cal["timeless"]),
+        timeless=re.compile("|".join(cal["timeless"])),  # on lower-cased text; word starts tested after
     )
 
 
@@ -421,4 +421,5 @@ def timeless(sentence: str) -> bool:
     """The sentence states a level that holds at no period («ежегодно поставляет», «в год», «сейчас»): the
     contract leaves its period null, and it does not take the period of the figures before it."""
     low = sentence.lower()
-    return any(re.search(rf"(?<![\w-]){w}", low) for w in _calendar().timeless)
+    return any(m.start() == 0 or not (low[m.start() - 1].isalnum() or low[m.start() - 1] == "-")
+               for m in _calendar().timeless.finditer(low))
