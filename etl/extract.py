@@ -51,6 +51,7 @@ class _Prefilters:
     ratio_words: frozenset[str]  # ratio verbs, fractions, singular scale words: figures without a number
     ratio_word_stems: tuple[str, ...]  # their stems (none that another one starts)
     bare_scales: frozenset[str]  # «миллиард», «полмиллиарда»: a scale word that is an amount on its own
+    capital_only_stems: frozenset[str]  # stems _own_words takes only capitalised: «Миллиард долларов …»
     digits_with_unit: re.Pattern  # digits that stand next to a unit word
     unit_forms: frozenset[str]  # every form of the words a number word can count or scale
     number_forms: frozenset[str]  # every form of the number words
@@ -119,12 +120,13 @@ def _prefilters() -> _Prefilters:
     # of their stems: as regex branches, their common first letters («у», «н») would stop the scan everywhere.
     # (A lone lower-case «миллиард» is found by word_anchor_scan, which has the scale stems already; here
     # only what it cannot see: a capitalised one opening a sentence, and «полмиллиарда».)
-    # Capitalised: the nouns that open a sentence («Удвоение товарооборота …», «Миллиард долларов …»).
+    # Looked for in the lower-cased text: capitalised words that open a sentence are found too
+    # («Удвоение товарооборота …», «Миллиард долларов …»); a lone lower-case «миллиард» is left to
+    # word_anchor_scan, but one that opens a sentence is not there: _own_words keeps those.
     own = {_stem(w) for w in [*lex.ratio_verbs, *lex.fractions] if w}
-    halves = {w for w in lex.bare_scale_forms if w not in lex.scale_forms}  # «полмиллиарда», as written
-    nouns = {_stem(w) for w in [*lex.ratio_verbs, *lex.fractions] if w and word_info(w).pos == "NOUN"} \
-        | {w for w in lex.scales if w in lex.bare_scale_forms} | halves
-    own |= halves | {w[0].upper() + w[1:] for w in nouns}
+    own |= {w for w in lex.bare_scale_forms if w not in lex.scale_forms}  # «полмиллиарда», as written
+    capital_only = frozenset(w for w in lex.scales if w in lex.bare_scale_forms)  # «Миллиард» opening a sentence
+    own |= capital_only
     own_stems = tuple(sorted(w for w in own if not any(w != v and w.startswith(v) for v in own)))
     if not all(re.match(r"\w", w) for w in [*stems, *lex.ratio_adverbs]):
         raise ValueError("a unit stem or ratio adverb that does not start with a letter")
@@ -155,7 +157,7 @@ def _prefilters() -> _Prefilters:
     chrome, chrome_after_break = re.compile(rf"(?im)^{chrome_line}"), re.compile(rf"(?im)\n{chrome_line}")
     return _Prefilters(anchor, anchor_chars, anchor_words, word_anchor_scan, signs, frozenset(lex.ratio_adverbs),
                        frozenset(lex.ratio_verb_forms) | frozenset(lex.fraction_forms) | frozenset(lex.bare_scale_forms),
-                       own_stems, frozenset(lex.bare_scale_forms),
+                       own_stems, frozenset(lex.bare_scale_forms), capital_only,
                        digits_with_unit, unit_forms, frozenset(lex.number_forms),
                        re.compile(_stems(aid), re.I), chrome, chrome_after_break)
 
@@ -219,13 +221,18 @@ _OURS = re.compile(r"[Нн]аш")
 
 def _own_words(text: str, end: int, pre: _Prefilters) -> list[int]:
     """Sorted starts of the words before `end` that are figures on their own («удвоить», «Трети»)."""
+    low = text[:end].lower()
+    if len(low) != end:  # a character whose lower case is longer («İ»): positions would shift
+        low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text[:end])
     found = []
     for stem in pre.ratio_word_stems:
-        i = text.find(stem, 0, end)
+        scale = stem in pre.capital_only_stems
+        i = low.find(stem)
         while i >= 0:
-            if (i == 0 or not text[i - 1].isalnum()) and _WORD_AT.match(text, i).group().lower() in pre.ratio_words:
+            if (i == 0 or not low[i - 1].isalnum()) and (not scale or text[i].isupper()) \
+                    and _WORD_AT.match(low, i).group() in pre.ratio_words:
                 found.append(i)
-            i = text.find(stem, i + 1, end)
+            i = low.find(stem, i + 1)
     found.sort()
     return found
 
@@ -272,8 +279,10 @@ def extract_document(doc: Document, lex: Lexicon | None = None) -> list[Claim]:
     # without one, a text with no figure anchor at all has no sentence that _figure_sentences keeps.
     end = len(text)
     if pre.chrome.match(text) or pre.chrome_after_break.search(text):
-        first = min((x for x in (_first_anchor(text, pre), *_own_words(text, len(text), pre)[:1]) if x is not None),
-                    default=None)
+        first = _first_anchor(text, pre)
+        # a figure without digits («Удвоение товарооборота …») may come first: looked for only before it
+        own = _own_words(text, len(text) if first is None else first, pre)
+        first = own[0] if own else first
         if first is None:
             return []
         end = _body_end(text, pre, first)

@@ -171,8 +171,9 @@ def _amount(toks: list[Tok], i: int, lex: Lexicon) -> tuple[float, int, bool] | 
 
 
 def _exact(x: float) -> float:
-    """4,1 млрд is 4100000000.0, not the 4099999999.9999995 that 4.1 * 1e9 gives in binary floating point."""
-    return float(f"{x:.12g}")
+    """4,1 млрд is 4100000000.0, not the 4099999999.9999995 that 4.1 * 1e9 gives in binary floating point
+    (a scaled amount is at least a thousand: four decimals are more than any text states)."""
+    return round(x, 4)
 
 
 _AGREEMENT_NOUN_GAP = 2  # adjectives allowed between a count and its noun: "7 межправительственных соглашений"
