@@ -67,6 +67,11 @@ class Sentence:
         return []
 
     @lazy
+    def mention_tokens(self) -> frozenset[int]:
+        """Indices of the tokens that name a side."""
+        return frozenset(k for m in self.mentions for k in range(m.first, m.last + 1))
+
+    @lazy
     def attribution_start(self) -> int | None:
         return _attribution_start(self)
 
@@ -346,7 +351,7 @@ def _other_subject(s: Sentence, fig: Figure, lex: Lexicon) -> bool:
     if fig.unit not in ("%", "x"):
         return False
     lo = _first_tok_from(s, _clause(s, fig.first)[0])
-    in_mention = {k for m in s.mentions for k in range(m.first, m.last + 1)}
+    in_mention = s.mention_tokens
     for k in range(lo, fig.first):
         t = s.toks[k]
         if t.kind != "word" or k in in_mention:
@@ -390,7 +395,7 @@ def _subset(s: Sentence, at: int, lex: Lexicon) -> bool:
         return True
     if toks[at].kind == "word" and word_info(toks[at].lower).lemma in lex.subset_adjectives:
         return True  # «агроэкспорт»-like single words
-    in_mention = {k for m in s.mentions for k in range(m.first, m.last + 1)}
+    in_mention = s.mention_tokens
     k = at + 1
     while k < len(toks) and k <= at + 3 and toks[k].kind == "word":
         if k in in_mention:
