@@ -14,7 +14,7 @@ from etl.countries import Mention, Ours, find_mentions
 from etl.indicators import SentenceCues, find_cues
 from etl.lazy import lazy
 from etl.lexicon import Lexicon, load
-from etl.model import FLOW_INDICATORS, Claim
+from etl.model import FLOW_INDICATORS, TRADE_INDICATORS, Claim
 from etl.morph import lexeme_forms, may_have_lemma, word_info
 from etl.numbers import Figure, Tok, find_figures, tokenize
 from etl.periods import TimeExpr, find_times, may_name_date
@@ -332,7 +332,7 @@ def indicator(s: Sentence, fig: Figure, lex: Lexicon, prev: list[Sentence],
     if candidates:
         candidates.sort()
         ind, at = candidates[0][3], candidates[0][4]
-        if ind in ("trade_turnover", "export", "import") and (_subset(s, at, lex) or _part_of(s, fig, lex)):
+        if ind in TRADE_INDICATORS and (_subset(s, at, lex) or _part_of(s, fig, lex)):
             return None, None
         return ind, at
     if fig.unit not in ("%", "x") and cues.sending and state.aid_doc:
@@ -716,7 +716,7 @@ def sides(s: Sentence, fig: Figure, ind: str, cue_at: int | None, state: DocStat
         for i in s.cues.not_bilateral:
             if lo - 3 <= i <= hi:
                 return None
-    if ind in ("trade_turnover", "export", "import") and _subnational(s, a, b, lex):
+    if ind in TRADE_INDICATORS and _subnational(s, a, b, lex):
         return None  # "Ленинградская область и Беларусь наторговали": a region's own trade
     # «…выросла на 70%, уточнили в Минэкономразвития России»: who reports a figure is not its side
     said = s.attribution_start

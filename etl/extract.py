@@ -15,7 +15,7 @@ from etl.claims import cue_forms as claim_cue_forms
 from etl.countries import _name_index, find_mentions, outlet_from_url, rank_context
 from etl.indicators import cue_forms as indicator_cue_forms
 from etl.lexicon import Lexicon, load
-from etl.model import Claim, Document
+from etl.model import TRADE_INDICATORS, Claim, Document
 from etl.morph import lexeme_forms, word_info
 from etl.numbers import Figure, _figure_starts, tokenize
 from etl.periods import _calendar, infer_published, parse_iso_date, timeless
@@ -116,13 +116,11 @@ def _prefilters() -> _Prefilters:
     counted = [*lex.scales, *lex.groups, "тонна", "процент", "раз",
                *(w for w, i in lex.indicator_lemmas.items() if i == "agreements")]
     stems = {_stem(w) for w in counted if w}
-    # Words that are figures on their own («удвоить», «на треть», «миллиард долларов»), found by str.find
-    # of their stems: as regex branches, their common first letters («у», «н») would stop the scan everywhere.
-    # (A lone lower-case «миллиард» is found by word_anchor_scan, which has the scale stems already; here
-    # only what it cannot see: a capitalised one opening a sentence, and «полмиллиарда».)
-    # Looked for in the lower-cased text: capitalised words that open a sentence are found too
-    # («Удвоение товарооборота …», «Миллиард долларов …»); a lone lower-case «миллиард» is left to
-    # word_anchor_scan, but one that opens a sentence is not there: _own_words keeps those.
+    # Words that are figures on their own («удвоить», «на треть», «полмиллиарда») are found by str.find of
+    # their stems in the lower-cased text (_own_words), capitalised ones opening a sentence included: as
+    # regex branches, their common first letters («у», «н») would stop the scan everywhere. A lone scale
+    # word («превысил миллиард долларов») is already in word_anchor_scan, but only in lower case: here it
+    # is taken only capitalised («Миллиард долларов составил …»).
     own = {_stem(w) for w in [*lex.ratio_verbs, *lex.fractions] if w}
     own |= {w for w in lex.bare_scale_forms if w not in lex.scale_forms}  # «полмиллиарда», as written
     capital_only = frozenset(w for w in lex.scales if w in lex.bare_scale_forms)  # «Миллиард» opening a sentence
@@ -449,14 +447,13 @@ def _previous_claim(state: DocState, index: int, ind: str) -> Claim | None:
 
 
 _CONTINUES_WITHIN = 3  # sentences: a report goes on about its period across a sentence or two without figures
-_TRADE = frozenset({"trade_turnover", "export", "import"})
 
 
 def _previous_period(state: DocState, index: int, ind: str) -> str | None:
     """The period of the statistic this sentence continues: the last actual figure of the same kind of
     statistic (trade, investment, aid, agreements) in this sentence or the few before. An investment stock
     does not take the year of a trade figure before it."""
-    family = _TRADE if ind in _TRADE else {ind}
+    family = TRADE_INDICATORS if ind in TRADE_INDICATORS else {ind}
     for i, c in reversed(state.claims):
         if i < index - _CONTINUES_WITHIN:
             break

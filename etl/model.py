@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass, field
 
 INDICATORS = ("trade_turnover", "export", "import", "investment", "agreements", "aid")
 FLOW_INDICATORS = frozenset({"export", "import", "investment", "aid"})
+TRADE_INDICATORS = frozenset({"trade_turnover", "export", "import"})  # one statistic seen from its sides
 UNITS_NON_CURRENCY = ("t", "%", "x", "count")
 KINDS = ("level", "change")
 COMPARATORS = ("eq", "gt", "lt", "approx")

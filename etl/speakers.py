@@ -95,8 +95,11 @@ def _says(toks) -> bool:
     return any(t.kind == "word" and word_info(t.lower).lemma in verbs for t in toks)
 
 
+_SENTENCE_END = re.compile(r"[.!?…](?=\s|$)|\n")
+
+
 def _sentence_end(text: str, start: int, limit: int) -> int:
-    m = re.compile(r"[.!?…](?=\s|$)|\n").search(text, start, limit)
+    m = _SENTENCE_END.search(text, start, limit)
     return m.end() if m else limit
 
 
