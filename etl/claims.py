@@ -464,8 +464,26 @@ def _kind_cue_after(s: Sentence, fig: Figure, lex: Lexicon) -> str | None:
     return None
 
 
+def _compares_two_things(s: Sentence, fig: Figure) -> bool:
+    """«в десять раз меньше поставок», «в десять раз уступает импорту»: a ratio of two quantities, not a
+    change over time (which reads «вдвое меньше, чем годом ранее», «вырос вдвое»)."""
+    toks = s.toks
+    k = fig.last + 1
+    if k >= len(toks) or toks[k].kind != "word":
+        return False
+    if word_info(toks[k].lower).lemma in ("уступать", "уступить", "превосходить", "превзойти"):
+        return True
+    if toks[k].lower in ("меньше", "больше") and k + 1 < len(toks) and toks[k + 1].kind == "word":
+        info = word_info(toks[k + 1].lower)
+        return info.pos == "NOUN" and info.case == "gent"
+    return False
+
+
 def kind_and_sign(s: Sentence, fig: Figure, lex: Lexicon) -> tuple[str, int] | None:
-    """("level"|"change", sign). None when a % figure has no change word: a share, not a claim."""
+    """("level"|"change", sign). None when a % figure has no change word: a share, not a claim; and for a
+    ratio of two quantities."""
+    if fig.unit == "x" and _compares_two_things(s, fig):
+        return None
     cue, at = _kind_cue(s, fig, lex)
     after = _kind_cue_after(s, fig, lex)
     if fig.unit in ("%", "x") and cue is None and after is None:
@@ -793,6 +811,11 @@ def _flow(s: Sentence, fig: Figure, ind: str, cue_at: int | None, pair: list[str
     # the sides named since the previous figure: «экспорт в Китай составил 18,8 млрд, импорт китайской продукции — 22,2»
     prev_end = max((f.last for f in s.figures if f.last < fig.first), default=-1)
     since_prev = [m for m in in_clause if prev_end < m.first < fig.first]
+    # «Экспорт нашей страны в Беларусь — 12,3 млн, импорт — 130,2 млн»: the opposite flow of the same two sides
+    if not since_prev and prev_end >= 0 and state.claims and state.claims[-1][0] == s.index:
+        last = state.claims[-1][1]
+        if {last.indicator, ind} == {"export", "import"} and last.flow_from in pair and sorted(last.countries) == pair:
+            return next(c for c in pair if c != last.flow_from)
     in_clause = since_prev or in_clause
     if not in_clause:
         src = _pronoun_source(s, fig, named)

@@ -359,7 +359,7 @@ def _event_periods(s: Sentence) -> list[str]:
             if t.period and t.role == "point" and (t.event or len(t.period) >= 7) and "/" not in t.period]
 
 
-def _unit_for(s: Sentence, fig: Figure, state: DocState) -> str | None:
+def _unit_for(s: Sentence, fig: Figure, state: DocState, lex: Lexicon) -> str | None:
     """A figure without its unit shares the unit of its list ("с 1,5 млрд до 2 млрд долларов"),
     else the currency just stated ("достиг 3,9 млрд долларов ... отметки в 5 миллиардов")."""
     if fig.unit:
@@ -372,11 +372,24 @@ def _unit_for(s: Sentence, fig: Figure, state: DocState) -> str | None:
     for prev in reversed(s.figures[:k]):
         if prev.unit not in (None, "%", "x", "count", "t"):
             return prev.unit
-    return state.currency
+    # «В российских рублях объем взаимной торговли превысил 4,4 трлн»: the currency the sentence names
+    return _currency_named(s, lex) or state.currency
+
+
+def _currency_named(s: Sentence, lex: Lexicon) -> str | None:
+    """A currency the sentence names outside its figures («в рублях», «в российских рублях»)."""
+    inside = {k for f in s.figures for k in range(f.first, f.last + 1)}
+    for k, t in enumerate(s.toks):
+        code = lex.currency_word_forms.get(t.lower) if t.kind == "word" and k not in inside else None
+        if code and k > 0 and s.toks[k - 1].lower in ("в", "во"):
+            return code
+        if code and k > 1 and s.toks[k - 2].lower in ("в", "во") and s.toks[k - 1].kind == "word":
+            return lex.currency_qualifiers.get(word_info(s.toks[k - 1].lower).lemma, code)
+    return None
 
 
 def _claim(s: Sentence, fig: Figure, prev: list[Sentence], state: DocState, lex: Lexicon) -> Claim | None:
-    unit = _unit_for(s, fig, state)
+    unit = _unit_for(s, fig, state, lex)
     if unit is None:
         return None
     if unit != fig.unit:

@@ -67,7 +67,8 @@ def _word_cues(lower: str) -> _WordCues | None:
     phrases = tuple((p, name) for p, name in lex.indicator_phrases if p[0] in info.lemmas)
     nb_phrases = tuple(p for p in lex.not_bilateral_phrases if p[0] in info.lemmas)
     cues = _WordCues(ind, info.lemma in lex.signing_lemmas, info.lemma in lex.sending_lemmas,
-                     info.lemma in lex.not_bilateral_lemmas, phrases, nb_phrases)
+                     # (as written too: pymorphy3 guesses odd lemmas for abbreviations, «АСЕАН» -> «асеана»)
+                     info.lemma in lex.not_bilateral_lemmas or lower in lex.not_bilateral_lemmas, phrases, nb_phrases)
     return cues if any(cues) else None
 
 

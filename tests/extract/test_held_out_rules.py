@@ -190,3 +190,32 @@ def test_the_same_year_is_the_year_just_stated():
 def test_the_day_before_yesterday():
     c = only("Партия гуманитарной помощи весом 42 тонны прибыла из Венгрии в Бишкек позавчера.", published="2023-10-11")
     assert c["period"] == "2023-10-09"
+
+
+# ------------------------------------------------------------------ from the fourth set
+
+
+def test_a_currency_the_sentence_names_applies_to_an_amount_without_one():
+    text = ("В 2024 году товарооборот Беларуси и России составил 60 млрд долларов. "
+            "В российских рублях объем взаимной торговли превысил 4,4 трлн.")
+    assert [(c["value"], c["unit"]) for c in claims(text)] == [(6e10, "USD"), (4.4e12, "RUB")]
+
+
+@pytest.mark.parametrize("text", [
+    "В 2024 году закупки России в Бразилии почти в десять раз меньше поставок.",
+    "В 2024 году узбекский экспорт в Германию почти в десять раз уступает импорту германских машин.",
+])
+def test_a_ratio_of_two_quantities_is_not_a_change(text):
+    assert [c for c in claims(text) if c["unit"] == "x"] == []
+
+
+def test_an_abbreviated_group_is_read_as_written():
+    text = ("Товарооборот Узбекистана и Кореи в 2024 году составил 2,5 млрд долларов. Для сравнения: торговля "
+            "Кореи со странами АСЕАН превышает 180 млрд долларов.")
+    assert [c["value"] for c in claims(text)] == [2.5e9]
+
+
+def test_export_then_import_of_the_same_sides_flow_opposite_ways():
+    text = "В 2024 году экспорт нашей страны в Беларусь составил 12,3 млн долларов, импорт — 130,2 млн."
+    found = claims(text, outlet="KGZ")
+    assert [(c["indicator"], c["flow_from"]) for c in found] == [("export", "KGZ"), ("import", "BLR")]
