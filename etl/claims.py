@@ -28,9 +28,9 @@ class Sentence:
     Offsets of times and clauses are relative to the sentence; token offsets are absolute."""
 
     def __init__(self, index: int, start: int, end: int, text: str, lex: Lexicon,
-                 published: date | None, outlet_country: Ours) -> None:
+                 published: date | None, outlet_country: Ours, union: str | None = None) -> None:
         self.index, self.start, self.end, self.text = index, start, end, text
-        self._lex, self._published, self._outlet = lex, published, outlet_country
+        self._lex, self._published, self._outlet, self._union = lex, published, outlet_country, union
         self.clause_of: dict[int, tuple[int, int]] = {}  # token index -> its clause, filled by _clause
         self.left_of: dict[int, list[int]] = {}  # a figure's first token -> the words before it, by _left_words
 
@@ -45,7 +45,7 @@ class Sentence:
     @lazy
     def mentions(self) -> list[Mention]:
         # «долларов США» names a currency, not a side
-        found = find_mentions(self.toks, self._lex, self._outlet)
+        found = find_mentions(self.toks, self._lex, self._outlet, self._union)
         if not self.figures or not found:
             return found
         inside = {k for f in self.figures for k in range(f.first, f.last + 1)}

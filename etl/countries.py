@@ -7,9 +7,10 @@ capital (Москва, Бишкека), its leader (Путиным, Жапаро
 document is about."""
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
-from collections.abc import Callable
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
@@ -141,9 +142,57 @@ def _name_index(lex: Lexicon) -> _NameIndex:
     return _NameIndex(starts, lower_initial)
 
 
-def find_mentions(toks: list[Tok], lex: Lexicon, outlet_country: Ours = None) -> list[Mention]:
+def find_mentions(toks: list[Tok], lex: Lexicon, outlet_country: Ours = None, union: str | None = None) -> list[Mention]:
     """The sides named in `toks`. `outlet_country` is whose «наша страна» is: a code, or a function of
-    the text position (etl.speakers: inside a quotation it is the speaker's)."""
+    the text position (etl.speakers: inside a quotation it is the speaker's). `union` is the bloc that
+    «союз» alone stands for in this document (see document_union)."""
+    out = _find_mentions(toks, lex, outlet_country)
+    if union:
+        taken = {k for m in out for k in range(m.first, m.last + 1)}
+        forms = _union_forms()
+        extra = [_new_mention(Mention, (union, "bloc", i, i, toks)) for i, t in enumerate(toks)
+                 if t.lower in forms and i not in taken
+                 and not (i > 0 and word_info(toks[i - 1].lower).lemma == "советский")]  # «Советского Союза»
+        if extra:
+            out = sorted(out + extra, key=lambda m: m.first)
+    return out
+
+
+@cache
+def _union_forms() -> frozenset[str]:
+    return lexeme_forms("союз")
+
+
+@per_lexicon
+def _union_patterns(lex: Lexicon) -> tuple[tuple[str, re.Pattern], ...]:
+    """For each bloc with «союз» in one of its names (ЕАЭС, ЕС), a pattern that finds any of its names."""
+    out = []
+    for code, names in lex.bloc_names.items():
+        if not any("союз" in n.lower() for n in names):
+            continue
+        alts = []
+        for n in names:
+            words = n.split()
+            if len(words) == 1 and n.isupper():
+                alts.append(rf"(?<!\w){re.escape(n)}(?!\w)")
+            elif len(words) == 1:
+                alts.append(re.escape(n) + r"\w*")  # «Евросоюз», not every «Евро…» («Евростат»)
+            else:
+                alts.append(r"\s+".join(re.escape(w[:max(4, len(w) - 3)]) + r"\w*" for w in words))
+        out.append((code, re.compile("|".join(alts))))
+    return tuple(out)
+
+
+def document_union(text: str, lex: Lexicon) -> str | None:
+    """The bloc «союз» alone means in a text: the one bloc named «… союз» the text names («страны союза»,
+    «партнеры по союзу» after «Евразийский экономический союз»); None when it names none or two."""
+    if "союз" not in text:  # no bare «союз» to resolve (a plain substring test: most texts stop here)
+        return None
+    found = {code for code, pattern in _union_patterns(lex) if pattern.search(text)}
+    return found.pop() if len(found) == 1 else None
+
+
+def _find_mentions(toks: list[Tok], lex: Lexicon, outlet_country: Ours = None) -> list[Mention]:
     out: list[Mention] = []
     generic = _generic_forms()
     index = _name_index(lex)

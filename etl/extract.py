@@ -12,7 +12,7 @@ from functools import cache
 from etl.claims import (DocState, Sentence, _is_source, _kind_cue, comparator, indicator, kind_and_sign, modality,
                         period, sides)
 from etl.claims import cue_forms as claim_cue_forms
-from etl.countries import _name_index, find_mentions, outlet_from_url, rank_context
+from etl.countries import _name_index, document_union, find_mentions, outlet_from_url, rank_context
 from etl.indicators import cue_forms as indicator_cue_forms
 from etl.lexicon import Lexicon, load
 from etl.model import TRADE_INDICATORS, Claim, Document
@@ -123,8 +123,8 @@ def _prefilters() -> _Prefilters:
     # is taken only capitalised («Миллиард долларов составил …»).
     own = {_stem(w) for w in [*lex.ratio_verbs, *lex.fractions] if w}
     own |= {w for w in lex.bare_scale_forms if w not in lex.scale_forms}  # «полмиллиарда», as written
-    capital_only = frozenset(w for w in lex.scales if w in lex.bare_scale_forms)  # «Миллиард» opening a sentence
-    own |= capital_only
+    # «Миллиард» opening a sentence: looked for as written (the lower-case word is everywhere in trade news)
+    capital_only = frozenset(w[0].upper() + w[1:] for w in lex.scales if w in lex.bare_scale_forms)
     own_stems = tuple(sorted(w for w in own if not any(w != v and w.startswith(v) for v in own)))
     if not all(re.match(r"\w", w) for w in [*stems, *lex.ratio_adverbs]):
         raise ValueError("a unit stem or ratio adverb that does not start with a letter")
@@ -214,7 +214,6 @@ def _figure_sentences(text: str, sents: Sentences, pre: _Prefilters) -> list[int
 
 
 _WORD_AT = re.compile(r"\w+")
-_OURS = re.compile(r"[Нн]аш")
 
 
 def _own_words(text: str, end: int, pre: _Prefilters) -> list[int]:
@@ -224,13 +223,17 @@ def _own_words(text: str, end: int, pre: _Prefilters) -> list[int]:
         low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text[:end])
     found = []
     for stem in pre.ratio_word_stems:
-        scale = stem in pre.capital_only_stems
         i = low.find(stem)
         while i >= 0:
-            if (i == 0 or not low[i - 1].isalnum()) and (not scale or text[i].isupper()) \
-                    and _WORD_AT.match(low, i).group() in pre.ratio_words:
+            if (i == 0 or not low[i - 1].isalnum()) and _WORD_AT.match(low, i).group() in pre.ratio_words:
                 found.append(i)
             i = low.find(stem, i + 1)
+    for stem in pre.capital_only_stems:
+        i = text.find(stem, 0, end)
+        while i >= 0:
+            if (i == 0 or not text[i - 1].isalnum()) and _WORD_AT.match(low, i).group() in pre.ratio_words:
+                found.append(i)
+            i = text.find(stem, i + 1, end)
     found.sort()
     return found
 
@@ -247,9 +250,10 @@ def _word_anchor(text: str, a: int, b: int, pre: _Prefilters) -> bool:
     return False
 
 
-def _analyse(sents: Sentences, i: int, text: str, lex: Lexicon, published, ours: OursResolver) -> Sentence:
+def _analyse(sents: Sentences, i: int, text: str, lex: Lexicon, published, ours: OursResolver,
+             union: str | None) -> Sentence:
     a, b = sents.span(i)
-    return Sentence(i, a, b, text[a:b], lex, published, ours)
+    return Sentence(i, a, b, text[a:b], lex, published, ours, union)
 
 
 def prepare() -> Lexicon:
@@ -292,12 +296,13 @@ def extract_document(doc: Document, lex: Lexicon | None = None) -> list[Claim]:
     cache: dict[int, Sentence] = {}
     # whose «наша страна»: as given, else the country of the site the article comes from (looked up only
     # for a text that says «наш…»)
-    outlet = doc.outlet_country or (outlet_from_url(doc.url, lex) if _OURS.search(text) else None)
+    outlet = doc.outlet_country or (outlet_from_url(doc.url, lex) if "наш" in text or "Наш" in text else None)
     ours = OursResolver(text, lex, outlet)
+    union = document_union(text, lex)  # «страны союза» after «Евразийский экономический союз»
 
     def get(i: int) -> Sentence:
         if i not in cache:
-            cache[i] = _analyse(sents, i, text, lex, published, ours)
+            cache[i] = _analyse(sents, i, text, lex, published, ours, union)
         return cache[i]
 
     with_figures = [s for s in map(get, figure_idx) if s.figures]

@@ -39,6 +39,7 @@ class Lexicon:
     names_by_first: dict[str, tuple[EntityName, ...]]
     compound_prefixes: dict[str, str]  # «российско» -> RUS
     bloc_members: dict[str, frozenset[str]]
+    bloc_names: dict[str, tuple[str, ...]]  # code -> its names as written in blocs.csv
     country_names: dict[str, str]  # code -> Russian name, for messages and the dashboard
     # Indicators
     indicator_lemmas: dict[str, str]  # lemma -> indicator
@@ -300,6 +301,7 @@ def build() -> Lexicon:
         names_by_first=names_by_first,
         compound_prefixes=prefixes,
         bloc_members=members,
+        bloc_names={row["code"]: tuple(_split(row["names"])) for row in _read_csv("blocs.csv")},
         country_names=country_names,
         indicator_lemmas=indicator_lemmas,
         indicator_phrases=tuple(phrases),

@@ -166,8 +166,9 @@ def _amount(toks: list[Tok], i: int, lex: Lexicon) -> tuple[float, int, bool] | 
                         if s2 is not None and s2 < s:
                             value, j = toks[nxt].number, nxt
                             continue
-                return _exact(total), j, scaled
-        return _exact(total + value), j, scaled
+                return (total if not total % 1.0 else _exact(total)), j, scaled
+        total += value
+        return (total if not total % 1.0 else _exact(total)), j, scaled
 
 
 def _exact(x: float) -> float:

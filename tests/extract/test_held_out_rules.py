@@ -219,3 +219,18 @@ def test_export_then_import_of_the_same_sides_flow_opposite_ways():
     text = "В 2024 году экспорт нашей страны в Беларусь составил 12,3 млн долларов, импорт — 130,2 млн."
     found = claims(text, outlet="KGZ")
     assert [(c["indicator"], c["flow_from"]) for c in found] == [("export", "KGZ"), ("import", "BLR")]
+
+
+def test_the_union_alone_is_the_one_union_bloc_the_article_names():
+    text = ("Товарооборот Ирана с Евразийским экономическим союзом растет. По данным ЕЭК, в 2024 году "
+            "товарооборот стран союза с Ираном составил около 6,2 млрд долларов.")
+    assert [c["countries"] for c in claims(text)] == [["EAEU", "IRN"]]
+
+
+def test_union_means_nothing_where_no_union_bloc_is_named():
+    from etl.countries import document_union
+    from etl.lexicon import load
+
+    assert document_union("По данным Евростата, Ассоциация объединяет 61 союз экспортеров.", load()) is None
+    assert document_union("Товарооборот с Евросоюзом и ЕАЭС вырос.", load()) is None  # two: ambiguous
+    assert document_union("Товарооборот с Евросоюзом вырос.", load()) == "EU"
