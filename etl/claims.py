@@ -367,6 +367,8 @@ def _other_subject(s: Sentence, fig: Figure, lex: Lexicon) -> bool:
 def _part_of(s: Sentence, fig: Figure, lex: Lexicon) -> bool:
     """«на фармацевтическую продукцию пришлось 61,2 млн долларов»: the amount of a product or sector within
     the trade just named (while «на экспорт пришлось 840 млн» and «на долю России пришлось» stay claims)."""
+    if "пришл" not in s.text and "приход" not in s.text:  # no «пришлось», «приходится»: nothing to read
+        return False
     toks = s.toks
     k = fig.first - 1
     while k >= 0 and toks[k].kind == "word" and word_info(toks[k].lower).lemma not in ("прийтись", "приходиться"):
@@ -393,8 +395,6 @@ def _subset(s: Sentence, at: int, lex: Lexicon) -> bool:
     toks = s.toks
     if at > 0 and toks[at - 1].kind == "word" and word_info(toks[at - 1].lower).lemma in lex.subset_adjectives:
         return True
-    if toks[at].kind == "word" and word_info(toks[at].lower).lemma in lex.subset_adjectives:
-        return True  # «агроэкспорт»-like single words
     in_mention = s.mention_tokens
     k = at + 1
     while k < len(toks) and k <= at + 3 and toks[k].kind == "word":
