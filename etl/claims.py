@@ -18,7 +18,6 @@ from etl.model import FLOW_INDICATORS, TRADE_INDICATORS, Claim
 from etl.morph import lexeme_forms, may_have_lemma, word_info
 from etl.numbers import Figure, Tok, find_figures, tokenize
 from etl.periods import TimeExpr, find_times, may_name_date
-from etl.speakers import speech_verbs
 from etl.text import clause_bounds
 
 
@@ -786,7 +785,7 @@ def _attribution_start(s: Sentence) -> int | None:
     toks = s.toks
     for i in range(len(toks) - 1, last_fig + 1, -1):
         t = toks[i]
-        if t.kind == "word" and toks[i - 1].text in (",", "—", "–", "-") and word_info(t.lower).lemma in speech_verbs():
+        if t.kind == "word" and toks[i - 1].text in (",", "—", "–", "-") and word_info(t.lower).lemma in load().speech_verbs:
             return i
     return None
 

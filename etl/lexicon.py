@@ -62,6 +62,8 @@ class Lexicon:
     fraction_forms: dict[str, float]
     bare_scale_forms: dict[str, float]  # singular forms of "миллиард"... -> the amount they are alone
     outlet_domains: dict[str, str]  # a site's domain or top-level domain -> its country (outlets.csv)
+    speech_verbs: frozenset[str]  # verbs that attribute a quotation or a figure (speech.toml)
+    office_words: frozenset[str]  # words for a speaker's office: «посол», «глава МИД» (speech.toml)
     currency_lemmas: dict[str, str]
     currency_forms: dict[str, str]
     currency_symbols: dict[str, str]
@@ -86,12 +88,15 @@ def _forms_of(words: dict[str, object]) -> dict[str, object]:
     return out
 
 
+_HARD_CONSONANTS = "бвгджзклмнпрстфхцчшщ"  # a noun ending in one declines as «доллар», «Токаев»
+
+
 def _hard_masculine_forms(words: dict[str, str]) -> dict[str, str]:
     """Case forms of currency names that end in a hard consonant, by rule: pymorphy3 reads «драмов» as
     «драма» (a play) and has no «драм» the currency. The forms count only after an amount."""
     out: dict[str, str] = {}
     for w, code in words.items():
-        if w and w[-1] in "бвгдзклмнпрстфхцчшщ":
+        if w and w[-1] in _HARD_CONSONANTS:
             for e in ("", "а", "у", "ом", "е", "ы", "ов", "ам", "ами", "ах"):
                 out[w + e] = code
     return out
@@ -132,7 +137,7 @@ def _surname_forms(name: str) -> frozenset[str]:
     """Case forms of a surname by the rules of Russian declension, where the dictionary only guesses:
     «Токаевым», «Жапарова», «Эрдоганом». Vowel-final foreign names (Моди) do not decline."""
     w = name.lower()
-    if w[-1] not in "бвгджзклмнпрстфхцчшщ":
+    if w[-1] not in _HARD_CONSONANTS:
         return frozenset({w})
     if w.endswith(("ов", "ев", "ёв", "ин", "ын")):
         return frozenset(w + e for e in ("", "а", "у", "ым", "е", "ой", "ы", "ых", "ыми"))
@@ -286,6 +291,7 @@ def build() -> Lexicon:
             phrases.append((tuple(ph), name))
 
     num = _read_toml("numerals.toml")
+    speech = _read_toml("speech.toml")
     cur_lemmas, cur_forms, cur_symbols = {}, {}, {}
     for row in _read_csv("currencies.csv"):
         for x in _split(row["lemmas"]):
@@ -323,6 +329,8 @@ def build() -> Lexicon:
         bare_scale_forms={**{f: v for w, v in num["bare_scales"].items() for f in singular_forms(w)},
                           **num["half_scales"]},
         outlet_domains={row["domain"].strip().lower(): row["code"].strip() for row in _read_csv("outlets.csv")},
+        speech_verbs=frozenset(speech["verbs"]),
+        office_words=frozenset(speech["titles"]),
         currency_lemmas=cur_lemmas,
         currency_forms=cur_forms,
         currency_symbols=cur_symbols,

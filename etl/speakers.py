@@ -8,13 +8,10 @@ leader named before the quotation."""
 from __future__ import annotations
 
 import re
-import tomllib
 from bisect import bisect_left
-from dataclasses import dataclass
-from functools import cache
 
 from etl.countries import Mention, find_mentions
-from etl.lexicon import LEXICON_DIR, Lexicon
+from etl.lexicon import Lexicon
 from etl.morph import word_info
 from etl.numbers import tokenize
 
@@ -24,19 +21,6 @@ _TITLE_DISTANCE = 5  # tokens between an office word and the country: «мини
 # Quotation marks by kind: Russian typography nests „…“ inside «…»; straight quotes open after a space.
 _OPEN_CLOSE = {"«": "»", "„": "“", "“": "”"}
 _DASH_AFTER = re.compile(r"[,.!?…]?\s*[—–-]\s+")
-
-
-@dataclass(frozen=True)
-class _Speech:
-    verbs: frozenset[str]
-    titles: frozenset[str]
-
-
-@cache
-def _speech() -> _Speech:
-    with open(LEXICON_DIR / "speech.toml", "rb") as f:
-        table = tomllib.load(f)
-    return _Speech(frozenset(table["verbs"]), frozenset(table["titles"]))
 
 
 _QUOTE_EVENT = re.compile(r'[«»„“”"]|\n\n')
@@ -75,7 +59,7 @@ def _country_of_speaker(mentions: list[Mention], lex: Lexicon) -> str | None:
     for m in mentions:
         if m.kind == "leader" and m.code:
             return m.code
-    titles = _speech().titles
+    titles = lex.office_words
     for m in mentions:
         if m.code is None or m.kind not in ("name", "adjective", "demonym", "bloc"):
             continue
@@ -85,13 +69,8 @@ def _country_of_speaker(mentions: list[Mention], lex: Lexicon) -> str | None:
     return None
 
 
-def speech_verbs() -> frozenset[str]:
-    """Lemmas of the verbs that attribute a quotation or a figure to whoever says it."""
-    return _speech().verbs
-
-
-def _says(toks) -> bool:
-    verbs = _speech().verbs
+def _says(toks, lex: Lexicon) -> bool:
+    verbs = lex.speech_verbs
     return any(t.kind == "word" and word_info(t.lower).lemma in verbs for t in toks)
 
 
@@ -111,7 +90,7 @@ def speaker_country(text: str, quote: tuple[int, int], lex: Lexicon) -> str | No
     if dash:
         end = _sentence_end(text, dash.end(), min(len(text), dash.end() + _ATTRIBUTION_CHARS))
         toks = tokenize(text[dash.end():end], dash.end())
-        if _says(toks):
+        if _says(toks, lex):
             mentions = find_mentions(toks, lex)
             code = _country_of_speaker(mentions, lex)
             if code:
@@ -126,7 +105,7 @@ def speaker_country(text: str, quote: tuple[int, int], lex: Lexicon) -> str | No
         cut = max(head.rfind(". "), head.rfind("\n"), head.rfind("» "))
         seg_start = lead_start + (cut + 1 if cut >= 0 else 0)
         toks = tokenize(text[seg_start:lead_start + len(head)], seg_start)
-        if _says(toks):
+        if _says(toks, lex):
             return _country_of_speaker(find_mentions(toks, lex), lex)
     return None
 
