@@ -5,7 +5,6 @@ Cache keys always carry (path, version): `etl.store.db_version` changes when an 
 file, so the next rerun opens it and no answer computed from the old one is reused."""
 from __future__ import annotations
 
-import os
 import threading
 import time
 from collections import OrderedDict
@@ -18,11 +17,11 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import queries, search
+from etl import settings
+from etl import store as store_api
 from dashboard.filters import Filters, Options
 from dashboard.index import ClaimIndex, Counts, Series
 
-ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_DB = ROOT / "data" / "indicators.duckdb"
 TABLE_ROWS = 200  # rows the table shows; the CSV has the rest
 CSV_MAX_ROWS = 100_000
 INDEX_DELAY_S = 2.0  # the search index waits this long after the first page, so the two do not compete
@@ -30,31 +29,8 @@ CHART_MAX_POINTS = 400  # the most recent statements of a series; more is a clou
 
 
 def db_path() -> Path:
-    """`INDICATORS_DB` if set, else data/indicators.duckdb in the repository."""
-    env = os.environ.get("INDICATORS_DB")
-    return Path(env).expanduser() if env else DEFAULT_DB
-
-
-def _store_api():
-    """The store's own read-only connection and version, once its module exists; else equivalents
-    (a read-only DuckDB connection; the file's identity, size and modification time)."""
-    try:
-        from etl import store  # noqa: PLC0415  (optional until the store lands)
-
-        return store.connect_readonly, store.db_version
-    except (ImportError, AttributeError):
-        return _connect_readonly, _db_version
-
-
-def _connect_readonly(path: str | Path) -> duckdb.DuckDBPyConnection:
-    if not Path(path).is_file():
-        raise FileNotFoundError(str(path))
-    return duckdb.connect(str(path), read_only=True)
-
-
-def _db_version(path: str | Path) -> tuple:
-    st_ = Path(path).stat()
-    return (st_.st_ino, st_.st_size, st_.st_mtime_ns)
+    """The store every command uses (`etl.settings.db_path`: `INDICATORS_DB`, else the checkout's data/)."""
+    return settings.db_path()
 
 
 class Problem(Exception):
@@ -109,16 +85,15 @@ class Store:
         def run() -> None:
             # let the first page reach the browser before taking both cores for a few seconds
             time.sleep(INDEX_DELAY_S)
-            connect, version_of = _store_api()
             try:
                 # A connection of its own, closed afterwards: the aggregation over every word of every
                 # sentence takes DuckDB ~0.5 GB at a million claims, which only closing gives back.
-                con = connect(self.path)
+                con = store_api.connect_readonly(self.path)
                 try:
                     vocabulary = queries.search_vocabulary(con, self.index.claim_id)
                 finally:
                     con.close()
-                if tuple(version_of(self.path)) == self.version:  # else a newer file came meanwhile
+                if tuple(store_api.db_version(self.path)) == self.version:  # else a newer file came meanwhile
                     self._words = search.WordIndex(vocabulary, self.index.n)
             except (duckdb.Error, OSError):
                 pass  # the file went or changed: searches keep scanning, which is always right
@@ -147,8 +122,7 @@ def _close(store: Store) -> None:
 
 @st.cache_resource(max_entries=2, on_release=_close, show_spinner="Opening the database…")
 def _open(path: str, version: tuple) -> Store:
-    connect, _ = _store_api()
-    con = connect(path)
+    con = store_api.connect_readonly(path)
     try:
         queries.check_schema(con)
         index = queries.load_snapshot(con)
@@ -161,9 +135,8 @@ def _open(path: str, version: tuple) -> Store:
 def open_store() -> Store:
     """The current version of the database, or a Problem saying why not."""
     path = db_path()
-    _, version_of = _store_api()
     try:
-        version = version_of(path)
+        version = store_api.db_version(path)
     except FileNotFoundError:
         raise Problem("missing", path) from None
     if version is None:

@@ -1,4 +1,4 @@
-"""`python -m etl COMMAND`: the command line of the ETL.
+"""`./run etl COMMAND` (`python -m etl`, `bilateral-etl`): the command line of the ETL.
 
 Each command lives in the module of its step; this file only parses arguments."""
 from __future__ import annotations
@@ -6,11 +6,16 @@ from __future__ import annotations
 import argparse
 import sys
 
-DEFAULT_DB = "data/indicators.duckdb"
+from etl.settings import DB_ENV, db_path
+from etl.version import extractor_version
+
+_DB_HELP = f"the store (default: ${DB_ENV}, else data/indicators.duckdb in the checkout)"
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m etl", description=__doc__)
+    p = argparse.ArgumentParser(prog="etl", description=__doc__)
+    p.add_argument("--version", action="version", version=extractor_version(),
+                   help="the extractor's version (a digest of its code and tables) and exit")
     sub = p.add_subparsers(dest="command", required=True)
 
     ex = sub.add_parser("extract", help="articles -> claims (JSON lines), no database")
@@ -19,25 +24,25 @@ def build_parser() -> argparse.ArgumentParser:
 
     ing = sub.add_parser("ingest", help="files and folders -> the DuckDB store")
     ing.add_argument("paths", nargs="+", metavar="PATH")
-    ing.add_argument("--db", default=DEFAULT_DB)
+    ing.add_argument("--db", default=None, help=_DB_HELP)
     ing.add_argument("--workers", type=int, default=1)
     ing.add_argument("--quiet", action="store_true", help="no progress bar")
     ing.add_argument("--publish-every", type=float, default=30.0, metavar="SECONDS",
                      help="on long runs, let readers see the documents loaded so far this often")
 
     re_ = sub.add_parser("reextract", help="re-run the current extractor over stored documents")
-    re_.add_argument("--db", default=DEFAULT_DB)
+    re_.add_argument("--db", default=None, help=_DB_HELP)
     re_.add_argument("--all", action="store_true", help="also documents already extracted by this version")
     re_.add_argument("--workers", type=int, default=1)
     re_.add_argument("--quiet", action="store_true", help="no progress bar")
 
     exp = sub.add_parser("export", help="claims with their sources -> CSV or Parquet")
     exp.add_argument("--format", choices=("csv", "parquet"), default="csv")
-    exp.add_argument("--db", default=DEFAULT_DB)
+    exp.add_argument("--db", default=None, help=_DB_HELP)
     exp.add_argument("--output", "-o", default="-", help="a file, or - for stdout (CSV only)")
 
     bs = sub.add_parser("build-sample", help="build the database from the bundled corpus in data/samples/")
-    bs.add_argument("--db", default=DEFAULT_DB)
+    bs.add_argument("--db", default=None, help=_DB_HELP)
     bs.add_argument("--if-missing", action="store_true")
     return p
 
@@ -50,6 +55,7 @@ def main(argv: list[str] | None = None) -> int:
         return run_extract(args.input, args.output)
     from etl import ingest  # the store's commands
 
+    args.db = str(db_path(args.db))
     return ingest.run_command(args)
 
 
