@@ -93,6 +93,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "outlet": ("Outlet", "Издание"),
     "open_source": ("Open the original", "Открыть оригинал"),
     "as_written": ("As written", "Как в тексте"),
+    "extracted_by": ("Extractor version", "Версия экстрактора"),
     "no_url": ("(no URL)", "(без ссылки)"),
     "no_period": ("period not stated", "период не указан"),
     "conflicts": ("Figures that disagree", "Расходящиеся цифры"),

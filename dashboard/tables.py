@@ -33,6 +33,7 @@ TABLE_COLUMNS: tuple[tuple[str, str], ...] = (
 RAW_COLUMNS = (
     "claim_id", "doc_id", "indicator", "country_a", "country_b", "flow_from", "value", "value_max", "unit",
     "kind", "comparator", "modality", "period", "period_start", "period_end", "doc_published", "doc_url",
+    "extractor_version",
 )
 
 

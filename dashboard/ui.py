@@ -374,6 +374,7 @@ def evidence(store: data.Store, lang: Lang) -> None:
         (t("outlet", lang), row["outlet"] or t("no_url", lang)),
         (t("as_written", lang), row["figure_text"]),
         ("URL", row["doc_url"] if isinstance(row["doc_url"], str) else ""),
+        (t("extracted_by", lang), row["extractor_version"] if isinstance(row["extractor_version"], str) else ""),
     ]))
     url = views.safe_url(row["doc_url"] if isinstance(row["doc_url"], str) else None)
     c1, c2 = st.columns(2)

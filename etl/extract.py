@@ -21,8 +21,9 @@ from etl.numbers import Figure, _figure_starts, tokenize
 from etl.periods import _calendar, infer_published, parse_iso_date, timeless
 from etl.speakers import OursResolver
 from etl.text import Sentences
+from etl.version import extractor_version
 
-EXTRACTOR_VERSION = "1.0.0"
+EXTRACTOR_VERSION = extractor_version()  # derived from the code and tables: see etl/version.py
 
 _CONTEXT_BEFORE = 2  # sentences before a figure's sentence that are read for context
 _LEAD_SENTENCES = 3  # sentences at the top that name the document's pair
@@ -311,7 +312,7 @@ def extract_document(doc: Document, lex: Lexicon | None = None) -> list[Claim]:
 
     # The pair the document is about: its title and lead weigh most, then every sentence with a figure.
     lead = [get(i) for i in range(min(_LEAD_SENTENCES, len(sents)))]
-    title = doc.title or text[: text.find("\n")] if "\n" in text else text[:200]
+    title = doc.title or _first_line(text)
     if lead and lead[0].text == title:
         title_mentions = lead[0].mentions  # the title opens the text, as scraped pages have it
     else:
@@ -340,6 +341,12 @@ def extract_document(doc: Document, lex: Lexicon | None = None) -> list[Claim]:
                 state.currency = fig.unit
     _headline_periods(state.claims)
     return claims
+
+
+def _first_line(text: str, limit: int = 200) -> str:
+    """A document without a title is headed by its first line (a scraped page opens with its title)."""
+    end = text.find("\n")
+    return text[:end] if 0 <= end else text[:limit]
 
 
 def _title_flow(mentions) -> str | None:

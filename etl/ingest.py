@@ -258,7 +258,7 @@ class Report:
         if self.older_extractions:
             lines.append(
                 f"note: {self.older_extractions} stored documents were extracted by another extractor version; "
-                "run `python -m etl reextract` to refresh their claims"
+                "run `reextract` (`./run etl reextract` in a checkout) to refresh their claims"
             )
         if self.skipped:
             lines.append("skipped:")

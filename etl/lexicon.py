@@ -6,8 +6,6 @@ every form of their lexeme (pymorphy3), so «Кыргызстаном», «Ки�
 from __future__ import annotations
 
 import csv
-import hashlib
-import importlib.metadata
 import os
 import pickle
 import sys
@@ -18,9 +16,10 @@ from functools import cache, wraps
 from pathlib import Path
 from typing import Callable, TypeVar
 
+from etl import version
 from etl.morph import lexeme_forms, singular_forms
 
-LEXICON_DIR = Path(__file__).with_name("lexicon")
+LEXICON_DIR = version.LEXICON_DIR
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,18 +223,9 @@ def _cache_dir() -> Path | None:
 
 
 def _cache_key() -> str:
-    h = hashlib.sha256()
-    sources = sorted(LEXICON_DIR.iterdir()) + [Path(__file__), Path(__file__).with_name("morph.py")]
-    for f in sources:
-        if f.is_file():
-            h.update(f.name.encode() + b"\0" + f.read_bytes() + b"\0")
-    for package in ("pymorphy3", "pymorphy3-dicts-ru"):
-        try:
-            h.update(f"{package}={importlib.metadata.version(package)}\0".encode())
-        except importlib.metadata.PackageNotFoundError:
-            h.update(f"{package}=?\0".encode())
-    h.update(f"{sys.version_info[:2]}\0{pickle.HIGHEST_PROTOCOL}".encode())
-    return h.hexdigest()[:32]
+    sources = version.lexicon_tables(LEXICON_DIR) + [Path(__file__), Path(__file__).with_name("morph.py")]
+    extra = version.package_versions(version.MORPHOLOGY_PACKAGES)
+    return version.digest(sources, [*extra, f"{sys.version_info[:2]}", f"{pickle.HIGHEST_PROTOCOL}"])[:32]
 
 
 def _cache_path() -> Path | None:

@@ -332,3 +332,13 @@ def test_language_switch_keeps_filters_and_formats_numbers(gold):
     assert at.query_params["lang"] == "ru"
     at.sidebar.button_group(key="lang").set_value("en").run()
     assert at.title[0].value == "Bilateral indicators"
+
+
+def test_evidence_panel_names_the_extractor_that_read_the_figure(gold):
+    import duckdb
+
+    con = duckdb.connect(str(gold), read_only=True)
+    cid, version = con.execute("SELECT claim_id, extractor_version FROM claims ORDER BY claim_id LIMIT 1").fetchone()
+    con.close()
+    page = html_text(no_exception(run({"claim": cid})))
+    assert f"<b>Extractor version:</b> {version}" in page

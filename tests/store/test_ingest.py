@@ -131,7 +131,7 @@ def test_ingest_notes_documents_extracted_by_another_version(tmp_path, db, fake,
     monkeypatch.setattr(etl.extract, "EXTRACTOR_VERSION", "newer")
     report = ingest_paths([src], db, quiet=True)
     assert report.unchanged == 2 and report.older_extractions == 2
-    assert "python -m etl reextract" in report.summary()
+    assert "`./run etl reextract`" in report.summary()
 
 
 def test_workers_give_the_same_store_as_one_process(tmp_path, fake):
