@@ -72,3 +72,14 @@ def test_a_50_mb_document_is_processed_whole(tmp_path):
     big = [c for c in claims_of(out) if c["doc_id"] == "big"]
     assert len(big) == 1 and big[0]["span"][0] >= len(text) - len(GOOD["text"])  # offsets in characters
     assert text[big[0]["span"][0]:big[0]["span"][1]] == big[0]["text"]
+
+
+def test_a_given_title_names_the_pair_of_a_one_line_text():
+    """`doc.title or first_line if "\\n" in text else text[:200]` once dropped the title of any text
+    without a line break; the title is what names the sides of «между странами» here."""
+    from etl.extract import extract_document
+    from etl.model import Document
+
+    doc = Document(id="t", text="По итогам 2024 года товарооборот между странами вырос до 2 млрд долларов.",
+                   published="2025-01-10", title="Казахстан и Китай нарастили торговлю")
+    assert [(c.countries, c.value) for c in extract_document(doc)] == [(["CHN", "KAZ"], 2e9)]

@@ -218,3 +218,21 @@ def test_any_contract_document_survives_a_jsonl_round_trip(tmp_path_factory, doc
     assert problems == []
     assert [(d.document.id, d.document.text) for d in docs] == [(doc_id, text), (doc_id + "-2", text)]
     assert docs[0].document.title == (title or None)
+
+
+@pytest.mark.parametrize("text, title", [
+    ("Казахстан и Китай нарастили торговлю\n\nАстана, 5 мая. Товарооборот вырос.", "Казахстан и Китай нарастили торговлю"),
+    # a scraped page: chrome and a dateline before the headline
+    ("90 секунд\n  • 5 минут\nсреда, 02 июля 2025\nПолитика\n\nЖапаров прибыл   в Москву с визитом\nТекст.",
+     "Жапаров прибыл в Москву с визитом"),
+    # a site's two-sentence blurb is not its headline
+    ("Портал «Новости Азии». Новости Центральной Азии и Китая\nТоварооборот России и Узбекистана растёт",
+     "Товарооборот России и Узбекистана растёт"),
+    # a file that opens with its first paragraph has no title
+    ("Президент Киргизии 24 мая встретился с президентом России в Сочи.\nОбсуждены планы.", None),
+], ids=["headline", "after-chrome", "not-a-blurb", "no-headline"])
+def test_a_text_files_title_is_its_first_headline(tmp_path, text, title):
+    (tmp_path / "a.txt").write_text(text, encoding="utf-8")
+    docs, problems = read_all(tmp_path / "a.txt")
+    assert not problems
+    assert docs[0].document.title == title
