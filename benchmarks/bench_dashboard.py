@@ -43,6 +43,7 @@ import pandas as pd
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from scale import scaled  # noqa: E402  (benchmarks/ is on the path: the scripts run as files)
 
 COUNTRIES = ["RUS", "KAZ", "KGZ", "UZB", "TJK", "TKM", "CHN", "TUR", "BLR", "ARM", "AZE", "IRN", "IND",
              "AFG", "PAK", "KOR", "JPN", "DEU", "USA", "ARE", "EAEU", "SCO"]
@@ -396,8 +397,8 @@ HELLO = "import streamlit as st\nst.title('hello')\nst.dataframe({'a': [1, 2, 3]
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--claims", type=int, default=1_000_000)
-    ap.add_argument("--changes", type=int, default=50)
+    ap.add_argument("--claims", type=int, default=int(scaled(1_000_000, minimum=1_000)))
+    ap.add_argument("--changes", type=int, default=int(scaled(50, minimum=3)))
     ap.add_argument("--db", type=Path, help="where to keep the generated database (reused if it exists)")
     ap.add_argument("--no-browser", action="store_true")
     args = ap.parse_args(argv)

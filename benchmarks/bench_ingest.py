@@ -29,8 +29,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from scale import scaled  # noqa: E402  (benchmarks/ is on the path: the scripts run as files)
 
 BARS = {1: 500_000, 2: 900_000}
+BARS_FROM_CHARS = 1_000_000
 CACHE_ENV = "BILATERAL_ETL_CACHE_DIR"  # etl.lexicon.CACHE_ENV, named here before etl is imported
 
 
@@ -100,7 +102,8 @@ def time_extractor(corpus: Path) -> tuple[float, int]:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--chars", type=int, default=5_000_000, help="size of the corpus in characters")
+    ap.add_argument("--chars", type=int, default=int(scaled(5_000_000, minimum=50_000)),
+                    help="size of the corpus in characters")
     ap.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     args = ap.parse_args()
 
@@ -118,10 +121,14 @@ def main() -> int:
         print(f"  ingest, no-op extractor : {n_chars / wall:>12,.0f} chars/s  (wall {wall:.2f} s, CPU {cpu:.2f} s:"
               " reading + store)")
         failed = False
+        # on a small corpus the interpreter's start is most of the time: the bars say nothing there
+        judged = n_chars >= BARS_FROM_CHARS
+        if not judged:
+            print(f"  (a corpus under {BARS_FROM_CHARS:,} characters: the bars are not judged)")
         for workers in args.workers:
             wall, cpu = time_ingest(corpus, Path(tmp) / f"w{workers}.duckdb", workers)
             rate = n_chars / wall
-            bar = BARS.get(workers)
+            bar = BARS.get(workers) if judged else None
             verdict = "" if bar is None else (f"  >= {bar:,} ok" if rate >= bar else f"  < {bar:,} BELOW BAR")
             failed |= bar is not None and rate < bar
             print(f"  ingest --workers {workers}     : {rate:>12,.0f} chars/s  (wall {wall:.2f} s, CPU {cpu:.2f} s){verdict}")
