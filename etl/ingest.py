@@ -13,6 +13,8 @@ import sys
 import tempfile
 import time
 from collections import deque
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -198,10 +200,28 @@ def _warm_up_extractor() -> None:
         pass  # a broken extractor shows up, with file and line, on the real documents
 
 
+WORKER_DIED = ("a worker process died while reading this input (killed, or out of memory); "
+               "the input was not loaded: run the command again to retry it")
+
+
+def _lost(chunk: Sequence[ReadUnit | StoredItem]) -> list[Outcome]:
+    """The outcomes of a chunk whose worker died: each input fails, naming its file and line."""
+    return [Failed(item.document.id, item.source, None, WORKER_DIED) if isinstance(item, StoredItem)
+            else ReadProblem(item.path, item.line, WORKER_DIED) for item in chunk]
+
+
 def run_pipeline(
-    items: Iterable[ReadUnit | StoredItem], workers: int, known: dict[str, str], inherited_fds: Sequence[int] = ()
+    items: Iterable[ReadUnit | StoredItem], workers: int, known: dict[str, str], inherited_fds: Sequence[int] = (),
+    before_fork: Callable[[], None] = lambda: None,
 ) -> Iterator[Outcome]:
-    """Outcomes of `items` in input order, computed in `workers` processes (in this one if 1)."""
+    """Outcomes of `items` in input order, computed in `workers` processes (in this one if 1).
+
+    The pool is concurrent.futures': unlike multiprocessing.Pool, which silently replaces a killed
+    worker and leaves its task's caller waiting forever (holding the writer's lock), it fails every
+    task in flight with BrokenProcessPool. Then each unfinished input is run again alone in a new
+    pool: the one that kills its worker again is reported as failed, the others load, the run goes on.
+    `before_fork` runs before a new pool forks mid-run (the writer closes its DuckDB connection: no
+    database threads are copied into a child)."""
     if workers <= 1:
         _init_worker(known, ())
         for item in items:
@@ -212,15 +232,69 @@ def run_pipeline(
     # fork: workers share the loaded lexicons and start in milliseconds. Callers fork with no
     # DuckDB connection open (StoreWriter.suspend), so no database threads are copied.
     ctx = multiprocessing.get_context("fork" if "fork" in methods and sys.platform == "linux" else "spawn")
-    with ctx.Pool(workers, initializer=_init_worker, initargs=(known, tuple(inherited_fds))) as pool:
-        pending: deque = deque()
-        limit = workers * CHUNKS_IN_FLIGHT_PER_WORKER
+
+    def new_pool() -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker,
+                                   initargs=(known, tuple(inherited_fds)))
+
+    pool = new_pool()
+    pending: deque[tuple[list, Future]] = deque()
+    limit = workers * CHUNKS_IN_FLIGHT_PER_WORKER
+
+    def oldest() -> list[Outcome]:
+        chunk, future = pending[0]
+        try:
+            result = future.result()
+        except BrokenProcessPool:
+            recover()
+            chunk, future = pending[0]
+            result = future.result()
+        pending.popleft()
+        return result
+
+    def recover() -> None:
+        nonlocal pool
+        pool.shutdown(wait=False, cancel_futures=True)
+        before_fork()
+        pool = new_pool()
+        settled: deque[tuple[list, Future]] = deque()
+        for chunk, future in pending:
+            if future.exception() is None:
+                settled.append((chunk, future))
+                continue
+            outcomes: list[Outcome] = []
+            for item in chunk:
+                try:
+                    outcomes += pool.submit(_process_chunk, [item]).result()
+                except BrokenProcessPool:
+                    outcomes += _lost([item])
+                    pool.shutdown(wait=False, cancel_futures=True)
+                    pool = new_pool()
+            settled.append((chunk, _settled(outcomes)))
+        pending.clear()
+        pending.extend(settled)
+
+    try:
         for chunk in chunked(items, _item_size):
-            pending.append(pool.apply_async(_process_chunk, (chunk,)))
+            try:
+                pending.append((chunk, pool.submit(_process_chunk, chunk)))
+            except BrokenProcessPool:  # it broke since the last result was read: recover() retries it
+                pending.append((chunk, _settled(BrokenProcessPool("the pool broke before this chunk was sent"))))
             while len(pending) >= limit:
-                yield from pending.popleft().get()
+                yield from oldest()
         while pending:
-            yield from pending.popleft().get()
+            yield from oldest()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _settled(result: list[Outcome] | BaseException) -> Future:
+    f: Future = Future()
+    if isinstance(result, BaseException):
+        f.set_exception(result)
+    else:
+        f.set_result(result)
+    return f
 
 
 # ---------------------------------------------------------------- the report
@@ -355,7 +429,7 @@ def ingest_paths(
         writer.suspend()
         units = iter_units(paths, report.skip)
         fds = (writer.lock_fd,) if writer.lock_fd is not None else ()
-        _consume(run_pipeline(units, workers, known, fds), writer, report, quiet)
+        _consume(run_pipeline(units, workers, known, fds, writer.suspend), writer, report, quiet)
         report.older_extractions = writer.count_older_extractions(extractor.EXTRACTOR_VERSION)
     return report
 
@@ -377,7 +451,7 @@ def reextract_store(
                     yield StoredItem(stored_document(row), row["source"], row["content_sha256"], row["ingested_at"])
 
         fds = (writer.lock_fd,) if writer.lock_fd is not None else ()
-        _consume(run_pipeline(items(), workers, {}, fds), writer, report, quiet)
+        _consume(run_pipeline(items(), workers, {}, fds, writer.suspend), writer, report, quiet)
     # Every re-extracted document replaced its old self; say so in the reextract vocabulary.
     report.new, report.replaced = report.replaced, 0
     return report

@@ -7,16 +7,20 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 
 from etl.model import Claim, Document
 
 FIGURE = re.compile(r"(\d+) млрд")
 VERSION = "fake-1"
+_MAIN_PID = os.getpid()  # a forked worker has another: only workers are killed
 
 
 def fake_extract(doc: Document) -> list[Claim]:
     if "RAISE-IN-EXTRACTOR" in doc.text:
         raise RuntimeError("boom")
+    if "KILL-WORKER" in doc.text and os.getpid() != _MAIN_PID:
+        os.kill(os.getpid(), signal.SIGKILL)  # a worker killed as the kernel's OOM killer does
     claims = []
     for m in FIGURE.finditer(doc.text):
         line_start = doc.text.rfind("\n", 0, m.start()) + 1

@@ -240,3 +240,25 @@ def test_ingest_twice_matches_the_extract_command(tmp_path):
     stored = set(con.execute("SELECT doc_id, span_start, span_end, indicator, value FROM claims").fetchall())
     con.close()
     assert stored == keys
+
+
+def test_a_killed_worker_fails_its_document_and_the_run_finishes(tmp_path):
+    """A worker killed mid-run (the OOM killer) once left the parent waiting forever, holding the lock."""
+    docs = [{"id": f"d{i}", "text": article(f"d{i}", [i % 5 + 1])} for i in range(300)]
+    docs[150]["text"] += "KILL-WORKER\n"
+    src = write_jsonl(tmp_path / "in.jsonl", docs)
+    db = tmp_path / "store.duckdb"
+    proc = run_etl("ingest", str(src), "--db", str(db), "--workers", "2", "--quiet")
+    assert proc.returncode == 1, proc.stderr
+    assert "in.jsonl:151" in proc.stderr and "worker process died" in proc.stderr
+    con = connect_readonly(db)
+    stored = claims_per_doc(con)
+    con.close()
+    assert set(stored) == {f"d{i}" for i in range(300)} - {"d150"}  # only the killer is lost
+    assert all(n == want for n, want in stored.values())
+    # the lock was let go: the next run works, and loads the rest once the input is fixed
+    docs[150]["text"] = article("d150", [7])
+    write_jsonl(src, docs)
+    again = run_etl("ingest", str(src), "--db", str(db), "--workers", "2", "--quiet")
+    assert again.returncode == 0, again.stderr
+    assert "1 new, 0 replaced, 299 unchanged, 0 skipped" in again.stderr, again.stderr
