@@ -10,12 +10,14 @@ import os
 import pickle
 import sys
 import tomllib
+import typing
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import cache, wraps
 from pathlib import Path
 from typing import Callable, TypeVar
 
+from etl import cache as cache_file
 from etl import version
 from etl.morph import lexeme_forms, singular_forms
 
@@ -76,6 +78,9 @@ class Lexicon:
     group_forms: dict[str, float]
     currency_word_forms: dict[str, str]
     count_noun_forms: dict[str, str]  # form -> lemma of the agreement noun
+
+
+_FIELD_TYPES = typing.get_type_hints(Lexicon)
 
 
 def _forms_of(words: dict[str, object]) -> dict[str, object]:
@@ -199,19 +204,23 @@ def per_lexicon(build: Callable[[Lexicon], T]) -> Callable[[Lexicon], T]:
 def load() -> Lexicon:
     """The lexicon, from the on-disk cache when it was built from these very tables (see `_cache_path`)."""
     path = _cache_path()
-    cached = _read_cache(path) if path else None
-    if cached is not None:
+    if path is None:
+        return build()
+    key = _cache_key()
+    cached = cache_file.read(path, key, _CACHE_CLASSES, _is_whole_lexicon)
+    if isinstance(cached, Lexicon):
         return cached
     lex = build()
-    if path:
-        _write_cache(path, lex)
+    cache_file.write(path, key, lex)
     return lex
 
 
 # Building the lexicon inflects ~1,300 names through pymorphy3: ~0.6 s, paid by every `python -m etl`
-# run before its first document. The result is kept as a pickle in the user's cache folder, named by
-# a hash of everything it is made from, so an edited table or a new dictionary builds a new one.
+# run before its first document. The result is kept in the user's cache folder, named by a hash of
+# everything it is made from, so an edited table or a new dictionary builds a new one; etl/cache.py
+# says why a planted, broken or foreign file is never used.
 CACHE_ENV = "BILATERAL_ETL_CACHE_DIR"  # a folder; "" or "off" turns the cache off
+_CACHE_CLASSES = frozenset({("etl.lexicon", "Lexicon"), ("etl.lexicon", "EntityName")})
 
 
 def _cache_dir() -> Path | None:
@@ -233,33 +242,34 @@ def _cache_path() -> Path | None:
     if folder is None:
         return None
     try:
+        folder = cache_file.private_folder(folder)
         return folder / f"lexicon-{_cache_key()}.pickle"
+    except cache_file.CacheRefused as e:
+        cache_file.warn(str(e))
+        return None
     except OSError:
         return None
 
 
-def _read_cache(path: Path) -> Lexicon | None:
-    try:
-        with open(path, "rb") as f:
-            lex = pickle.load(f)
-    except Exception:  # missing, truncated or from elsewhere: build it again
-        return None
-    return lex if isinstance(lex, Lexicon) else None
+def _is_whole_lexicon(obj: object) -> bool:
+    """Every field of this code's Lexicon is there, each of the container type it is declared as."""
+    if not isinstance(obj, Lexicon):
+        return False
+    state = vars(obj)
+    for f in fields(Lexicon):
+        want = typing.get_origin(_FIELD_TYPES[f.name]) or _FIELD_TYPES[f.name]
+        if f.name not in state or not isinstance(state[f.name], want):
+            return False
+    return len(state) == len(_FIELD_TYPES) and _agrees_with_tables(obj)
 
 
-def _write_cache(path: Path, lex: Lexicon) -> None:
-    """Atomically, so that concurrent runs never read half a file; a read-only home only costs speed."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(tmp, "wb") as f:
-            pickle.dump(lex, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-    except OSError:
-        try:
-            tmp.unlink(missing_ok=True)
-        except OSError:
-            pass
+def _agrees_with_tables(lex: Lexicon) -> bool:
+    """The parts of a lexicon that the tables give without pymorphy3 (milliseconds to read) are
+    exactly the tables': an entry emptied or edited after it was built is not used."""
+    codes = {row["code"] for row in _read_csv("countries.csv")} | {row["code"] for row in _read_csv("blocs.csv")}
+    cues = {table: {name: frozenset(words) for name, words in lists.items()}
+            for table, lists in _read_toml("cues.toml").items()}
+    return set(lex.country_names) == codes and lex.cues == cues and bool(lex.names_by_first)
 
 
 def build() -> Lexicon:

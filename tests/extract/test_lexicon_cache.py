@@ -1,16 +1,23 @@
-"""The on-disk lexicon cache: it must give the very lexicon the tables build, and never a stale one."""
+"""The on-disk lexicon cache: it must give the very lexicon the tables build, never a stale, broken,
+emptied or planted one, never run code, never follow a link, and never change what is extracted."""
 from __future__ import annotations
 
+import dataclasses
+import os
+import pickle
 import shutil
+import stat
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from etl import cache as cache_file
 from etl import lexicon
 
 ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = ROOT / "tests" / "fixtures"
 
 
 @pytest.fixture
@@ -24,13 +31,22 @@ def load_uncached_by_process():
     return lexicon.load.__wrapped__()  # `load` itself is memoised for the process
 
 
+def read(path: Path):
+    return cache_file.read(path, lexicon._cache_key(), lexicon._CACHE_CLASSES, lexicon._is_whole_lexicon)
+
+
+def plant(path: Path, obj: object) -> None:
+    """A file under the right name, key and digest: only the checks after those stand in its way."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    cache_file.write(path, lexicon._cache_key(), obj)
+
+
 def test_first_load_writes_the_cache_and_the_second_reads_the_same_lexicon(cache_dir, lex):
     first = load_uncached_by_process()
     files = list(cache_dir.glob("lexicon-*.pickle"))
     assert len(files) == 1
     assert first == lex
-    second = lexicon._read_cache(files[0])
-    assert second is not None and second == lexicon.build()
+    assert read(files[0]) == lexicon.build()
     assert load_uncached_by_process() == lex
 
 
@@ -39,16 +55,88 @@ def test_a_broken_cache_file_is_rebuilt_not_trusted(cache_dir, lex):
     (path,) = cache_dir.glob("lexicon-*.pickle")
     path.write_bytes(b"\x80\x04 not a pickle")
     assert load_uncached_by_process() == lex
-    assert lexicon._read_cache(path) == lex  # and the file was written again
+    assert read(path) == lex  # and the file was written again
 
 
-def test_a_pickle_of_something_else_is_not_taken_for_a_lexicon(cache_dir, lex):
+def test_a_planted_pickle_never_runs_its_code(cache_dir, tmp_path, lex):
+    marker = tmp_path / "ran"
+
+    class Payload:
+        def __reduce__(self):
+            return os.system, (f"touch {marker}",)
+
     path = lexicon._cache_path()
-    path.parent.mkdir(parents=True)
-    import pickle
-
-    path.write_bytes(pickle.dumps({"names_by_first": {}}))
+    plant(path, Payload())
     assert load_uncached_by_process() == lex
+    assert not marker.exists()
+    plain = pickle.dumps(Payload())  # and a bare pickle, without the cache's header
+    path.write_bytes(plain)
+    assert load_uncached_by_process() == lex
+    assert not marker.exists()
+
+
+def test_an_entry_of_an_older_version_missing_a_field_is_rebuilt(cache_dir, lex):
+    old = lexicon.build()
+    del old.__dict__["cues"]  # as a Lexicon pickled before the field existed
+    plant(lexicon._cache_path(), old)
+    assert load_uncached_by_process() == lex
+
+
+def test_an_emptied_entry_is_rebuilt(cache_dir, lex):
+    emptied = dataclasses.replace(lexicon.build(), names_by_first={}, country_names={})
+    plant(lexicon._cache_path(), emptied)
+    assert load_uncached_by_process() == lex
+    path = lexicon._cache_path()
+    data = bytearray(path.read_bytes())  # a payload edited behind the digest's back
+    data[-200] ^= 1
+    path.write_bytes(bytes(data))
+    assert read(path) is None
+    assert load_uncached_by_process() == lex
+
+
+def test_something_else_is_not_taken_for_a_lexicon(cache_dir, lex):
+    plant(lexicon._cache_path(), {"names_by_first": {}})
+    assert load_uncached_by_process() == lex
+
+
+def test_a_link_at_the_cache_path_is_neither_read_nor_written_through(cache_dir, tmp_path, lex):
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me", encoding="utf-8")
+    path = lexicon._cache_path()
+    path.symlink_to(victim)
+    assert load_uncached_by_process() == lex
+    assert victim.read_text(encoding="utf-8") == "keep me"
+    assert not path.is_symlink() and read(path) == lex  # the link itself was replaced
+
+
+def test_under_umask_000_the_folder_and_files_are_private(tmp_path, monkeypatch, lex):
+    folder = tmp_path / "deep" / "cache"
+    monkeypatch.setenv(lexicon.CACHE_ENV, str(folder))
+    old = os.umask(0)
+    try:
+        load_uncached_by_process()
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    (path,) = folder.glob("lexicon-*.pickle")
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_a_folder_others_can_write_is_not_used(cache_dir, lex, capsys):
+    cache_dir.mkdir()
+    cache_dir.chmod(0o777)
+    assert lexicon._cache_path() is None
+    assert "can be written by others" in capsys.readouterr().err
+    assert load_uncached_by_process() == lex
+    assert list(cache_dir.iterdir()) == []
+
+
+def test_a_linked_folder_is_not_used(tmp_path, monkeypatch, lex):
+    real = tmp_path / "real"
+    real.mkdir(mode=0o700)
+    (tmp_path / "link").symlink_to(real, target_is_directory=True)
+    monkeypatch.setenv(lexicon.CACHE_ENV, str(tmp_path / "link"))
+    assert lexicon._cache_path() is None
 
 
 @pytest.mark.parametrize("setting", ["off", "", "0"])
@@ -78,17 +166,21 @@ def test_an_edited_table_gets_a_new_cache_entry(cache_dir, monkeypatch, tmp_path
     after = lexicon._cache_path()
     assert after != before
     fresh = load_uncached_by_process()
-    assert "чолпон-ата" in fresh.names_by_first  # the analyst's new row is read, not the old pickle
+    assert "чолпон-ата" in fresh.names_by_first  # the analyst's new row is read, not the old entry
     assert len(list(cache_dir.glob("lexicon-*.pickle"))) == 2
 
 
-def test_a_cli_run_uses_the_cache_folder_it_is_given(tmp_path):
-    folder = tmp_path / "cli-cache"
-    doc = tmp_path / "doc.txt"
-    doc.write_text("Товарооборот между Россией и Казахстаном в 2023 году составил 28 млрд долларов.", encoding="utf-8")
-    env = {"PATH": "/usr/bin:/bin", lexicon.CACHE_ENV: str(folder), "PYTHONPATH": str(ROOT)}
-    for _ in range(2):  # the first run writes the cache, the second reads it: same claims
-        out = subprocess.run([sys.executable, "-m", "etl", "extract", "--input", str(doc)],
-                             cwd=ROOT, env=env, capture_output=True, text=True, check=True)
-        assert '"value": 28000000000' in out.stdout.replace(".0", "")
-    assert len(list(folder.glob("lexicon-*.pickle"))) == 1
+def _extract(path: Path, cache: str) -> str:
+    env = {"PATH": "/usr/bin:/bin", lexicon.CACHE_ENV: cache, "PYTHONPATH": str(ROOT)}
+    return subprocess.run([sys.executable, "-m", "etl", "extract", "--input", str(path)], cwd=ROOT, env=env,
+                          capture_output=True, text=True, check=False, timeout=300).stdout
+
+
+def test_the_cache_never_changes_the_output_on_the_gold_sets(tmp_path):
+    folder = str(tmp_path / "cli-cache")
+    for docs in sorted(FIXTURES.glob("*docs.jsonl")):
+        uncached = _extract(docs, "off")
+        assert uncached.count("\n") > 5
+        assert _extract(docs, folder) == uncached  # the run that builds and writes the cache
+        assert _extract(docs, folder) == uncached  # the run that reads it
+    assert len(list(Path(folder).glob("lexicon-*.pickle"))) == 1
