@@ -15,6 +15,7 @@ import pandas as pd
 from dashboard import i18n
 from dashboard.i18n import Lang, t
 from dashboard.views import safe_url
+from etl import csvsafe
 
 # (key of the readable column, i18n label key)
 TABLE_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -120,9 +121,14 @@ def _raw(v: object) -> object:
 
 
 def csv_bytes(rows: pd.DataFrame, lang: Lang) -> bytes:
-    """UTF-8 with a byte-order mark, so spreadsheet programs read the Cyrillic right."""
+    """UTF-8 with a byte-order mark, so spreadsheet programs read the Cyrillic right; text cells that a
+    spreadsheet would run as formulas are neutralised (etl/csvsafe.py)."""
     buf = io.StringIO()
-    csv_frame(rows, lang).to_csv(buf, index=False, lineterminator="\r\n")
+    frame = csv_frame(rows, lang)
+    for col in frame.columns:
+        if frame[col].dtype == object:
+            frame[col] = frame[col].map(csvsafe.neutralise)
+    frame.to_csv(buf, index=False, lineterminator="\r\n")
     return buf.getvalue().encode("utf-8-sig")
 
 

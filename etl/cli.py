@@ -6,10 +6,26 @@ from __future__ import annotations
 import argparse
 import sys
 
+from etl.readers import DEFAULT_MAX_BYTES
 from etl.settings import DB_ENV, db_path
 from etl.version import extractor_version
 
 _DB_HELP = f"the store (default: ${DB_ENV}, else data/indicators.duckdb in the checkout)"
+
+
+def _megabytes(value: str) -> int:
+    try:
+        mb = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of megabytes: {value!r}") from None
+    if not 0 < mb <= 1e6:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 1000000 MB, not {value}")
+    return int(mb * 1024 * 1024)
+
+
+def _add_max_mb(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--max-mb", dest="max_bytes", type=_megabytes, default=DEFAULT_MAX_BYTES, metavar="MB",
+                        help=f"skip (and report) a document larger than this (default {DEFAULT_MAX_BYTES >> 20})")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -21,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     ex = sub.add_parser("extract", help="articles -> claims (JSON lines), no database")
     ex.add_argument("--input", "-i", default="-", help="a .jsonl file, a .txt file, a folder of .txt files, or - for stdin")
     ex.add_argument("--output", "-o", default="-", help="claims as JSON lines, or - for stdout")
+    _add_max_mb(ex)
 
     ing = sub.add_parser("ingest", help="files and folders -> the DuckDB store")
     ing.add_argument("paths", nargs="+", metavar="PATH")
@@ -29,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     ing.add_argument("--quiet", action="store_true", help="no progress bar")
     ing.add_argument("--publish-every", type=float, default=30.0, metavar="SECONDS",
                      help="on long runs, let readers see the documents loaded so far this often")
+    _add_max_mb(ing)
 
     re_ = sub.add_parser("reextract", help="re-run the current extractor over stored documents")
     re_.add_argument("--db", default=None, help=_DB_HELP)
@@ -52,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "extract":
         from etl.extract_cli import run_extract
 
-        return run_extract(args.input, args.output)
+        return run_extract(args.input, args.output, max_bytes=args.max_bytes)
     from etl import ingest  # the store's commands
 
     args.db = str(db_path(args.db))

@@ -18,7 +18,7 @@ from etl.lexicon import Lexicon, load
 from etl.model import TRADE_INDICATORS, Claim, Document
 from etl.morph import lexeme_forms, word_info
 from etl.numbers import Figure, _figure_starts, tokenize
-from etl.periods import _calendar, infer_published, parse_iso_date, timeless
+from etl.periods import _calendar, contract_period, infer_published, parse_iso_date, reference_date, timeless
 from etl.speakers import OursResolver
 from etl.text import Sentences
 from etl.version import extractor_version
@@ -275,7 +275,7 @@ def extract_document(doc: Document, lex: Lexicon | None = None) -> list[Claim]:
     text = doc.text
     if not text or not text.strip():
         return []
-    published = parse_iso_date(doc.published) or parse_iso_date(infer_published(text, doc.url))
+    published = reference_date(parse_iso_date(doc.published) or parse_iso_date(infer_published(text, doc.url)))
     pre = _prefilters()
     # Only the article is split and read: the page's blocks of other news after it are not. Where the
     # first figure could be (a heading above it is the page's menu) matters only if there is a heading;
@@ -448,7 +448,7 @@ def _claim(s: Sentence, fig: Figure, prev: list[Sentence], state: DocState, lex:
         kind=kind,
         comparator=comp,
         modality=mod,
-        period=per,
+        period=contract_period(per),
         text=s.text[start - s.start: fig.end - s.start],
         span=[start, fig.end],
         sentence=s.text,

@@ -1,7 +1,8 @@
 """`python -m etl extract`: documents in, claims out as JSON lines, no database.
 
 A bad document is reported on stderr with its file and line and skipped; every other document
-is still processed, and the exit status is 1 when anything was skipped."""
+is still processed, and the exit status is 1 when anything was skipped. The output file is written
+beside itself and renamed into place at the end, and never may be the input."""
 from __future__ import annotations
 
 import json
@@ -9,8 +10,9 @@ import sys
 from contextlib import contextmanager
 from typing import Iterator, TextIO
 
+from etl import outputs
 from etl.extract import extract_document
-from etl.readers import ReadProblem, iter_documents
+from etl.readers import DEFAULT_MAX_BYTES, ReadProblem, iter_documents
 
 
 @contextmanager
@@ -19,11 +21,17 @@ def _output(path: str) -> Iterator[TextIO]:
         yield sys.stdout
         sys.stdout.flush()
     else:
-        with open(path, "w", encoding="utf-8", newline="\n") as f:
+        with outputs.atomic_text(path) as f:
             yield f
 
 
-def run_extract(input_path: str, output_path: str) -> int:
+def run_extract(input_path: str, output_path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> int:
+    if output_path != "-":
+        try:
+            outputs.refuse_clobbering(output_path, [("the input", input_path)])
+        except outputs.OutputClash as e:
+            print(f"extract: {e}", file=sys.stderr)
+            return 2
     problems: list[ReadProblem] = []
 
     def on_problem(p: ReadProblem) -> None:
@@ -31,19 +39,22 @@ def run_extract(input_path: str, output_path: str) -> int:
         print(f"skipped: {p}", file=sys.stderr)
 
     n_docs = n_claims = n_failed = 0
-    with _output(output_path) as out:
-        for sd in iter_documents([input_path], on_problem):
-            n_docs += 1
-            try:
-                claims = extract_document(sd.document)
-            except Exception as e:  # one document's bug must not lose the others
-                n_failed += 1
-                print(f"skipped: {sd.source}: extractor failed on document {sd.document.id!r}: "
-                      f"{type(e).__name__}: {e}", file=sys.stderr)
-                continue
-            for c in claims:
-                out.write(json.dumps(c.to_dict(), ensure_ascii=False) + "\n")
-            n_claims += len(claims)
+    try:
+        with _output(output_path) as out:
+            for sd in iter_documents([input_path], on_problem, max_bytes):
+                n_docs += 1
+                try:
+                    lines = [json.dumps(c.to_dict(), ensure_ascii=False) + "\n" for c in extract_document(sd.document)]
+                except Exception as e:  # one document's bug must not lose the others
+                    n_failed += 1
+                    print(f"skipped: {sd.source}: extractor failed on document {sd.document.id!r}: "
+                          f"{type(e).__name__}: {e}", file=sys.stderr)
+                    continue
+                out.writelines(lines)
+                n_claims += len(lines)
+    except OSError as e:  # the output's folder is missing or read-only, or the disk is full
+        print(f"extract: cannot write {output_path}: {e.strerror or e}", file=sys.stderr)
+        return 1
     skipped = len(problems) + n_failed
     print(f"extract: {n_docs} documents read, {n_claims} claims, {skipped} skipped", file=sys.stderr)
     return 1 if skipped else 0

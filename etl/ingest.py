@@ -24,9 +24,9 @@ from typing import Any, TypeVar
 import duckdb
 
 import etl.extract as extractor
-from etl import periods
+from etl import outputs, periods
 from etl.model import Document
-from etl.readers import IdRegistry, ReadProblem, ReadUnit, iter_units, read_unit
+from etl.readers import DEFAULT_MAX_BYTES, IdRegistry, ReadProblem, ReadUnit, iter_units, read_unit
 from etl.store import (
     DocumentRows,
     InvalidClaim,
@@ -35,6 +35,7 @@ from etl.store import (
     content_sha256,
     document_row,
     export_claims,
+    store_files,
     stored_document,
 )
 
@@ -421,13 +422,14 @@ def ingest_paths(
     workers: int = 1,
     quiet: bool = False,
     publish_every_s: float = 30.0,
+    max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> Report:
     """Load every document under `paths` into the store at `db`; see Report for what happened."""
     report = Report("ingest", str(db))
     with StoreWriter(db, publish_every_s=publish_every_s) as writer:
         known = writer.known_documents()
         writer.suspend()
-        units = iter_units(paths, report.skip)
+        units = iter_units(paths, report.skip, max_bytes)
         fds = (writer.lock_fd,) if writer.lock_fd is not None else ()
         _consume(run_pipeline(units, workers, known, fds, writer.suspend), writer, report, quiet)
         report.older_extractions = writer.count_older_extractions(extractor.EXTRACTOR_VERSION)
@@ -470,6 +472,11 @@ def export_command(db: str, fmt: str, output: str) -> int:
                 shutil.copyfileobj(f, sys.stdout.buffer)
             sys.stdout.flush()
     else:
+        try:
+            outputs.refuse_clobbering(output, store_files(db))
+        except outputs.OutputClash as e:
+            print(f"export: {e}", file=sys.stderr)
+            return 2
         n = export_claims(db, fmt, Path(output))
     print(f"export: {n} claims from {db} -> {output} ({fmt})", file=sys.stderr)
     return 0
@@ -496,7 +503,8 @@ def run_command(args: Any) -> int:
                 print("ingest: --workers must be at least 1", file=sys.stderr)
                 return 2
             report = ingest_paths(
-                args.paths, args.db, workers=args.workers, quiet=args.quiet, publish_every_s=args.publish_every
+                args.paths, args.db, workers=args.workers, quiet=args.quiet, publish_every_s=args.publish_every,
+                max_bytes=args.max_bytes,
             )
         elif args.command == "reextract":
             report = reextract_store(args.db, everything=args.all, workers=args.workers, quiet=args.quiet)

@@ -356,6 +356,21 @@ def find_times(text: str, published: date | None) -> list[TimeExpr]:
     return out
 
 
+# Relative times («в следующем году», «позавчера») are resolved against the published date; outside
+# these years a result would not be a four-digit contract period (0001-01-01 gave the period "2").
+REFERENCE_YEARS = (1000, 9998)
+
+
+def reference_date(d: date | None) -> date | None:
+    """`d` if relative times can be resolved against it, else None (the date is treated as unknown)."""
+    return d if d is not None and REFERENCE_YEARS[0] <= d.year <= REFERENCE_YEARS[1] else None
+
+
+def contract_period(period: str | None) -> str | None:
+    """`period` if it is a valid contract period (a real date range), else None."""
+    return period if period is None or period_bounds(period) != (None, None) else None
+
+
 def parse_iso_date(s: str | None) -> date | None:
     if not s:
         return None

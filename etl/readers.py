@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import codecs
 import json
+import os
 import re
+import stat
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -38,6 +40,12 @@ _CONTROL_SAMPLE = 65536
 _CONTROL_MAX_RATIO = 0.01
 _LEGACY_ENCODINGS = ["cp1251", "koi8_r"]
 _OPTIONAL_FIELDS = ("published", "url", "title", "outlet_country")
+# The largest document read (a file, or one JSONL line): a bigger one is reported and skipped, so a
+# link to /dev/zero or a 2 GB dump cannot take the memory that the documents after it need.
+DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+_READ_BLOCK = 1 << 20
+# JSON's \ud800 escapes decode to lone surrogates, which no UTF-8 output (a claims file, DuckDB) can hold
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -67,10 +75,12 @@ class ReadUnit:
     kind: str  # "txt" | "html" | "jsonl"
     line: int | None = None
     raw: bytes | None = None  # the JSONL line, undecoded: decoding is part of the work
+    max_bytes: int = DEFAULT_MAX_BYTES
 
     @property
     def source(self) -> str:
-        return self.path if self.line is None else f"{self.path}:{self.line}"
+        name = name_of(self.path)
+        return name if self.line is None else f"{name}:{self.line}"
 
 
 class UnreadableInput(Exception):
@@ -80,19 +90,20 @@ class UnreadableInput(Exception):
 # ---------------------------------------------------------------- walking
 
 
-def iter_units(paths: Iterable[str | Path], on_problem: Callable[[ReadProblem], None]) -> Iterator[ReadUnit]:
+def iter_units(paths: Iterable[str | Path], on_problem: Callable[[ReadProblem], None],
+               max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[ReadUnit]:
     """Work units for every input under `paths`, in order; unreadable paths go to `on_problem`."""
     for raw_path in paths:
         path = str(raw_path)
         if path == STDIN:
-            yield from _jsonl_units(sys.stdin.buffer, STDIN_NAME, on_problem)
+            yield from _jsonl_units(sys.stdin.buffer, STDIN_NAME, on_problem, max_bytes)
             continue
         p = Path(path)
         if p.is_dir():
             for file in _walk(p, on_problem):
-                yield from _file_units(file, on_problem)
+                yield from _file_units(file, on_problem, max_bytes)
         elif p.exists():
-            yield from _file_units(p, on_problem)
+            yield from _file_units(p, on_problem, max_bytes)
         else:
             on_problem(ReadProblem(path, None, "no such file or folder"))
 
@@ -116,34 +127,71 @@ def _walk(folder: Path, on_problem: Callable[[ReadProblem], None]) -> Iterator[P
             yield entry
 
 
-def _file_units(path: Path, on_problem: Callable[[ReadProblem], None]) -> Iterator[ReadUnit]:
+def _file_units(path: Path, on_problem: Callable[[ReadProblem], None], max_bytes: int) -> Iterator[ReadUnit]:
     kind = EXTENSIONS.get(path.suffix.lower())
     if kind is None:
         on_problem(ReadProblem(str(path), None, "skipped: not .txt/.html/.htm/.jsonl"))
         return
     if kind != "jsonl":
-        yield ReadUnit(str(path), kind)
+        yield ReadUnit(str(path), kind, max_bytes=max_bytes)
         return
     try:
-        with path.open("rb") as f:
-            yield from _jsonl_units(f, str(path), on_problem)
+        f = open_regular(str(path))
+    except UnreadableInput as e:
+        on_problem(ReadProblem(str(path), None, str(e)))
+        return
+    try:
+        with f:
+            yield from _jsonl_units(f, str(path), on_problem, max_bytes)
     except OSError as e:
         on_problem(ReadProblem(str(path), None, f"cannot read: {e.strerror or e}"))
 
 
-def _jsonl_units(f: BinaryIO, name: str, on_problem: Callable[[ReadProblem], None]) -> Iterator[ReadUnit]:
+def open_regular(path: str) -> BinaryIO:
+    """The file at `path` opened for reading if it is a regular file (after links), else UnreadableInput.
+
+    Opened without blocking and checked on the open descriptor: a FIFO named x.txt would otherwise
+    wait for a writer forever, and a link to /dev/zero would be read until memory ran out."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as e:
+        raise UnreadableInput(f"cannot read: {e.strerror or e}") from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            what = ("a FIFO" if stat.S_ISFIFO(mode) else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+                    else "a socket" if stat.S_ISSOCK(mode) else "not a file")
+            raise UnreadableInput(f"{what}, not a regular file: skipped")
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def _too_big(size: int, max_bytes: int) -> str:
+    return (f"larger than the limit of {max_bytes:,} bytes ({size:,}+ bytes): skipped "
+            "(raise it with --max-mb)")
+
+
+def _jsonl_units(f: BinaryIO, name: str, on_problem: Callable[[ReadProblem], None],
+                 max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[ReadUnit]:
     head = f.peek(_SNIFF_BYTES)[:_SNIFF_BYTES] if hasattr(f, "peek") else b""
     if b"\x00" in head:
         on_problem(ReadProblem(name, None, "binary data (NUL bytes), not JSON lines"))
         return
     seen_any = False
-    for number, raw in enumerate(f, start=1):
+    for number, raw in enumerate(_bounded_lines(f, max_bytes), start=1):
+        if raw is None:  # the line was longer than the limit: its bytes were passed over, not kept
+            seen_any = True
+            on_problem(ReadProblem(name, number, _too_big(max_bytes + 1, max_bytes)))
+            continue
         if number == 1 and raw.startswith(codecs.BOM_UTF8):
             raw = raw[len(codecs.BOM_UTF8):]
         if not raw.strip():
             continue  # blank lines separate nothing in JSONL; not an error
         seen_any = True
-        yield ReadUnit(name, "jsonl", number, raw)
+        yield ReadUnit(name, "jsonl", number, raw, max_bytes)
     if not seen_any:
         on_problem(ReadProblem(name, None, "empty file: no JSON lines"))
 
@@ -152,17 +200,24 @@ def _jsonl_units(f: BinaryIO, name: str, on_problem: Callable[[ReadProblem], Non
 
 
 def read_unit(unit: ReadUnit) -> SourcedDocument | ReadProblem:
-    """The document in `unit`, or the reason there is none."""
+    """The document in `unit`, or the reason there is none; never raises."""
+    try:
+        return _read_unit(unit)
+    except Exception as e:  # a reader's bug or a library's: this input is lost, never the run
+        return ReadProblem(name_of(unit.path), unit.line, f"internal error while reading: {type(e).__name__}: {e}")
+
+
+def _read_unit(unit: ReadUnit) -> SourcedDocument | ReadProblem:
     try:
         if unit.kind == "jsonl":
             doc = parse_jsonl_line(unit.raw or b"")
         elif unit.kind == "txt":
-            text = decode_text(_read_bytes(unit.path))
-            doc = Document(id=Path(unit.path).stem, text=text, title=heading_of(text))
+            text = decode_text(_read_bytes(unit.path, unit.max_bytes))
+            doc = Document(id=name_of(Path(unit.path).stem), text=text, title=heading_of(text))
         else:
-            doc = read_html(_read_bytes(unit.path), Path(unit.path).stem)
+            doc = read_html(_read_bytes(unit.path, unit.max_bytes), name_of(Path(unit.path).stem))
     except UnreadableInput as e:
-        return ReadProblem(unit.path, unit.line, str(e))
+        return ReadProblem(name_of(unit.path), unit.line, str(e))
     return SourcedDocument(doc, unit.source)
 
 
@@ -194,11 +249,31 @@ def heading_of(text: str) -> str | None:
     return None
 
 
-def _read_bytes(path: str) -> bytes:
-    try:
-        data = Path(path).read_bytes()
-    except OSError as e:
-        raise UnreadableInput(f"cannot read: {e.strerror or e}") from None
+def _bounded_lines(f: BinaryIO, max_bytes: int) -> Iterator[bytes | None]:
+    """The lines of `f`, each held in memory only up to `max_bytes` (None stands for a longer one)."""
+    while True:
+        line = f.readline(max_bytes + 1)
+        if not line:
+            return
+        if len(line) <= max_bytes or line.endswith(b"\n") and len(line) == max_bytes + 1:
+            yield line
+            continue
+        while line and not line.endswith(b"\n"):  # pass over the rest of the long line
+            line = f.readline(_READ_BLOCK)
+        yield None
+
+
+def _read_bytes(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    with open_regular(path) as f:
+        try:
+            size = os.fstat(f.fileno()).st_size
+            if size > max_bytes:
+                raise UnreadableInput(_too_big(size, max_bytes))
+            data = f.read(max_bytes + 1)
+        except OSError as e:
+            raise UnreadableInput(f"cannot read: {e.strerror or e}") from None
+    if len(data) > max_bytes:  # it grew while being read
+        raise UnreadableInput(_too_big(len(data), max_bytes))
     if not data:
         raise UnreadableInput("empty file")
     return data
@@ -248,7 +323,10 @@ def read_html(data: bytes, doc_id: str) -> Document:
     page is parsed leniently by lxml and trafilatura's baseline extractor takes its visible text."""
     if b"\x00" in data[:_SNIFF_BYTES]:
         raise UnreadableInput("binary data (NUL bytes), not HTML")
-    import trafilatura  # heavy import; only pages need it
+    try:
+        import trafilatura  # heavy import; only pages need it
+    except ImportError as e:  # a broken install: say so for each page, and read the rest
+        raise UnreadableInput(f"cannot read HTML here: {e} (reinstall the project's dependencies)") from None
 
     try:
         meta = _trafilatura(data)
@@ -303,6 +381,10 @@ def parse_jsonl_line(raw: bytes) -> Document:
         obj = json.loads(line)
     except json.JSONDecodeError as e:
         raise UnreadableInput(f"invalid JSON: {e.msg} (column {e.colno})") from None
+    except RecursionError:
+        raise UnreadableInput("invalid JSON: nested too deeply") from None
+    except ValueError as e:  # an integer of thousands of digits (Python's int limit)
+        raise UnreadableInput(f"invalid JSON: {e}") from None
     if not isinstance(obj, dict):
         raise UnreadableInput(f"not a JSON object but {_json_type(obj)}")
     doc_id = obj.get("id")
@@ -321,6 +403,11 @@ def parse_jsonl_line(raw: bytes) -> Document:
         value = obj.get(name)
         if value is not None and not isinstance(value, str):
             raise UnreadableInput(f"document {doc_id!r}: `{name}` is {_json_type(value)}, not a string")
+    for name in ("id", "text", *_OPTIONAL_FIELDS):
+        value = obj.get(name)
+        if isinstance(value, str) and (bad := _LONE_SURROGATE.search(value)):
+            raise UnreadableInput(f"document {_printable(doc_id)!r}: `{name}` is not valid Unicode "
+                                  f"(a lone surrogate U+{ord(bad.group()):04X} at character {bad.start()})")
     published = obj.get("published") or None
     day = _iso_date(published) if published is not None else None
     if published is not None and day is None:
@@ -333,6 +420,16 @@ def parse_jsonl_line(raw: bytes) -> Document:
         title=obj.get("title") or None,
         outlet_country=obj.get("outlet_country") or None,
     )
+
+
+def _printable(value: object) -> str:
+    return str(value).encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def name_of(path: str) -> str:
+    """A file name as text: the bytes of a name that is not UTF-8 read with U+FFFD in their place, so an
+    id or a source made from it can always be written out."""
+    return os.fsencode(path).decode("utf-8", "replace")
 
 
 def _iso_date(value: str) -> date | None:
@@ -370,11 +467,11 @@ class IdRegistry:
 
 
 def iter_documents(
-    paths: Iterable[str | Path], on_problem: Callable[[ReadProblem], None]
+    paths: Iterable[str | Path], on_problem: Callable[[ReadProblem], None], max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> Iterator[SourcedDocument]:
     """Every readable document under `paths`, in order, each id once; everything else goes to `on_problem`."""
     ids = IdRegistry()
-    for unit in iter_units(paths, on_problem):
+    for unit in iter_units(paths, on_problem, max_bytes):
         result = read_unit(unit)
         if isinstance(result, ReadProblem):
             on_problem(result)

@@ -39,6 +39,7 @@ from typing import Any
 
 import duckdb
 
+from etl import csvsafe, outputs
 from etl.model import Claim, Document
 from etl.periods import parse_iso_date, period_bounds
 
@@ -252,6 +253,18 @@ class _Paths:
     @staticmethod
     def wal(p: Path) -> Path:
         return p.with_name(p.name + ".wal")
+
+    def files(self) -> list[tuple[str, Path]]:
+        """Every file of the store, named for a message."""
+        return [("the store", self.db), ("the store's log", self.wal(self.db)),
+                ("the store's working copy", self.work), ("the store's working log", self.wal(self.work)),
+                ("the store's working-copy record", self.base), ("the store's copy in progress", self.copying),
+                ("the store's lock", self.lock)]
+
+
+def store_files(db: str | Path) -> list[tuple[str, Path]]:
+    """The files that make up the store at `db`: no command's output may be one of them."""
+    return _Paths(Path(db)).files()
 
 
 @dataclass
@@ -541,20 +554,29 @@ def _first_line(e: BaseException) -> str:
 # ---------------------------------------------------------------- export
 
 
-EXPORT_QUERY = "SELECT * FROM claims_with_source ORDER BY doc_id, span_start, claim_id"
+EXPORT_ORDER = "ORDER BY doc_id, span_start, claim_id"
+EXPORT_QUERY = f"SELECT * FROM claims_with_source {EXPORT_ORDER}"
 
 
 def export_claims(db_path: str | Path, fmt: str, output: Path) -> int:
-    """Write claims with their sources to `output` (csv or parquet) atomically; returns the row count."""
+    """Write claims with their sources to `output` (csv or parquet) atomically; returns the row count.
+
+    In CSV, text cells that a spreadsheet would run as formulas are neutralised (etl/csvsafe.py)."""
     con = connect_readonly(db_path)
     try:
         n = con.execute("SELECT count(*) FROM claims_with_source").fetchone()[0]
-        tmp = output.with_name(f".{output.name}.tmp-{os.getpid()}")
+        query = EXPORT_QUERY
+        if fmt == "csv":
+            text_cols = [name for name, type_, *_ in con.execute("DESCRIBE claims_with_source").fetchall()
+                         if type_ == "VARCHAR"]
+            replace = ", ".join(f'{csvsafe.sql_neutralise(c)} AS "{c}"' for c in text_cols)
+            query = f"SELECT * REPLACE ({replace}) FROM claims_with_source {EXPORT_ORDER}" if text_cols else query
+        tmp = outputs.temp_beside(output)
         options = "FORMAT csv, HEADER true" if fmt == "csv" else "FORMAT parquet"
         literal = str(tmp).replace("'", "''")
         try:
-            con.execute(f"COPY ({EXPORT_QUERY}) TO '{literal}' ({options})")
-            os.replace(tmp, output)
+            con.execute(f"COPY ({query}) TO '{literal}' ({options})")
+            outputs.publish(tmp, output)
         finally:
             tmp.unlink(missing_ok=True)
     finally:
