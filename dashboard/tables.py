@@ -31,6 +31,9 @@ TABLE_COLUMNS: tuple[tuple[str, str], ...] = (
     ("title", "col_title"),
     ("source", "col_source"),
 )
+# Columns whose text comes from the articles (and so may be written by anyone): the CSV neutralises
+# formulas in these. The others are this program's own formatting of numbers and codes («+21 %»).
+ARTICLE_TEXT = frozenset({"as_written", "outlet", "title", "source", "claim_id", "doc_id", "doc_url"})
 RAW_COLUMNS = (
     "claim_id", "doc_id", "indicator", "country_a", "country_b", "flow_from", "value", "value_max", "unit",
     "kind", "comparator", "modality", "period", "period_start", "period_end", "doc_published", "doc_url",
@@ -125,8 +128,10 @@ def csv_bytes(rows: pd.DataFrame, lang: Lang) -> bytes:
     spreadsheet would run as formulas are neutralised (etl/csvsafe.py)."""
     buf = io.StringIO()
     frame = csv_frame(rows, lang)
+    names = labels(lang)
+    untrusted = {names.get(k, k) for k in ARTICLE_TEXT} | {t("col_sentence", lang)}
     for col in frame.columns:
-        if frame[col].dtype == object:
+        if col in untrusted:
             frame[col] = frame[col].map(csvsafe.neutralise)
     frame.to_csv(buf, index=False, lineterminator="\r\n")
     return buf.getvalue().encode("utf-8-sig")

@@ -276,6 +276,21 @@ def test_csv_has_bom_table_columns_first_then_sentence_and_raw_fields(snapshot):
     assert any("Кыргызстан" in r[header.index("Предложение")] for r in body)
 
 
+def test_csv_cells_a_spreadsheet_would_run_are_neutralised(snapshot):
+    con, idx, _ = snapshot
+    ids = idx.claim_ids(idx.newest(idx.mask(Filters(country="KGZ"))))[:2]
+    rows = queries.claims_in_order(con, ids)
+    rows["sentence"] = ['=HYPERLINK("http://evil.example","x")', "@SUM(A1)"]
+    rows["doc_url"] = ["+cmd", "-1"]
+    parsed = list(csv.reader(io.StringIO(tables.csv_bytes(rows, "en").decode("utf-8-sig"))))
+    header, body = parsed[0], parsed[1:]
+    assert [r[header.index("Sentence")] for r in body] == ['\'=HYPERLINK("http://evil.example","x")', "'@SUM(A1)"]
+    assert [r[header.index("doc_url")] for r in body] == ["'+cmd", "'-1"]
+    # the program's own formatting («+21 %») is no formula and stays as the table shows it
+    figure = header.index(tables.labels("en")["figure"])
+    assert [r[figure] for r in body] == list(tables.csv_frame(rows, "en")[tables.labels("en")["figure"]])
+
+
 def test_export_png_and_svg():
     s = queries_series("trade_turnover", "level", "USD")
     cols = {"claim_id": ["a"], "country_a": ["KAZ"], "country_b": ["KGZ"], "pair": ["KAZ–KGZ"],
