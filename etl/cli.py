@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from etl.interrupts import Terminated, exit_status, stop_on_sigterm
 from etl.readers import DEFAULT_MAX_BYTES
 from etl.settings import DB_ENV, db_path
 from etl.version import extractor_version
@@ -66,6 +67,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    stop_on_sigterm()
+    try:
+        return _main(argv)
+    except KeyboardInterrupt as e:  # the store's commands summarise it themselves; this is everything else
+        print("terminated" if isinstance(e, Terminated) else "interrupted", file=sys.stderr)
+        return exit_status(e)
+
+
+def _main(argv: list[str] | None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "extract":
         from etl.extract_cli import run_extract

@@ -9,6 +9,7 @@ import logging
 import multiprocessing
 import os
 import shutil
+import signal
 import sys
 import tempfile
 import time
@@ -16,6 +17,7 @@ from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -24,7 +26,8 @@ from typing import Any, TypeVar
 import duckdb
 
 import etl.extract as extractor
-from etl import outputs, periods
+from etl import interrupts, outputs, periods
+from etl.interrupts import Terminated, exit_status
 from etl.model import Document
 from etl.readers import DEFAULT_MAX_BYTES, IdRegistry, ReadProblem, ReadUnit, iter_units, read_unit
 from etl.store import (
@@ -35,6 +38,7 @@ from etl.store import (
     content_sha256,
     document_row,
     export_claims,
+    StoreFull,
     store_files,
     stored_document,
 )
@@ -136,6 +140,10 @@ _KNOWN: dict[str, str] = {}
 def _init_worker(known: dict[str, str], inherited_fds: Sequence[int]) -> None:
     global _KNOWN
     _KNOWN = known
+    if multiprocessing.parent_process() is not None:
+        # Ctrl-C reaches the whole process group: the parent stops the run, workers finish their chunk
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
     for fd in inherited_fds:  # a forked worker must not keep the writer's lock alive after it dies
         try:
             os.close(fd)
@@ -315,9 +323,15 @@ class Report:
     older_extractions: int = 0
     skipped: list[ReadProblem] = field(default_factory=list)
     started: float = field(default_factory=time.monotonic)
+    stopped: str | None = None  # why the run stopped before its end (a full disk, Ctrl-C, SIGTERM)
+    unpublished: bool = False  # committed documents were left in the working copy for the next run
+    exit_status: int = 0  # when stopped: 1 for an error, 128 + the signal's number for a signal
 
     def skip(self, problem: ReadProblem) -> None:
         self.skipped.append(problem)
+
+    def stop(self, reason: str, exit_status: int) -> None:
+        self.stopped, self.exit_status = reason, exit_status
 
     def summary(self) -> str:
         seconds = time.monotonic() - self.started
@@ -338,6 +352,11 @@ class Report:
         if self.skipped:
             lines.append("skipped:")
             lines += [f"  {p}" for p in self.skipped]
+        if self.stopped:
+            kept = ("stored in the working copy but not yet visible (the next ingest or reextract publishes them)"
+                    if self.unpublished else "stored and published")
+            lines.append(f"stopped: {self.stopped}; the documents counted above are {kept}, the rest were not "
+                         "loaded: run the same command again to finish")
         return "\n".join(lines)
 
 
@@ -365,19 +384,20 @@ def _flush(writer: StoreWriter, batch: _Batch, report: Report) -> _Batch:
     if not batch.items:
         return batch
     where = {id(item.rows): item for item in batch.items}
-    result = writer.write([item.rows for item in batch.items])
-    for rows in result.written:
-        if rows.replaces:
-            report.replaced += 1
-        else:
-            report.new += 1
-        report.claims_added += len(rows.claims)
-        report.chars += rows.text_chars
-    for rows, message in result.failed:
-        item = where[id(rows)]
-        report.skip(ReadProblem(item.path, item.line, f"document {rows.doc_id!r} not loaded: {message}"))
-    report.claims_removed += result.claims_removed
-    writer.maybe_publish()
+    with interrupts.deferred():  # the report always counts exactly what was committed
+        result = writer.write([item.rows for item in batch.items])
+        for rows in result.written:
+            if rows.replaces:
+                report.replaced += 1
+            else:
+                report.new += 1
+            report.claims_added += len(rows.claims)
+            report.chars += rows.text_chars
+        for rows, message in result.failed:
+            item = where[id(rows)]
+            report.skip(ReadProblem(item.path, item.line, f"document {rows.doc_id!r} not loaded: {message}"))
+        report.claims_removed += result.claims_removed
+        writer.maybe_publish()
     return _Batch()
 
 
@@ -426,14 +446,32 @@ def ingest_paths(
 ) -> Report:
     """Load every document under `paths` into the store at `db`; see Report for what happened."""
     report = Report("ingest", str(db))
-    with StoreWriter(db, publish_every_s=publish_every_s) as writer:
+    writer = StoreWriter(db, publish_every_s=publish_every_s)
+    with _stops(report), writer:
         known = writer.known_documents()
         writer.suspend()
         units = iter_units(paths, report.skip, max_bytes)
         fds = (writer.lock_fd,) if writer.lock_fd is not None else ()
         _consume(run_pipeline(units, workers, known, fds, writer.suspend), writer, report, quiet)
         report.older_extractions = writer.count_older_extractions(extractor.EXTRACTOR_VERSION)
+    report.unpublished = writer.unpublished
     return report
+
+
+@contextmanager
+def _stops(report: Report) -> Iterator[None]:
+    """A full disk, Ctrl-C or SIGTERM ends the run cleanly: the writer has published what was committed
+    (or left it for the next run), and the report says why it stopped."""
+    try:
+        yield
+    except StoreFull as e:
+        report.stop(str(e), 1)
+    except KeyboardInterrupt as e:
+        report.stop("terminated (SIGTERM)" if isinstance(e, Terminated) else "interrupted (Ctrl-C)", exit_status(e))
+    except RuntimeError as e:  # Ctrl-C inside a DuckDB query outside a deferred block (reading, not writing)
+        if "interrupted" not in str(e).lower():
+            raise
+        report.stop("interrupted (Ctrl-C)", 128 + signal.SIGINT)
 
 
 def reextract_store(
@@ -443,7 +481,8 @@ def reextract_store(
     if not Path(db).exists():
         raise FileNotFoundError(db)
     report = Report("reextract", str(db))
-    with StoreWriter(db, publish_every_s=publish_every_s) as writer:
+    writer = StoreWriter(db, publish_every_s=publish_every_s)
+    with _stops(report), writer:
         stale = writer.stale_document_ids(extractor.EXTRACTOR_VERSION, everything=everything)
         writer.suspend()
 
@@ -454,6 +493,7 @@ def reextract_store(
 
         fds = (writer.lock_fd,) if writer.lock_fd is not None else ()
         _consume(run_pipeline(items(), workers, {}, fds, writer.suspend), writer, report, quiet)
+    report.unpublished = writer.unpublished
     # Every re-extracted document replaced its old self; say so in the reextract vocabulary.
     report.new, report.replaced = report.replaced, 0
     return report
@@ -495,7 +535,8 @@ def _quiet_libraries() -> None:
 
 
 def run_command(args: Any) -> int:
-    """Entry point from etl/cli.py. Exit status: 0 all loaded, 1 something skipped or failed, 2 misuse."""
+    """Entry point from etl/cli.py. Exit status: 0 all loaded, 1 something skipped or failed, 2 misuse,
+    130 / 143 stopped by Ctrl-C / SIGTERM (after publishing what was committed)."""
     _quiet_libraries()
     try:
         if args.command == "ingest":
@@ -524,4 +565,4 @@ def run_command(args: Any) -> int:
         print(f"{args.command}: {args.db}: {e}", file=sys.stderr)
         return 1
     print(report.summary(), file=sys.stderr)
-    return 1 if report.skipped else 0
+    return report.exit_status or (1 if report.skipped else 0)

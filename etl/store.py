@@ -39,7 +39,7 @@ from typing import Any
 
 import duckdb
 
-from etl import csvsafe, outputs
+from etl import csvsafe, interrupts, outputs
 from etl.model import Claim, Document
 from etl.periods import parse_iso_date, period_bounds
 
@@ -291,6 +291,7 @@ class StoreWriter:
         self._last_publish = time.monotonic()
         self._columns: dict[str, list[tuple[str, str]]] = {}
         self.publishes = 0
+        self.unpublished = False  # the run ended with committed documents it could not publish
 
     # -- life cycle
 
@@ -310,9 +311,19 @@ class StoreWriter:
                 try:
                     self._con.rollback()
                 except duckdb.Error:
-                    pass  # no transaction open
+                    pass  # no transaction open, or the connection is gone with the error
             if self._dirty:
-                self.publish(reopen=False)
+                try:
+                    with interrupts.deferred():  # a second Ctrl-C waits for the publish
+                        self.publish(reopen=False)
+                except (OSError, duckdb.Error, StoreFull) as e:
+                    if exc is None:
+                        raise
+                    self.unpublished = True
+                    # Already failing (a full disk, most often): the committed documents stay in the
+                    # working copy, which the next run publishes; its own error is the one to report.
+                    self.log(f"{self.paths.db}: could not publish ({_first_line(e)}); the committed documents "
+                             f"stay in {self.paths.work} and the next ingest or reextract publishes them")
             else:
                 self._discard_work()
         finally:
@@ -423,8 +434,13 @@ class StoreWriter:
         """Make everything committed so far visible to readers, atomically."""
         p = self.paths
         con = self.connection()
-        con.execute("CHECKPOINT")
+        try:
+            con.execute("CHECKPOINT")
+        except duckdb.Error as e:
+            _stop_if_out_of_space(e)
+            raise
         self._close()
+        _Paths.wal(p.work).unlink(missing_ok=True)  # closed after a checkpoint: what a failed commit left
         _fsync(p.work)
         # A log left by someone who wrote the published file directly is in our copy already; next
         # to the new file it would be replayed onto data it does not belong to.
@@ -482,8 +498,8 @@ class StoreWriter:
         try:
             removed = self._replace(batch)
             return WriteResult(list(batch), [], removed)
-        except duckdb.Error:
-            pass
+        except duckdb.Error as e:
+            _stop_if_out_of_space(e)
         written: list[DocumentRows] = []
         failed: list[tuple[DocumentRows, str]] = []
         removed = 0
@@ -492,6 +508,7 @@ class StoreWriter:
                 removed += self._replace([d])
                 written.append(d)
             except duckdb.Error as e:
+                _stop_if_out_of_space(e)
                 failed.append((d, f"the database rejected it: {_first_line(e)}"))
         return WriteResult(written, failed, removed)
 
@@ -509,11 +526,15 @@ class StoreWriter:
                 con.execute("DELETE FROM documents WHERE doc_id IN (SELECT unnest(?::VARCHAR[]))", [old])
             self._insert("documents", [d.document for d in batch])
             self._insert("claims", [row for d in batch for row in d.claims])
+            # before COMMIT: interrupted after it but before this line, the commit would go unpublished
+            self._dirty = True
             con.execute("COMMIT")
         except BaseException:
-            con.execute("ROLLBACK")
+            try:
+                con.execute("ROLLBACK")
+            except duckdb.Error:
+                pass  # the failed statement ended the transaction: its own error is the one to raise
             raise
-        self._dirty = True
         return int(removed)
 
     def _insert(self, table: str, rows: list[dict[str, Any]]) -> None:
@@ -545,6 +566,19 @@ def _fsync_dir(path: Path) -> None:
         _fsync(path)
     except OSError:
         pass  # some file systems cannot fsync a folder; the rename is still atomic
+
+
+class StoreFull(Exception):
+    """The disk holding the store is full: the run stops at once instead of failing every document."""
+
+
+def _out_of_space(e: BaseException) -> bool:
+    return getattr(e, "errno", None) == errno.ENOSPC or "No space left on device" in str(e)
+
+
+def _stop_if_out_of_space(e: BaseException) -> None:
+    if _out_of_space(e):
+        raise StoreFull(f"the disk is full: {_first_line(e)}") from e
 
 
 def _first_line(e: BaseException) -> str:

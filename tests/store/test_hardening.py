@@ -8,6 +8,7 @@ import hashlib
 import io
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -16,7 +17,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from store_helpers import ROOT, article, run_etl, write_jsonl
+from store_helpers import ROOT, article, claims_per_doc, run_etl, spawn_etl, write_jsonl
 
 from etl.store import connect_readonly
 
@@ -221,3 +222,95 @@ def test_periods_are_contract_periods_or_null_for_any_published_date(published):
                  "За январь-март прошлого года товарооборот между Казахстаном и Китаем составил 5 млрд долларов."):
         for c in extract_document(Document(id="x", text=text, published=published)):
             assert c.period is None or PERIOD_RE.match(c.period), (published, text, c.period)
+
+
+# ---------------------------------------------------------------- a full disk, Ctrl-C, SIGTERM
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 4 MB file system of its own (tmpfs; needs root, which CI is)."""
+    mnt = tmp_path / "small"
+    mnt.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(mnt)], capture_output=True).returncode:
+        pytest.skip("cannot mount a small file system here (not root)")
+    try:
+        yield mnt
+    finally:
+        subprocess.run(["umount", "-l", str(mnt)], check=False)
+
+
+def test_a_full_disk_stops_at_once_with_the_real_error_and_the_next_run_finishes(tmp_path, small_disk):
+    docs = [{"id": f"d{i:04d}", "text": article(f"d{i}", [1, 2]) * 20} for i in range(3000)]
+    src = write_jsonl(tmp_path / "big.jsonl", docs)
+    db = small_disk / "s.duckdb"
+    proc = run_etl("ingest", str(src), "--db", str(db), "--quiet", env={"FAKE_BATCH_DOCS": "20"})
+    assert proc.returncode == 1
+    assert "No space left on device" in proc.stderr
+    assert "stopped: the disk is full" in proc.stderr
+    assert "cannot rollback" not in proc.stderr and "Traceback" not in proc.stderr
+    assert proc.stderr.count("the database rejected it") == 0  # no document blamed for the disk
+    # moved to a disk with room, the same command publishes what was committed and loads the rest
+    roomy = tmp_path / "roomy"
+    shutil.copytree(small_disk, roomy)
+    again = run_etl("ingest", str(src), "--db", str(roomy / "s.duckdb"), "--quiet")
+    assert again.returncode == 0, again.stderr
+    con = connect_readonly(roomy / "s.duckdb")
+    stored = claims_per_doc(con)
+    con.close()
+    assert len(stored) == 3000 and all(n == want for n, want in stored.values())
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+@pytest.mark.parametrize("sig, status, word", [(signal.SIGINT, 130, "interrupted (Ctrl-C)"),
+                                               (signal.SIGTERM, 143, "terminated (SIGTERM)")])
+def test_ctrl_c_and_sigterm_stop_publish_and_summarise(tmp_path, workers, sig, status, word):
+    docs = [{"id": f"d{i:04d}", "text": article(f"d{i}", [i % 3 + 1])} for i in range(2000)]
+    src = write_jsonl(tmp_path / "in.jsonl", docs)
+    db = tmp_path / "s.duckdb"
+    proc = spawn_etl("ingest", str(src), "--db", str(db), "--quiet", "--workers", workers,
+                     env={"FAKE_SLEEP_S": "0.002", "FAKE_BATCH_DOCS": "50"})
+    time.sleep(2.5)
+    assert proc.poll() is None, "the run ended before the signal"
+    proc.send_signal(sig)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == status, err
+    assert f"stopped: {word}" in err and "Traceback" not in err
+    new = int(err.split(" new,")[0].rsplit(" ", 1)[1])
+    con = connect_readonly(db)
+    stored = claims_per_doc(con)
+    con.close()
+    assert len(stored) == new > 0  # exactly what the summary says was stored
+    assert all(n == want for n, want in stored.values())
+
+
+def test_a_failed_statement_is_reported_as_itself_not_as_a_failed_rollback(tmp_path, fake, monkeypatch):
+    """ROLLBACK after a statement that already ended the transaction raised «cannot rollback - no
+    transaction is active», which replaced the real error (and, on a full disk, hid it)."""
+    import duckdb as ddb
+
+    from etl.ingest import ingest_paths
+    from etl.store import StoreWriter
+
+    src = write_jsonl(tmp_path / "in.jsonl", [{"id": f"d{i}", "text": article(f"d{i}", [1])} for i in range(3)])
+    real_insert = StoreWriter._insert
+
+    def failing_insert(self, table, rows):
+        if table == "claims" and any(r["doc_id"] == "d1" for r in rows):
+            self.connection().execute("SELECT error('the real reason')")
+        return real_insert(self, table, rows)
+
+    monkeypatch.setattr(StoreWriter, "_insert", failing_insert)
+    report = ingest_paths([src], tmp_path / "s.duckdb", quiet=True)
+    assert report.new == 2
+    (problem,) = report.skipped
+    assert "the real reason" in str(problem) and "rollback" not in str(problem)
+
+    def full_disk(self, table, rows):
+        raise ddb.IOException('Could not write file "x.wal": No space left on device')
+
+    monkeypatch.setattr(StoreWriter, "_insert", full_disk)
+    report = ingest_paths([write_jsonl(tmp_path / "more.jsonl", [{"id": "e", "text": article("e", [2])}])],
+                          tmp_path / "s.duckdb", quiet=True)
+    assert report.stopped.startswith("the disk is full") and "No space left on device" in report.stopped
+    assert report.skipped == [] and report.exit_status == 1
