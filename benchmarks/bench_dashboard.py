@@ -45,10 +45,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from scale import scaled  # noqa: E402  (benchmarks/ is on the path: the scripts run as files)
 
+from etl import vocabulary  # noqa: E402
+
 COUNTRIES = ["RUS", "KAZ", "KGZ", "UZB", "TJK", "TKM", "CHN", "TUR", "BLR", "ARM", "AZE", "IRN", "IND",
              "AFG", "PAK", "KOR", "JPN", "DEU", "USA", "ARE", "EAEU", "SCO"]
 OUTLETS = [f"news{i}.example.{tld}" for i, tld in enumerate(["kg", "kz", "ru", "uz", "tj"] * 8)]
-INDICATORS = ["trade_turnover", "export", "import", "investment", "agreements", "aid"]
+INDICATORS = list(vocabulary.INDICATORS)
 UNITS = {  # indicator -> units it is stated in, most common first
     "trade_turnover": ["USD", "USD", "USD", "%", "RUB"],
     "export": ["USD", "t", "%"],

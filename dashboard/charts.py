@@ -19,7 +19,7 @@ from dashboard import i18n
 from dashboard.i18n import Lang, t
 from dashboard.index import NO_DATE, Series
 
-FLOW_INDICATORS = frozenset({"export", "import", "investment", "aid"})
+from etl.vocabulary import FLOW_INDICATORS, MODALITIES
 SELECTION = "pick"  # name of the point selection; the page reads it back from the chart's state
 _SHAPES = {"actual": "circle", "target": "triangle-up", "forecast": "diamond"}
 _ARROW = "→"
@@ -138,7 +138,7 @@ def series_chart(series: Series, y_title: str, lang: Lang, many_lines: bool = Fa
     ranges = base.transform_filter("isValid(datum.y2)").mark_rule(strokeDash=[3, 2]).encode(
         x="x:T", y="y:Q", y2="y2:Q", color=color,
     )
-    modalities = ("actual", "target", "forecast")
+    modalities = MODALITIES
     points = base.mark_point(filled=True, strokeWidth=1.6, opacity=1).encode(
         x=x,
         y=y,

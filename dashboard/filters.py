@@ -12,8 +12,7 @@ from datetime import date
 
 from dashboard.i18n import DEFAULT_LANG, LANGS, Lang
 
-INDICATORS = ("trade_turnover", "export", "import", "investment", "agreements", "aid")
-MODALITIES = ("actual", "target", "forecast")
+from etl.vocabulary import INDICATORS, MODALITIES  # the contract's order
 NO_OUTLET = ""  # documents without a URL; "-" in the query string
 SEARCH_MAX = 200
 MIN_YEAR, MAX_YEAR = 1900, 2100

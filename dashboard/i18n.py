@@ -11,6 +11,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
+from etl import vocabulary
+from etl.vocabulary import INDICATORS_INFO
+
 Lang = Literal["en", "ru"]
 LANGS: tuple[Lang, ...] = ("en", "ru")
 DEFAULT_LANG: Lang = "en"
@@ -171,29 +174,12 @@ _LABELS: dict[str, tuple[str, str]] = {
     "tt_title": ("Article", "Статья"),
 }
 
-INDICATOR_LABELS: dict[str, tuple[str, str]] = {
-    "trade_turnover": ("Trade turnover", "Товарооборот"),
-    "export": ("Exports", "Экспорт"),
-    "import": ("Imports", "Импорт"),
-    "investment": ("Investment", "Инвестиции"),
-    "agreements": ("Agreements signed", "Подписанные соглашения"),
-    "aid": ("Aid", "Помощь"),
-}
-MODALITY_LABELS: dict[str, tuple[str, str]] = {
-    "actual": ("Actual", "Факт"),
-    "target": ("Target", "Цель"),
-    "forecast": ("Forecast", "Прогноз"),
-}
-KIND_LABELS: dict[str, tuple[str, str]] = {
-    "level": ("level", "уровень"),
-    "change": ("change", "изменение"),
-}
-_COMPARATOR_WORDS: dict[str, tuple[str, str]] = {
-    "eq": ("", ""),
-    "gt": ("more than ", "более "),
-    "lt": ("less than ", "менее "),
-    "approx": ("about ", "около "),
-}
+# The contract's labels live with its vocabulary (etl/vocabulary.py), as (English, Russian) here.
+INDICATOR_LABELS: dict[str, tuple[str, str]] = {i.value: (x.label.en, x.label.ru) for i, x in INDICATORS_INFO.items()}
+MODALITY_LABELS: dict[str, tuple[str, str]] = {m.value: (x.en, x.ru) for m, x in vocabulary.MODALITY_LABELS.items()}
+KIND_LABELS: dict[str, tuple[str, str]] = {k.value: (x.en, x.ru) for k, x in vocabulary.KIND_LABELS.items()}
+_COMPARATOR_WORDS: dict[str, tuple[str, str]] = {c.value: (x.en, x.ru)
+                                                  for c, x in vocabulary.COMPARATOR_WORDS.items()}
 _UNIT_WORDS: dict[str, tuple[str, str]] = {"t": ("t", "т"), "count": ("", "")}
 
 # English names for the codes the corpus uses (the lexicon only has Russian ones), and the blocs,
@@ -214,9 +200,7 @@ _COUNTRY_NAMES: dict[str, tuple[str, str]] = {
     "EST": ("Estonia", "Эстония"), "HUN": ("Hungary", "Венгрия"), "ISR": ("Israel", "Израиль"),
     "EGY": ("Egypt", "Египет"), "VNM": ("Vietnam", "Вьетнам"), "MYS": ("Malaysia", "Малайзия"),
     "IDN": ("Indonesia", "Индонезия"), "SGP": ("Singapore", "Сингапур"), "SRB": ("Serbia", "Сербия"),
-    "EAEU": ("Eurasian Economic Union", "ЕАЭС"), "CIS": ("CIS", "СНГ"),
-    "SCO": ("Shanghai Cooperation Organisation", "ШОС"), "EU": ("European Union", "Евросоюз"),
-    "CSTO": ("CSTO", "ОДКБ"),
+    **{b.value: (x.en, x.ru) for b, x in vocabulary.BLOC_NAMES.items()},
 }
 
 _LEXICON = Path(__file__).resolve().parent.parent / "etl" / "lexicon" / "countries.csv"

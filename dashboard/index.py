@@ -22,6 +22,7 @@ import pandas as pd
 import pyarrow as pa
 
 from dashboard.filters import Filters, Options, options_from_pairs, year_bounds
+from etl.vocabulary import Modality
 
 NO_DATE = np.iinfo(np.int32).min  # days since 1970 for "no date"; sorts before every real date
 _EPOCH = date(1970, 1, 1)
@@ -269,7 +270,7 @@ class ClaimIndex:
         ordered = self._by_recency[m[self._by_recency]]
         mod = self.codes["modality"][ordered]
         out: dict[str, int] = {}
-        for name in ("actual", "target"):
+        for name in (Modality.ACTUAL.value, Modality.TARGET.value):
             hit = np.flatnonzero(mod == self._code_of("modality", name))
             if hit.size:
                 out[name] = int(ordered[hit[0]])

@@ -13,6 +13,7 @@ from dashboard import charts, data, i18n, tables, views
 from dashboard.filters import NO_OUTLET, Filters, Options, View, parse_query, restrict, to_query
 from dashboard.i18n import LANGS, Lang, t
 from dashboard.index import Counts, Series
+from etl.vocabulary import MODALITIES
 
 K_LANG = "lang"
 K_COUNTRY, K_PARTNERS, K_PAIRS = "f_country", "f_partners", "f_pairs"
@@ -133,7 +134,7 @@ def sidebar_filters(options: Options, lang: Lang) -> Filters:
         format_func=lambda i: i18n.indicator_label(i, lang),
     )
     modalities = sb.pills(
-        t("modalities", lang), ["actual", "target", "forecast"], key=K_MODALITIES, selection_mode="multi",
+        t("modalities", lang), list(MODALITIES), key=K_MODALITIES, selection_mode="multi",
         format_func=lambda m: i18n.modality_label(m, lang),
     )
     year_from = year_to = None
@@ -166,7 +167,7 @@ def sidebar_filters(options: Options, lang: Lang) -> Filters:
         partners=tuple(partners) if country else (),
         pairs=tuple(tuple(k.split("-", 1)) for k in pairs),  # type: ignore[misc]
         indicators=tuple(indicators),
-        modalities=tuple(m for m in ("actual", "target", "forecast") if m in (modalities or [])),
+        modalities=tuple(m for m in MODALITIES if m in (modalities or [])),
         year_from=year_from,
         year_to=year_to,
         outlets=tuple(outlets),

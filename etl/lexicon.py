@@ -20,6 +20,7 @@ from typing import Callable, TypeVar
 from etl import cache as cache_file
 from etl import version
 from etl.morph import lexeme_forms, singular_forms
+from etl.vocabulary import INDICATORS
 
 LEXICON_DIR = version.LEXICON_DIR
 
@@ -272,6 +273,25 @@ def _agrees_with_tables(lex: Lexicon) -> bool:
     return set(lex.country_names) == codes and lex.cues == cues and bool(lex.names_by_first)
 
 
+# indicators.toml holds a section per contract indicator and these word lists the rules read beside them
+_INDICATOR_TABLE_EXTRAS = frozenset({"not_bilateral", "subnational", "subset"})
+
+
+class LexiconError(ValueError):
+    """A table that does not fit the contract: the message names the file and what is wrong."""
+
+
+def _check_indicator_sections(table: dict) -> None:
+    path = LEXICON_DIR / "indicators.toml"
+    missing = [i for i in INDICATORS if i not in table]
+    unknown = sorted(set(table) - set(INDICATORS) - _INDICATOR_TABLE_EXTRAS)
+    if missing:
+        raise LexiconError(f"{path}: no section for the contract's indicator(s) {', '.join(missing)}")
+    if unknown:
+        raise LexiconError(f"{path}: section(s) {', '.join(unknown)} are no indicator of the contract "
+                           f"(etl/vocabulary.py) nor one of {', '.join(sorted(_INDICATOR_TABLE_EXTRAS))}")
+
+
 def build() -> Lexicon:
     """The lexicon from the tables in etl/lexicon/ (no cache)."""
     entities, prefixes, members, country_names = _entities()
@@ -282,9 +302,10 @@ def build() -> Lexicon:
     names_by_first = {k: tuple(sorted(v, key=lambda e: -len(e.words))) for k, v in by_first.items()}
 
     ind = _read_toml("indicators.toml")
+    _check_indicator_sections(ind)
     indicator_lemmas: dict[str, str] = {}
     phrases: list[tuple[tuple[str, ...], str]] = []
-    for name in ("trade_turnover", "export", "import", "investment", "agreements", "aid"):
+    for name in INDICATORS:
         for lem in ind[name]["lemmas"]:
             indicator_lemmas[lem] = name
         for ph in ind[name].get("phrases", []):

@@ -5,14 +5,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-INDICATORS = ("trade_turnover", "export", "import", "investment", "agreements", "aid")
-FLOW_INDICATORS = frozenset({"export", "import", "investment", "aid"})
-TRADE_INDICATORS = frozenset({"trade_turnover", "export", "import"})  # one statistic seen from its sides
-UNITS_NON_CURRENCY = ("t", "%", "x", "count")
-KINDS = ("level", "change")
-COMPARATORS = ("eq", "gt", "lt", "approx")
-MODALITIES = ("actual", "target", "forecast")
-BLOCS = ("EAEU", "CIS", "SCO", "EU", "CSTO")
+from etl.vocabulary import (BLOCS, COMPARATORS, FLOW_INDICATORS, INDICATORS, KINDS,  # noqa: F401  (re-exported)
+                            MODALITIES, TRADE_INDICATORS, UNITS_NON_CURRENCY)
 
 
 @dataclass(frozen=True, slots=True)
