@@ -18,6 +18,7 @@ from etl.model import FLOW_INDICATORS, TRADE_INDICATORS, Claim
 from etl.morph import lexeme_forms, may_have_lemma, word_info
 from etl.numbers import Figure, Tok, find_figures, tokenize
 from etl.periods import TimeExpr, find_times, may_name_date
+from etl.rules import Trace
 from etl.text import clause_bounds
 
 
@@ -271,7 +272,7 @@ def _find_left_words(s: Sentence, first: int) -> list[int]:
 # --------------------------------------------------------------------------- comparator
 
 
-def comparator(s: Sentence, fig: Figure, lex: Lexicon, has_change_verb: bool) -> tuple[str, int]:
+def comparator(s: Sentence, fig: Figure, lex: Lexicon, has_change_verb: bool, why: Trace) -> tuple[str, int]:
     """The comparator and the index of the first token that belongs to the figure's text."""
     cues = lex.cues["comparator"]
     first = fig.first
@@ -291,33 +292,33 @@ def comparator(s: Sentence, fig: Figure, lex: Lexicon, has_change_verb: bool) ->
         elif negated and lem in cues["negated_lt"]:
             kind = "lt"
         if kind:
-            found = kind
-            first = i - 1 if negated else i
-            break
+            return why.said("comparator.cue-word", kind), (i - 1 if negated else i)
         if low == "и" and i >= 2 and s.toks[i - 2].lower == "не":
             continue  # «не достигал и 100 млн»: «и» is «even»
         if low not in _SKIP_BEFORE and t.kind == "word":
             break
     if found == "eq" and fig.first > 0 and s.toks[fig.first - 1].lower == "до" and not has_change_verb:
-        found = "lt"  # "до 100 млн" alone is a bound
-    return found, first
+        return why.said("comparator.bound-до", "lt"), first  # "до 100 млн" alone is a bound
+    return why.said("comparator.exact", found), first
 
 
 # --------------------------------------------------------------------------- indicator
 
 
 def indicator(s: Sentence, fig: Figure, lex: Lexicon, prev: list[Sentence],
-              state: DocState) -> tuple[str | None, int | None]:
+              state: DocState, why: Trace) -> tuple[str | None, int | None]:
     """The indicator a figure measures, and the token index of the word that names it."""
     cues = s.cues
     if fig.unit == "count":
-        return ("agreements" if (cues.signing or any(p.cues.signing for p in prev[-1:])) else None), None
+        signed = cues.signing or any(p.cues.signing for p in prev[-1:])
+        return why.said("indicator.signed-count", "agreements" if signed else None), None
     if fig.unit == "t":
         # Tonnes are claims only as aid: a product's tonnage is a subset, not a national figure.
         near_aid = cues.aid or any(p.cues.aid for p in prev[-2:])
         # «администрация города Чэнду направила в Минск 5 тонн масок», in an article about aid
         sent_as_aid = bool(cues.sending) and state.aid_doc
-        return ("aid" if (near_aid and (cues.sending or cues.aid)) or sent_as_aid else None), None
+        return why.said("indicator.aid-tonnes", "aid" if (near_aid and (cues.sending or cues.aid)) or sent_as_aid
+                        else None), None
     a, b = _clause(s, fig.first)
     candidates = []
     for c in cues.indicators:
@@ -333,14 +334,15 @@ def indicator(s: Sentence, fig: Figure, lex: Lexicon, prev: list[Sentence],
         ind, at = candidates[0][3], candidates[0][4]
         if ind in TRADE_INDICATORS and (_subset(s, at, lex) or _part_of(s, fig, lex)):
             return None, None
-        return ind, at
+        return why.said("indicator.word-near-figure", ind), at
     if fig.unit not in ("%", "x") and cues.sending and state.aid_doc:
-        return "aid", None  # "Циндао выделил Бишкеку 600 тысяч юаней": money given, in a document about aid
+        # "Циндао выделил Бишкеку 600 тысяч юаней": money given, in a document about aid
+        return why.said("indicator.money-given", "aid"), None
     if state.main_indicator and not _names_what_it_is(s, fig) and not _other_subject(s, fig, lex) \
             and (s.mentions or _continues(s, state)):
         # "К 2020 году стороны рассчитывают выйти на 5 млрд долларов": the sides and the document's statistic;
         # "Это на 5,1% меньше, чем …", "Стоимость груза составляет …": the previous sentence's statistic
-        return state.main_indicator, None
+        return why.said("indicator.document-statistic", state.main_indicator), None
     return None, None
 
 
@@ -478,7 +480,7 @@ def _compares_two_things(s: Sentence, fig: Figure) -> bool:
     return False
 
 
-def kind_and_sign(s: Sentence, fig: Figure, lex: Lexicon) -> tuple[str, int] | None:
+def kind_and_sign(s: Sentence, fig: Figure, lex: Lexicon, why: Trace) -> tuple[str, int] | None:
     """("level"|"change", sign). None when a % figure has no change word: a share, not a claim; and for a
     ratio of two quantities."""
     if fig.unit == "x" and _compares_two_things(s, fig):
@@ -490,11 +492,11 @@ def kind_and_sign(s: Sentence, fig: Figure, lex: Lexicon) -> tuple[str, int] | N
         cue, at = _kind_cue(s, fig, lex, whole_sentence=True)
     if fig.unit in ("%", "x"):
         if after in ("growth", "fall") and cue != "fall":
-            return "change", -1 if after == "fall" else 1
+            return why.said("kind.change-word", "change"), -1 if after == "fall" else 1
         if cue in ("growth", "fall"):
-            return "change", -1 if cue == "fall" else 1
+            return why.said("kind.change-word", "change"), -1 if cue == "fall" else 1
         if fig.unit == "x":
-            return "change", 1
+            return why.said("kind.factor", "change"), 1
         return None
     prep = None
     for i in _left_words(s, fig):
@@ -503,18 +505,18 @@ def kind_and_sign(s: Sentence, fig: Figure, lex: Lexicon) -> tuple[str, int] | N
             prep = low
             break
     if cue in ("growth", "fall") and prep == "на":
-        return "change", -1 if cue == "fall" else 1
+        return why.said("kind.change-word", "change"), -1 if cue == "fall" else 1
     if cue == "growth" and at is not None and s.toks[at].info.lemma in ("прибавить", "прибавлять", "прибавка") and prep is None:
-        return "change", 1
+        return why.said("kind.change-word", "change"), 1
     if after in ("growth", "fall") and prep == "на":
-        return "change", -1 if after == "fall" else 1
-    return "level", 1
+        return why.said("kind.change-word", "change"), -1 if after == "fall" else 1
+    return why.said("kind.level", "level"), 1
 
 
 # --------------------------------------------------------------------------- modality
 
 
-def modality(s: Sentence, fig: Figure, lex: Lexicon) -> tuple[str, int | None]:
+def modality(s: Sentence, fig: Figure, lex: Lexicon, why: Trace) -> tuple[str, int | None]:
     """(modality, token index of the first modal word of the clause).
 
     Read in the figure's clause, left of the figure; words that say it outright ("цель",
@@ -526,7 +528,7 @@ def modality(s: Sentence, fig: Figure, lex: Lexicon) -> tuple[str, int | None]:
     if any(s.toks[i].lower in ("с", "со") for i in left):
         nxt = fig.last + 1
         if nxt < len(s.toks) and s.toks[nxt].lower == "до":
-            return "actual", None
+            return why.said("modality.start-of-planned-change", "actual"), None
     lo = _first_tok_from(s, a)
     # a figure that is a verb says its own mood: «удвоить» (a plan), «утроится» (an outcome), «удвоился»
     end = fig.first + 1 if s.toks[fig.first].lower in lex.ratio_verb_forms else fig.first
@@ -539,7 +541,7 @@ def modality(s: Sentence, fig: Figure, lex: Lexicon) -> tuple[str, int | None]:
     if found:
         strength = max(f[0] for f in found)
         nearest = max((f for f in found if f[0] == strength), key=lambda f: f[1])
-        return nearest[2], min(f[1] for f in found)
+        return why.said("modality.mood-word", nearest[2]), min(f[1] for f in found)
     hi = _first_tok_from(s, b)
     # to the right only within the figure's own phrase: in «вырос на 9%, и мы рассчитываем, что … составит»
     # the future verb after the comma is another statement's
@@ -548,8 +550,8 @@ def modality(s: Sentence, fig: Figure, lex: Lexicon) -> tuple[str, int | None]:
                   if s.toks[k].text == "," and s.toks[k + 1].lower in _NEW_STATEMENT), hi)
     for i, m in s.cue_words.modal_after:
         if fig.last < i < comma:
-            return m, i
-    return "actual", None
+            return why.said("modality.verb-after", m), i
+    return why.said("modality.achieved", "actual"), None
 
 
 def _has_verb(s: Sentence, a: int, b: int) -> bool:
@@ -600,7 +602,7 @@ def _time_tok_index(s: Sentence, t: TimeExpr) -> int:
 
 
 def period(s: Sentence, fig: Figure, mod: str, trigger: int | None, ind: str, state: DocState,
-           prev_claim_period: str | None) -> str | None:
+           prev_claim_period: str | None, why: Trace) -> str | None:
     a, b = _clause(s, fig.first)
     own_start = a
     if a > 0 and not _has_verb(s, _first_tok_from(s, a), fig.first):
@@ -623,7 +625,9 @@ def period(s: Sentence, fig: Figure, mod: str, trigger: int | None, ind: str, st
                   or _not_past(t, state.published)]
         usable = [(t, i) for t, i in usable if a <= t.start < b]
         if not usable:
-            return _event_period(s, state) if ind in ("aid", "agreements") else None
+            if ind in ("aid", "agreements"):
+                return why.said("period.event-date", _event_period(s, state))
+            return why.said("period.none", None)
     in_clause = [(t, i) for t, i in usable if a <= t.start < b]
     left = [x for x in in_clause if x[0].end <= fig_rel]
     right = [x for x in in_clause if x[0].start >= fig_rel]
@@ -632,21 +636,23 @@ def period(s: Sentence, fig: Figure, mod: str, trigger: int | None, ind: str, st
         others = [x for x in usable if not (a <= x[0].start < b)]
         ordered = sorted([x for x in others if x[0].end <= fig_rel], key=lambda x: -x[0].start) + \
             sorted([x for x in others if x[0].start >= fig_rel], key=lambda x: x[0].start)
+    horizon = mod in ("target", "forecast")
     for t, _ in ordered:
         if t.role == "back":
             anchor = _latest_year(s)
-            if t.years_back and anchor:
-                return f"{anchor - t.years_back + 1}/{anchor}"
-            return None
+            return why.said("period.years-back", f"{anchor - t.years_back + 1}/{anchor}"
+                            if t.years_back and anchor else None)
         if t.role == "earlier":
             continue
         if t.role == "same":
-            return _last_actual_period(state)
+            return why.said("period.same-period", _last_actual_period(state))
         if t.period:
-            return t.period
+            return why.said("period.horizon-of-plan" if horizon else "period.time-in-clause", t.period)
     if ind in ("aid", "agreements"):
-        return _event_period(s, state)
-    return prev_claim_period
+        return why.said("period.event-date", _event_period(s, state))
+    if prev_claim_period:
+        return why.said("period.continued-statistic", prev_claim_period)
+    return why.said("period.none", None)
 
 
 def _not_past(t: TimeExpr, published: date | None) -> bool:
@@ -722,7 +728,7 @@ def _is_source(m: Mention, ind: str) -> int:
 
 
 def sides(s: Sentence, fig: Figure, ind: str, cue_at: int | None, state: DocState, prev_same: Claim | None,
-          lex: Lexicon) -> tuple[list[str], str | None] | None:
+          lex: Lexicon, why: Trace) -> tuple[list[str], str | None] | None:
     """The pair of a figure and, for flows, the side it comes from. None when there is no pair."""
     a, b = _clause(s, fig.first)
     # Region or whole-world totals make no bilateral claim: a region word between the indicator
@@ -742,7 +748,7 @@ def sides(s: Sentence, fig: Figure, ind: str, cue_at: int | None, state: DocStat
     codes = list(dict.fromkeys(m.code for m in named))
     pair: list[str] | None = None
     if len(codes) == 2:
-        pair = codes
+        pair = why.said("countries.two-named", codes)
     elif len(codes) > 2:
         # A list ("с Азербайджаном — в 2,8 раза, с Молдовой — на 15%"): the partner is the side named
         # nearest before the figure, the other side is the document's main one.
@@ -755,27 +761,28 @@ def sides(s: Sentence, fig: Figure, ind: str, cue_at: int | None, state: DocStat
         anchor = next((c for c in ranked if c != partner and c not in listed), None) \
             or next((c for c in ranked if c != partner), None) \
             or next((c for c in codes if c != partner), None)
-        pair = [partner, anchor] if anchor else None
+        pair = why.said("countries.list-partner", [partner, anchor] if anchor else None)
     elif len(codes) == 1:
         only = codes[0]
         if only in lex.bloc_members and not generic and _intra_bloc(s, named[0]):
             return None  # "взаимная торговля государств ЕАЭС": the bloc with itself
         if prev_same and only in prev_same.countries and not generic:
-            pair = list(prev_same.countries)
+            pair = why.said("countries.same-as-previous-figure", list(prev_same.countries))
         else:
             other = next((c for c in state.sides if c != only and c not in lex.bloc_members), None)
-            pair = [only, other] if other else None
+            pair = why.said("countries.one-named-and-main-side", [only, other] if other else None)
     else:
         if prev_same is not None:
-            return list(prev_same.countries), prev_same.flow_from
+            why.said("flow_from.previous-figure" if ind in FLOW_INDICATORS else "flow_from.not-a-flow", None)
+            return why.said("countries.same-as-previous-figure", list(prev_same.countries)), prev_same.flow_from
         if len(state.sides) >= 2:
-            pair = state.sides[:2]
+            pair = why.said("countries.article-pair", state.sides[:2])
     if not pair or len(set(pair)) != 2:
         return None
     pair = sorted(pair)
     if ind not in FLOW_INDICATORS:
-        return pair, None
-    return pair, _flow(s, fig, ind, cue_at, pair, named, state, prev_same)
+        return pair, why.said("flow_from.not-a-flow", None)
+    return pair, _flow(s, fig, ind, cue_at, pair, named, state, prev_same, why)
 
 
 def _attribution_start(s: Sentence) -> int | None:
@@ -803,7 +810,7 @@ def _intra_bloc(s: Sentence, m: Mention) -> bool:
 
 
 def _flow(s: Sentence, fig: Figure, ind: str, cue_at: int | None, pair: list[str], named: list[Mention],
-          state: DocState, prev_same: Claim | None) -> str | None:
+          state: DocState, prev_same: Claim | None, why: Trace) -> str | None:
     score = {c: 0 for c in pair}
     a, b = _clause(s, fig.first)
     in_clause = [m for m in named if a <= s.toks[m.first].start - s.start < b]
@@ -814,12 +821,12 @@ def _flow(s: Sentence, fig: Figure, ind: str, cue_at: int | None, pair: list[str
     if not since_prev and prev_end >= 0 and state.claims and state.claims[-1][0] == s.index:
         last = state.claims[-1][1]
         if {last.indicator, ind} == {"export", "import"} and last.flow_from in pair and sorted(last.countries) == pair:
-            return next(c for c in pair if c != last.flow_from)
+            return why.said("flow_from.opposite-of-previous", next(c for c in pair if c != last.flow_from))
     in_clause = since_prev or in_clause
     if not in_clause:
         src = _pronoun_source(s, fig, named)
         if src in pair:
-            return src
+            return why.said("flow_from.pronoun-source", src)
     window = in_clause or named
     # «Рахмон отметил, что Китай вложил…»: a leader who speaks is not a side of the flow when the sides are named
     if any(m.kind != "leader" for m in window):
@@ -830,12 +837,12 @@ def _flow(s: Sentence, fig: Figure, ind: str, cue_at: int | None, pair: list[str
     src = [c for c in pair if score[c] > 0]
     dst = [c for c in pair if score[c] < 0]
     if len(src) == 1:
-        return src[0]
+        return why.said("flow_from.prepositions", src[0])
     if len(dst) == 1:
-        return next(c for c in pair if c != dst[0])
+        return why.said("flow_from.prepositions", next(c for c in pair if c != dst[0]))
     if prev_same and prev_same.flow_from in pair:
-        return prev_same.flow_from
+        return why.said("flow_from.previous-figure", prev_same.flow_from)
     if state.title_flow in pair:
-        return state.title_flow
+        return why.said("flow_from.title", state.title_flow)
     ranked = [c for c in state.sides if c in pair]
-    return ranked[0] if ranked else pair[0]
+    return why.said("flow_from.main-side", ranked[0] if ranked else pair[0])

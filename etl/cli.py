@@ -38,6 +38,8 @@ def build_parser() -> argparse.ArgumentParser:
     ex = sub.add_parser("extract", help="articles -> claims (JSON lines), no database")
     ex.add_argument("--input", "-i", default="-", help="a .jsonl file, a .txt file, a folder of .txt files, or - for stdin")
     ex.add_argument("--output", "-o", default="-", help="claims as JSON lines, or - for stdout")
+    ex.add_argument("--explain", action="store_true",
+                    help="add `trace` to each claim: the named rule (etl/rules.py) that decided each field")
     _add_max_mb(ex)
 
     ing = sub.add_parser("ingest", help="files and folders -> the DuckDB store")
@@ -80,7 +82,7 @@ def _main(argv: list[str] | None) -> int:
     if args.command == "extract":
         from etl.extract_cli import run_extract
 
-        return run_extract(args.input, args.output, max_bytes=args.max_bytes)
+        return run_extract(args.input, args.output, max_bytes=args.max_bytes, explain=args.explain)
     from etl import ingest  # the store's commands
 
     args.db = str(db_path(args.db))

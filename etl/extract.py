@@ -24,6 +24,7 @@ from etl.model import TRADE_INDICATORS, Claim, Document
 from etl.morph import lexeme_forms, word_info
 from etl.numbers import Figure, _figure_starts, tokenize
 from etl.periods import _calendar, contract_period, infer_published, parse_iso_date, reference_date, timeless
+from etl.rules import Trace
 from etl.speakers import OursResolver
 from etl.text import Sentences
 from etl.version import extractor_version
@@ -433,28 +434,31 @@ def _claim(s: Sentence, fig: Figure, prev: list[Sentence], state: DocState, lex:
         return None
     if unit != fig.unit:
         fig = Figure(fig.value, fig.value_max, unit, fig.start, fig.end, fig.first, fig.last, fig.scaled, fig.counted)
-    ind, cue_at = indicator(s, fig, lex, prev, state)
+    why = Trace()
+    ind, cue_at = indicator(s, fig, lex, prev, state, why)
     if ind is None:
         return None
-    ks = kind_and_sign(s, fig, lex)
+    ks = kind_and_sign(s, fig, lex, why)
     if ks is None:
         return None
     kind, sign = ks
-    mod, trigger = modality(s, fig, lex)
+    mod, trigger = modality(s, fig, lex, why)
     # "до 100 млн" is a bound unless a change or a verb of reaching leads to it ("довести до", "вырос ... до");
     # a plan alone does not ("планирует направить помощь на сумму до 70 млн": at most 70 млн)
     led = kind == "change" or (mod != "actual" and _reaching_verb_before(s, fig, lex)) \
         or _kind_cue(s, fig, lex)[0] is not None or _kind_cue(s, fig, lex, whole_sentence=True)[0] is not None
-    comp, first = comparator(s, fig, lex, has_change_verb=led)
+    comp, first = comparator(s, fig, lex, led, why)
     prev_same = _previous_claim(state, s.index, ind)
-    sd = sides(s, fig, ind, cue_at, state, prev_same, lex)
+    sd = sides(s, fig, ind, cue_at, state, prev_same, lex, why)
     if sd is None:
         return None
     countries, flow = sd
     prev_period = _previous_period(state, s.index, ind) if mod == "actual" else None
     if prev_period and timeless(s.text):
         prev_period = None
-    per = period(s, fig, mod, trigger, ind, state, prev_period)
+    per = period(s, fig, mod, trigger, ind, state, prev_period, why)
+    if per is not None and contract_period(per) is None:
+        per = why.said("period.not-a-valid-period", None)
     value = fig.value
     value_max = fig.value_max
     if fig.unit == "x" and sign < 0:
@@ -475,11 +479,12 @@ def _claim(s: Sentence, fig: Figure, prev: list[Sentence], state: DocState, lex:
         kind=kind,
         comparator=comp,
         modality=mod,
-        period=contract_period(per),
+        period=per,
         text=s.text[start - s.start: fig.end - s.start],
         span=[start, fig.end],
         sentence=s.text,
         sentence_span=[s.start, s.end],
+        trace=why.fields,
     )
 
 
@@ -530,6 +535,8 @@ def _headline_periods(claims: list[tuple[int, Claim]]) -> None:
         match = index.first_after(k, c, _HEADLINE_ROUNDING if sentence == 0 else 0.01)
         if match is not None:
             c.period = match
+            if c.trace is not None:
+                c.trace["period"] = "period.headline-repeat"
 
 
 class _HeadlineIndex:

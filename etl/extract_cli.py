@@ -25,7 +25,7 @@ def _output(path: str) -> Iterator[TextIO]:
             yield f
 
 
-def run_extract(input_path: str, output_path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> int:
+def run_extract(input_path: str, output_path: str, max_bytes: int = DEFAULT_MAX_BYTES, explain: bool = False) -> int:
     if output_path != "-":
         try:
             outputs.refuse_clobbering(output_path, [("the input", input_path)])
@@ -44,7 +44,7 @@ def run_extract(input_path: str, output_path: str, max_bytes: int = DEFAULT_MAX_
             for sd in iter_documents([input_path], on_problem, max_bytes):
                 n_docs += 1
                 try:
-                    lines = [json.dumps(c.to_dict(), ensure_ascii=False) + "\n" for c in extract_document(sd.document)]
+                    lines = [json.dumps(c.to_dict(explain), ensure_ascii=False) + "\n" for c in extract_document(sd.document)]
                 except Exception as e:  # one document's bug must not lose the others
                     n_failed += 1
                     print(f"skipped: {sd.source}: extractor failed on document {sd.document.id!r}: "

@@ -50,6 +50,13 @@ class Claim:
     span: list[int]
     sentence: str
     sentence_span: list[int] = field(default_factory=list)
+    # Not a contract field: which named rule decided each field (etl/rules.py), for --explain and the store.
+    trace: dict[str, str] | None = field(default=None, compare=False, repr=False)
 
-    def to_dict(self) -> dict:
-        return asdict(self)
+    def to_dict(self, explain: bool = False) -> dict:
+        """The contract's keys in its order; with `explain`, `trace` after them."""
+        d = asdict(self)
+        trace = d.pop("trace")
+        if explain:
+            d["trace"] = trace or {}
+        return d

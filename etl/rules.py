@@ -1,0 +1,128 @@
+"""The named rules that decide each field of a claim, and the trace that records which one did.
+
+Every decision in etl/claims.py and etl/extract.py ends in `why.said(rule, value)`: the claim then
+carries `trace` (field -> rule name), which `extract --explain` writes, the store keeps and the
+dashboard's evidence panel reads out in plain words. Each rule here is a record: its name (the field
+it decides, then what it looks at), what it says in plain words, and an example sentence in our own
+words on which it decides, with the value it gives (tests/extract/test_rules.py runs every example
+through the extractor and checks both)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TypeVar
+
+T = TypeVar("T")
+
+FIELDS = ("indicator", "countries", "flow_from", "kind", "comparator", "modality", "period")
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str  # "<field>.<what it looks at>"
+    says: str  # what it means for the figure, in plain words (the evidence panel shows this)
+    example: str = ""  # a sentence of our own on which this rule decides the field…
+    gives: object = None  # …and the value it gives there («published» is 2025-03-01 in the test)
+
+    @property
+    def field(self) -> str:
+        return self.name.split(".", 1)[0]
+
+
+_RULES = (
+    # indicator
+    Rule("indicator.signed-count", "a number of documents in a sentence about signing",
+         "Президенты Узбекистана и Казахстана подписали 12 соглашений.", "agreements"),
+    Rule("indicator.aid-tonnes", "tonnes sent as aid",
+         "Китай направил Киргизии гуманитарную помощь весом 40 тонн.", "aid"),
+    Rule("indicator.word-near-figure", "the indicator word nearest the figure, its own clause first",
+         "Экспорт Казахстана в Китай составил 9 млрд долларов.", "export"),
+    Rule("indicator.money-given", "money given, in an article about aid"),
+    Rule("indicator.document-statistic", "no indicator word: the statistic the article is about",
+         "Товарооборот Узбекистана и Турции в 2024 году составил 3 млрд долларов. Это на 10% больше, чем "
+         "годом ранее.", "trade_turnover"),
+    # countries
+    Rule("countries.two-named", "the two sides named in the sentence",
+         "Товарооборот между Арменией и Ираном составил 700 млн долларов.", ["ARM", "IRN"]),
+    Rule("countries.list-partner", "a list of partners: the one named before the figure, with the article's main side"),
+    Rule("countries.one-named-and-main-side", "one side named here, the other the article's main side",
+         "Торговля Казахстана и Китая растёт. Экспорт в Китай в 2024 году достиг 15 млрд долларов.",
+         ["CHN", "KAZ"]),
+    Rule("countries.same-as-previous-figure", "the same sides as the previous figure of this statistic",
+         "Товарооборот Узбекистана и Турции в 2024 году составил 3 млрд долларов. К 2030 году стороны "
+         "рассчитывают выйти на 10 млрд долларов.", ["TUR", "UZB"]),
+    Rule("countries.article-pair", "no side named here: the pair the article is about",
+         "Узбекистан и Турция наращивают торговлю. В прошлом году товарооборот составил 3 млрд долларов.",
+         ["TUR", "UZB"]),
+    # flow_from
+    Rule("flow_from.not-a-flow", "turnover and agreements have no direction",
+         "Товарооборот между Арменией и Ираном составил 700 млн долларов.", None),
+    Rule("flow_from.opposite-of-previous", "the opposite flow of the figure just before («экспорт …, импорт …»)"),
+    Rule("flow_from.pronoun-source", "«из них», «от них»: the side named before"),
+    Rule("flow_from.prepositions", "the sides' prepositions and cases: «из», «в», «Китай вложил»",
+         "Экспорт Казахстана в Китай составил 9 млрд долларов.", "KAZ"),
+    Rule("flow_from.previous-figure", "the direction of the previous figure of this statistic"),
+    Rule("flow_from.title", "the direction the title states"),
+    Rule("flow_from.main-side", "no cue: the article's main side"),
+    # kind
+    Rule("kind.change-word", "a word of growth or fall with the figure («вырос на», «снизился на»)",
+         "Товарооборот Киргизии и Казахстана вырос на 12%.", "change"),
+    Rule("kind.factor", "a factor without a word of growth or fall («удвоился») is a change",
+         "Товарооборот Турции и Ирана за пять лет удвоился.", "change"),
+    Rule("kind.level", "the amount itself", "Товарооборот между Арменией и Ираном составил 700 млн долларов.",
+         "level"),
+    # comparator
+    Rule("comparator.cue-word", "a word before the figure: «более», «свыше», «около», «менее»",
+         "Товарооборот Казахстана и Китая превысил 40 млрд долларов.", "gt"),
+    Rule("comparator.bound-до", "«до» alone before an amount is an upper bound",
+         "Китай выделит Таджикистану помощь на сумму до 10 млн долларов.", "lt"),
+    Rule("comparator.exact", "no comparing word: the figure as stated",
+         "Товарооборот между Арменией и Ираном составил 700 млн долларов.", "eq"),
+    # modality
+    Rule("modality.start-of-planned-change", "«с 1,5 млрд до 2 млрд»: the starting point is what was achieved",
+         "Стороны намерены увеличить товарооборот Казахстана и Узбекистана с 4 млрд до 10 млрд долларов.",
+         "actual"),
+    Rule("modality.mood-word", "a word of plan or expectation in the figure's clause («намерены», «ожидается»)",
+         "Казахстан и Узбекистан намерены довести товарооборот до 10 млрд долларов.", "target"),
+    Rule("modality.verb-after", "a future verb after the figure («… Москва поставит»)"),
+    Rule("modality.achieved", "no word of plan or expectation: achieved",
+         "Товарооборот между Арменией и Ираном составил 700 млн долларов.", "actual"),
+    # period
+    Rule("period.horizon-of-plan", "a plan's horizon («к 2030 году») or a time stated after the planning word",
+         "Казахстан и Узбекистан намерены к 2030 году довести товарооборот до 10 млрд долларов.", "2030"),
+    Rule("period.time-in-clause", "the time stated in the figure's clause, nearest first",
+         "В 2024 году товарооборот между Арменией и Ираном составил 700 млн долларов.", "2024"),
+    Rule("period.years-back", "«за последние N лет»: the N years up to the latest year named"),
+    Rule("period.same-period", "«за тот же период»: the period of the statistic last stated"),
+    Rule("period.event-date", "signed or sent: the date of the event nearby",
+         "Визит прошёл 15 февраля 2025 года. Узбекистан и Казахстан подписали 8 соглашений.", "2025-02-15"),
+    Rule("period.continued-statistic", "no time here: continues the previous sentence's statistic",
+         "В 2023 году товарооборот Армении и Ирана составил 700 млн долларов. Экспорт Армении в Иран "
+         "составил 200 млн долларов.", "2023"),
+    Rule("period.headline-repeat", "the period of the same figure stated again later with its period"),
+    Rule("period.none", "the text gives no time for it",
+         "Товарооборот между Арменией и Ираном составил 700 млн долларов.", None),
+    Rule("period.not-a-valid-period", "the time found is no valid period (e.g. a year before 1000): none"),
+)
+RULES: dict[str, Rule] = {r.name: r for r in _RULES}
+
+
+class Trace:
+    """Which rule decided each field of one claim."""
+
+    __slots__ = ("fields",)
+
+    def __init__(self) -> None:
+        self.fields: dict[str, str] = {}
+
+    def said(self, rule: str, value: T) -> T:
+        """Record that `rule` decided its field, and hand its value back (`return why.said(rule, value)`)."""
+        self.fields[rule.split(".", 1)[0]] = rule
+        return value
+
+    def as_dict(self) -> dict[str, str]:
+        return {f: self.fields[f] for f in FIELDS if f in self.fields}
+
+
+def explain(trace: dict[str, str]) -> list[tuple[str, str, str]]:
+    """(field, rule name, plain words) for each traced field, in the contract's order."""
+    return [(f, trace[f], RULES[trace[f]].says if trace[f] in RULES else "") for f in FIELDS if f in trace]

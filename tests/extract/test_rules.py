@@ -1,0 +1,52 @@
+"""The named rules (etl/rules.py): each one's example sentence, in our own words, is read by the extractor,
+and the rule must be the one that decides its field there, with the value it says it gives."""
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from etl.extract import extract_document
+from etl.model import Document
+from etl.rules import FIELDS, RULES, explain
+
+ROOT = Path(__file__).resolve().parents[2]
+WITH_EXAMPLES = [r for r in RULES.values() if r.example]
+
+
+@pytest.mark.parametrize("rule", WITH_EXAMPLES, ids=[r.name for r in WITH_EXAMPLES])
+def test_each_rule_decides_its_example(rule):
+    claims = extract_document(Document(id="example", text=rule.example, published="2025-03-01"))
+    assert claims, f"{rule.name}: no claim in its example"
+    decided = [c for c in claims if c.trace.get(rule.field) == rule.name]
+    assert decided, f"{rule.name}: decided by {[c.trace.get(rule.field) for c in claims]} instead"
+    assert getattr(decided[0], rule.field) == rule.gives
+
+
+def test_every_rule_the_code_names_is_registered_and_every_registered_rule_is_used():
+    code = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "etl").glob("*.py") if p.name != "rules.py")
+    named = set(re.findall(r'"((?:%s)\.(?!csv"|toml")[a-z0-9-]+[а-яё-]*)"' % "|".join(FIELDS), code))
+    assert named - set(RULES) == set(), "rules named in code but not in etl/rules.py"
+    assert set(RULES) - named == set(), "rules in etl/rules.py that no code decides with"
+    assert all(r.says for r in RULES.values())
+    assert len(WITH_EXAMPLES) >= 20
+
+
+def test_explain_names_a_rule_for_every_field_of_every_sample_claim():
+    proc = subprocess.run([sys.executable, "-m", "etl", "extract", "--input", str(ROOT / "data/samples"), "--explain"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    claims = [json.loads(x) for x in proc.stdout.splitlines()]
+    assert len(claims) > 100
+    for c in claims:
+        assert list(c)[-1] == "trace" and set(c["trace"]) == set(FIELDS), c
+        assert all(words for _, _, words in explain(c["trace"]))
+
+
+def test_without_explain_the_output_is_the_contracts():
+    c = extract_document(Document(id="x", text=WITH_EXAMPLES[0].example, published="2025-03-01"))[0]
+    assert "trace" not in c.to_dict() and "trace" in c.to_dict(explain=True)
