@@ -103,7 +103,7 @@ def load_snapshot(con: duckdb.DuckDBPyConnection) -> ClaimIndex:
 _CLAIM_COLUMNS = (
     "claim_id", "doc_id", "indicator", "country_a", "country_b", "flow_from", "value", "value_max", "unit", "kind",
     "comparator", "modality", "period", "period_start", "period_end", "figure_text", "span_start", "span_end",
-    "sentence", "sentence_start", "sentence_end", "extractor_version",
+    "sentence", "sentence_start", "sentence_end", "extractor_version", "trace",
 )
 DETAIL_COLUMNS = _CLAIM_COLUMNS + ("pair", "doc_title", "doc_published", "doc_url", "outlet")
 

@@ -4,6 +4,7 @@ Widget values live in `st.session_state` under the keys below; the URL is writte
 of each run (`sync_url`) and read into them once per session (`seed_from_url`)."""
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import pandas as pd
@@ -13,6 +14,7 @@ from dashboard import charts, data, i18n, tables, views
 from dashboard.filters import NO_OUTLET, Filters, Options, View, parse_query, restrict, to_query
 from dashboard.i18n import LANGS, Lang, t
 from dashboard.index import Counts, Series
+from etl import rules
 from etl.vocabulary import MODALITIES
 
 K_LANG = "lang"
@@ -377,6 +379,9 @@ def evidence(store: data.Store, lang: Lang) -> None:
         ("URL", row["doc_url"] if isinstance(row["doc_url"], str) else ""),
         (t("extracted_by", lang), row["extractor_version"] if isinstance(row["extractor_version"], str) else ""),
     ]))
+    how = _trace_lines(row.get("trace"), lang)
+    if how:  # claims stored before traces existed have none
+        st.html(views.trace_html(t("how_read", lang), how))
     url = views.safe_url(row["doc_url"] if isinstance(row["doc_url"], str) else None)
     c1, c2 = st.columns(2)
     if url:
@@ -394,6 +399,19 @@ def evidence(store: data.Store, lang: Lang) -> None:
         ]
         with st.expander(t("whole_article", lang, n=len(marks)), expanded=False):
             st.html(views.document_html(str(doc["text"]), marks))
+
+
+def _trace_lines(raw: object, lang: Lang) -> list[tuple[str, str, str]]:
+    """The stored trace (JSON) as (field, plain words, rule) lines; none for claims stored without one."""
+    if not isinstance(raw, str):
+        return []
+    try:
+        trace = json.loads(raw)
+    except ValueError:
+        return []
+    if not isinstance(trace, dict):
+        return []
+    return [(t(f"field_{field}", lang), words, rule) for field, rule, words in rules.explain(trace)]
 
 
 def view_state(lang: Lang, series: Series | None) -> View:

@@ -19,6 +19,9 @@ CSS = """
               border-radius: .4rem; padding: .6rem .8rem; }
 .bi-meta { color: rgba(49,51,63,.75); font-size: .88rem; margin-top: .35rem; }
 .bi-meta b { color: rgba(49,51,63,.95); font-weight: 600; }
+.bi-trace { color: rgba(49,51,63,.8); font-size: .85rem; margin-top: .5rem; }
+.bi-trace ul { margin: .2rem 0 0 1rem; padding: 0; }
+.bi-trace code { font-size: .78rem; }
 .bi-tiles { display: flex; gap: .8rem; flex-wrap: wrap; margin: .2rem 0 .6rem 0; }
 .bi-tile { flex: 1 1 14rem; border: 1px solid rgba(128,128,128,.3); border-radius: .5rem; padding: .55rem .8rem; }
 .bi-tile .bi-label { font-size: .8rem; color: rgba(49,51,63,.7); text-transform: uppercase; letter-spacing: .03em; }
@@ -99,6 +102,12 @@ def meta_html(rows: Sequence[tuple[str, str | None]]) -> str:
     """'Label: value' lines; values are escaped, empty ones left out."""
     parts = [f"<b>{esc(label)}:</b> {esc(value)}" for label, value in rows if value]
     return f'<div class="bi-meta">{"<br>".join(parts)}</div>'
+
+
+def trace_html(title: str, lines: Sequence[tuple[str, str, str]]) -> str:
+    """How a figure was read: (field label, plain words, rule name) per field, all escaped."""
+    items = "".join(f"<li><b>{esc(label)}</b>: {esc(words)} <code>{esc(rule)}</code></li>" for label, words, rule in lines)
+    return f'<div class="bi-trace"><b>{esc(title)}</b><ul>{items}</ul></div>' if lines else ""
 
 
 def tiles_html(tiles: Sequence[tuple[str, str, str]]) -> str:

@@ -43,6 +43,8 @@ CREATE TABLE IF NOT EXISTS claims (
     sentence_end      INTEGER NOT NULL,
     extractor_version VARCHAR NOT NULL
 );
+-- Which named rule decided each field (JSON: field -> rule name, etl/rules.py); files made before it have NULL.
+ALTER TABLE claims ADD COLUMN IF NOT EXISTS trace VARCHAR;
 
 -- What the dashboard reads: each claim with its document's provenance.
 CREATE OR REPLACE VIEW claims_with_source AS

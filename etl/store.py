@@ -222,6 +222,7 @@ def claim_rows(doc: Document, claims: Sequence[Claim], extractor_version: str) -
                 "sentence_start": sentence_start,
                 "sentence_end": sentence_end,
                 "extractor_version": extractor_version,
+                "trace": json.dumps(c.trace, ensure_ascii=False, sort_keys=True) if c.trace else None,
             }
         )
     return rows

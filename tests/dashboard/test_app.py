@@ -342,3 +342,24 @@ def test_evidence_panel_names_the_extractor_that_read_the_figure(gold):
     con.close()
     page = html_text(no_exception(run({"claim": cid})))
     assert f"<b>Extractor version:</b> {version}" in page
+
+
+def test_evidence_panel_says_how_the_figure_was_read(tmp_path, use_db):
+    """A store filled by a real ingest keeps each claim's trace; the panel reads it out in plain words."""
+    import duckdb
+
+    from etl.ingest import ingest_paths
+
+    db = tmp_path / "real.duckdb"
+    report = ingest_paths([str(Path(__file__).resolve().parents[2] / "data" / "samples" / "seeds.jsonl")], db,
+                          quiet=True)
+    assert report.new == 5
+    use_db(db)
+    con = duckdb.connect(str(db), read_only=True)
+    cid, trace = con.execute("SELECT claim_id, trace FROM claims WHERE figure_text LIKE '%соглашений%'").fetchone()
+    con.close()
+    assert '"indicator": "indicator.signed-count"' in trace
+    page = html_text(no_exception(run({"claim": cid})))
+    assert "How the figure was read" in page
+    assert "<b>indicator</b>: a number of documents in a sentence about signing <code>indicator.signed-count</code>" in page
+    assert "<b>period</b>:" in page
