@@ -411,7 +411,7 @@ def _trace_lines(raw: object, lang: Lang) -> list[tuple[str, str, str]]:
         return []
     if not isinstance(trace, dict):
         return []
-    return [(t(f"field_{field}", lang), words, rule) for field, rule, words in rules.explain(trace)]
+    return [(t(f"field_{field}", lang), words, rule) for field, rule, words in rules.explain(trace, lang)]
 
 
 def view_state(lang: Lang, series: Series | None) -> View:

@@ -19,7 +19,8 @@ FIELDS = ("indicator", "countries", "flow_from", "kind", "comparator", "modality
 @dataclass(frozen=True)
 class Rule:
     name: str  # "<field>.<what it looks at>"
-    says: str  # what it means for the figure, in plain words (the evidence panel shows this)
+    says_ru: str  # what it means for the figure, in plain words, in Russian…
+    says: str  # …and in English (the evidence panel shows these)
     example: str = ""  # a sentence of our own on which this rule decides the field…
     gives: object = None  # …and the value it gives there («published» is 2025-03-01 in the test)
 
@@ -30,78 +31,78 @@ class Rule:
 
 _RULES = (
     # indicator
-    Rule("indicator.signed-count", "a number of documents in a sentence about signing",
+    Rule("indicator.signed-count", "число документов в предложении о подписании", "a number of documents in a sentence about signing",
          "Президенты Узбекистана и Казахстана подписали 12 соглашений.", "agreements"),
-    Rule("indicator.aid-tonnes", "tonnes sent as aid",
+    Rule("indicator.aid-tonnes", "тонны, отправленные как помощь", "tonnes sent as aid",
          "Китай направил Киргизии гуманитарную помощь весом 40 тонн.", "aid"),
-    Rule("indicator.word-near-figure", "the indicator word nearest the figure, its own clause first",
+    Rule("indicator.word-near-figure", "слово показателя, ближайшее к цифре, прежде всего в её части предложения", "the indicator word nearest the figure, its own clause first",
          "Экспорт Казахстана в Китай составил 9 млрд долларов.", "export"),
-    Rule("indicator.money-given", "money given, in an article about aid"),
-    Rule("indicator.document-statistic", "no indicator word: the statistic the article is about",
+    Rule("indicator.money-given", "выделенные деньги в статье о помощи", "money given, in an article about aid"),
+    Rule("indicator.document-statistic", "слова показателя нет: показатель, о котором статья", "no indicator word: the statistic the article is about",
          "Товарооборот Узбекистана и Турции в 2024 году составил 3 млрд долларов. Это на 10% больше, чем "
          "годом ранее.", "trade_turnover"),
     # countries
-    Rule("countries.two-named", "the two sides named in the sentence",
+    Rule("countries.two-named", "две стороны, названные в предложении", "the two sides named in the sentence",
          "Товарооборот между Арменией и Ираном составил 700 млн долларов.", ["ARM", "IRN"]),
-    Rule("countries.list-partner", "a list of partners: the one named before the figure, with the article's main side"),
-    Rule("countries.one-named-and-main-side", "one side named here, the other the article's main side",
+    Rule("countries.list-partner", "перечень партнёров: названный перед цифрой и главная сторона статьи", "a list of partners: the one named before the figure, with the article's main side"),
+    Rule("countries.one-named-and-main-side", "здесь названа одна сторона, вторая — главная сторона статьи", "one side named here, the other the article's main side",
          "Торговля Казахстана и Китая растёт. Экспорт в Китай в 2024 году достиг 15 млрд долларов.",
          ["CHN", "KAZ"]),
-    Rule("countries.same-as-previous-figure", "the same sides as the previous figure of this statistic",
+    Rule("countries.same-as-previous-figure", "те же стороны, что у предыдущей цифры этого показателя", "the same sides as the previous figure of this statistic",
          "Товарооборот Узбекистана и Турции в 2024 году составил 3 млрд долларов. К 2030 году стороны "
          "рассчитывают выйти на 10 млрд долларов.", ["TUR", "UZB"]),
-    Rule("countries.article-pair", "no side named here: the pair the article is about",
+    Rule("countries.article-pair", "стороны здесь не названы: пара, о которой статья", "no side named here: the pair the article is about",
          "Узбекистан и Турция наращивают торговлю. В прошлом году товарооборот составил 3 млрд долларов.",
          ["TUR", "UZB"]),
     # flow_from
-    Rule("flow_from.not-a-flow", "turnover and agreements have no direction",
+    Rule("flow_from.not-a-flow", "у товарооборота и соглашений нет направления", "turnover and agreements have no direction",
          "Товарооборот между Арменией и Ираном составил 700 млн долларов.", None),
-    Rule("flow_from.opposite-of-previous", "the opposite flow of the figure just before («экспорт …, импорт …»)"),
-    Rule("flow_from.pronoun-source", "«из них», «от них»: the side named before"),
-    Rule("flow_from.prepositions", "the sides' prepositions and cases: «из», «в», «Китай вложил»",
+    Rule("flow_from.opposite-of-previous", "обратный поток к только что названному («экспорт …, импорт …»)", "the opposite flow of the figure just before («экспорт …, импорт …»)"),
+    Rule("flow_from.pronoun-source", "«из них», «от них»: сторона, названная раньше", "«из них», «от них»: the side named before"),
+    Rule("flow_from.prepositions", "предлоги и падежи сторон: «из», «в», «Китай вложил»", "the sides' prepositions and cases: «из», «в», «Китай вложил»",
          "Экспорт Казахстана в Китай составил 9 млрд долларов.", "KAZ"),
-    Rule("flow_from.previous-figure", "the direction of the previous figure of this statistic"),
-    Rule("flow_from.title", "the direction the title states"),
-    Rule("flow_from.main-side", "no cue: the article's main side"),
+    Rule("flow_from.previous-figure", "направление предыдущей цифры этого показателя", "the direction of the previous figure of this statistic"),
+    Rule("flow_from.title", "направление, указанное в заголовке", "the direction the title states"),
+    Rule("flow_from.main-side", "подсказок нет: главная сторона статьи", "no cue: the article's main side"),
     # kind
-    Rule("kind.change-word", "a word of growth or fall with the figure («вырос на», «снизился на»)",
+    Rule("kind.change-word", "слово роста или снижения при цифре («вырос на», «снизился на»)", "a word of growth or fall with the figure («вырос на», «снизился на»)",
          "Товарооборот Киргизии и Казахстана вырос на 12%.", "change"),
-    Rule("kind.factor", "a factor without a word of growth or fall («удвоился») is a change",
+    Rule("kind.factor", "кратность без слова роста или снижения («удвоился») — изменение", "a factor without a word of growth or fall («удвоился») is a change",
          "Товарооборот Турции и Ирана за пять лет удвоился.", "change"),
-    Rule("kind.level", "the amount itself", "Товарооборот между Арменией и Ираном составил 700 млн долларов.",
+    Rule("kind.level", "сама величина", "the amount itself", "Товарооборот между Арменией и Ираном составил 700 млн долларов.",
          "level"),
     # comparator
-    Rule("comparator.cue-word", "a word before the figure: «более», «свыше», «около», «менее»",
+    Rule("comparator.cue-word", "слово перед цифрой: «более», «свыше», «около», «менее»", "a word before the figure: «более», «свыше», «около», «менее»",
          "Товарооборот Казахстана и Китая превысил 40 млрд долларов.", "gt"),
-    Rule("comparator.bound-до", "«до» alone before an amount is an upper bound",
+    Rule("comparator.bound-до", "«до» перед суммой без глагола изменения — верхняя граница", "«до» alone before an amount is an upper bound",
          "Китай выделит Таджикистану помощь на сумму до 10 млн долларов.", "lt"),
-    Rule("comparator.exact", "no comparing word: the figure as stated",
+    Rule("comparator.exact", "сравнительного слова нет: цифра как сказана", "no comparing word: the figure as stated",
          "Товарооборот между Арменией и Ираном составил 700 млн долларов.", "eq"),
     # modality
-    Rule("modality.start-of-planned-change", "«с 1,5 млрд до 2 млрд»: the starting point is what was achieved",
+    Rule("modality.start-of-planned-change", "«с 1,5 млрд до 2 млрд»: исходная точка — достигнутое", "«с 1,5 млрд до 2 млрд»: the starting point is what was achieved",
          "Стороны намерены увеличить товарооборот Казахстана и Узбекистана с 4 млрд до 10 млрд долларов.",
          "actual"),
-    Rule("modality.mood-word", "a word of plan or expectation in the figure's clause («намерены», «ожидается»)",
+    Rule("modality.mood-word", "слово плана или ожидания в части предложения с цифрой («намерены», «ожидается»)", "a word of plan or expectation in the figure's clause («намерены», «ожидается»)",
          "Казахстан и Узбекистан намерены довести товарооборот до 10 млрд долларов.", "target"),
-    Rule("modality.verb-after", "a future verb after the figure («… Москва поставит»)"),
-    Rule("modality.achieved", "no word of plan or expectation: achieved",
+    Rule("modality.verb-after", "глагол будущего времени после цифры («… Москва поставит»)", "a future verb after the figure («… Москва поставит»)"),
+    Rule("modality.achieved", "слов плана или ожидания нет: достигнуто", "no word of plan or expectation: achieved",
          "Товарооборот между Арменией и Ираном составил 700 млн долларов.", "actual"),
     # period
-    Rule("period.horizon-of-plan", "a plan's horizon («к 2030 году») or a time stated after the planning word",
+    Rule("period.horizon-of-plan", "горизонт плана («к 2030 году») или время после слова плана", "a plan's horizon («к 2030 году») or a time stated after the planning word",
          "Казахстан и Узбекистан намерены к 2030 году довести товарооборот до 10 млрд долларов.", "2030"),
-    Rule("period.time-in-clause", "the time stated in the figure's clause, nearest first",
+    Rule("period.time-in-clause", "время, названное в части предложения с цифрой, ближайшее первым", "the time stated in the figure's clause, nearest first",
          "В 2024 году товарооборот между Арменией и Ираном составил 700 млн долларов.", "2024"),
-    Rule("period.years-back", "«за последние N лет»: the N years up to the latest year named"),
-    Rule("period.same-period", "«за тот же период»: the period of the statistic last stated"),
-    Rule("period.event-date", "signed or sent: the date of the event nearby",
+    Rule("period.years-back", "«за последние N лет»: N лет до последнего названного года", "«за последние N лет»: the N years up to the latest year named"),
+    Rule("period.same-period", "«за тот же период»: период последней названной статистики", "«за тот же период»: the period of the statistic last stated"),
+    Rule("period.event-date", "подписано или отправлено: дата события рядом", "signed or sent: the date of the event nearby",
          "Визит прошёл 15 февраля 2025 года. Узбекистан и Казахстан подписали 8 соглашений.", "2025-02-15"),
-    Rule("period.continued-statistic", "no time here: continues the previous sentence's statistic",
+    Rule("period.continued-statistic", "времени здесь нет: продолжение статистики предыдущего предложения", "no time here: continues the previous sentence's statistic",
          "В 2023 году товарооборот Армении и Ирана составил 700 млн долларов. Экспорт Армении в Иран "
          "составил 200 млн долларов.", "2023"),
-    Rule("period.headline-repeat", "the period of the same figure stated again later with its period"),
-    Rule("period.none", "the text gives no time for it",
+    Rule("period.headline-repeat", "период той же цифры, повторённой дальше с периодом", "the period of the same figure stated again later with its period"),
+    Rule("period.none", "текст не называет времени для неё", "the text gives no time for it",
          "Товарооборот между Арменией и Ираном составил 700 млн долларов.", None),
-    Rule("period.not-a-valid-period", "the time found is no valid period (e.g. a year before 1000): none"),
+    Rule("period.not-a-valid-period", "найденное время не является допустимым периодом: нет периода", "the time found is no valid period (e.g. a year before 1000): none"),
 )
 RULES: dict[str, Rule] = {r.name: r for r in _RULES}
 
@@ -123,6 +124,11 @@ class Trace:
         return {f: self.fields[f] for f in FIELDS if f in self.fields}
 
 
-def explain(trace: dict[str, str]) -> list[tuple[str, str, str]]:
-    """(field, rule name, plain words) for each traced field, in the contract's order."""
-    return [(f, trace[f], RULES[trace[f]].says if trace[f] in RULES else "") for f in FIELDS if f in trace]
+def explain(trace: dict[str, str], lang: str = "en") -> list[tuple[str, str, str]]:
+    """(field, rule name, plain words in `lang`) for each traced field, in the contract's order."""
+    out = []
+    for f in FIELDS:
+        if f in trace:
+            rule = RULES.get(trace[f])
+            out.append((f, trace[f], "" if rule is None else rule.says_ru if lang == "ru" else rule.says))
+    return out

@@ -32,7 +32,7 @@ def test_every_rule_the_code_names_is_registered_and_every_registered_rule_is_us
     named = set(re.findall(r'"((?:%s)\.(?!csv"|toml")[a-z0-9-]+[а-яё-]*)"' % "|".join(FIELDS), code))
     assert named - set(RULES) == set(), "rules named in code but not in etl/rules.py"
     assert set(RULES) - named == set(), "rules in etl/rules.py that no code decides with"
-    assert all(r.says for r in RULES.values())
+    assert all(r.says and r.says_ru for r in RULES.values())
     assert len(WITH_EXAMPLES) >= 20
 
 
