@@ -13,7 +13,7 @@ from typing import Callable, NamedTuple
 from etl.countries import Mention, Ours, find_mentions
 from etl.indicators import SentenceCues, find_cues
 from etl.lazy import lazy
-from etl.lexicon import Lexicon, load
+from etl.lexicon import FunctionWords, Lexicon, load
 from etl.model import FLOW_INDICATORS, TRADE_INDICATORS, Claim
 from etl.morph import lexeme_forms, may_have_lemma, word_info
 from etl.numbers import Figure, Tok, find_figures, tokenize
@@ -33,6 +33,10 @@ class Sentence:
         self._lex, self._published, self._outlet, self._union = lex, published, outlet_country, union
         self.clause_of: dict[int, tuple[int, int]] = {}  # token index -> its clause, filled by _clause
         self.left_of: dict[int, list[int]] = {}  # a figure's first token -> the words before it, by _left_words
+
+    @property
+    def lex(self) -> Lexicon:
+        return self._lex
 
     @lazy
     def toks(self) -> list[Tok]:
@@ -95,15 +99,16 @@ class Sentence:
         """The words of the sentence that the kind, modality and sides rules look for, in one pass."""
         out = _CueWords([], [], [], [])
         toks = self.toks
+        fw = self._lex.words
         for i, t in enumerate(toks):
             if t.kind != "word" or (c := _word_cue(t.lower)) is None:
                 continue
             if c.kind:
                 out.kind.append((i, c.kind))
-            if c.expects and _that_follows(toks, i):
+            if c.expects and _that_follows(toks, i, fw):
                 out.modal.append((i, 2, "forecast"))
-            elif c.modal and not (i > 0 and toks[i - 1].lower == "по" and c.by_order_of) \
-                    and not (c.modal[0] == "target" and _after_may(toks, i)):
+            elif c.modal and not (i > 0 and toks[i - 1].lower in fw.by_order_of and c.by_order_of) \
+                    and not (c.modal[0] == "target" and _after_may(toks, i, fw)):
                 out.modal.append((i, c.modal[1], c.modal[0]))
             if c.modal_after:
                 out.modal_after.append((i, c.modal_after))
@@ -143,16 +148,17 @@ def _word_cue(lower: str) -> _WordCue | None:
     return cue if any(cue) else None
 
 
-def _after_may(toks: list[Tok], i: int) -> bool:
+def _after_may(toks: list[Tok], i: int, fw: FunctionWords) -> bool:
     """«может выйти на 3 млрд», «могут достичь»: an infinitive after «мочь» is a possible outcome, not a plan."""
-    return i > 0 and toks[i - 1].kind == "word" and word_info(toks[i - 1].lower).lemma == "мочь" \
+    return i > 0 and toks[i - 1].kind == "word" and word_info(toks[i - 1].lower).lemma in fw.may_lemmas \
         and word_info(toks[i].lower).infinitive
 
 
-def _that_follows(toks: list[Tok], i: int) -> bool:
+def _that_follows(toks: list[Tok], i: int, fw: FunctionWords) -> bool:
     """«рассчитывает, что», «рассчитываем на то, что»: a clause of «что» right after the word."""
-    window = [t.lower for t in toks[i + 1:i + 5]]
-    return "что" in window[:2] or window[:4] == ["на", "то", ",", "что"]
+    phrase = fw.that_clause_phrase
+    window = tuple(t.lower for t in toks[i + 1:i + 1 + len(phrase)])
+    return any(w in fw.that_clause for w in window[:2]) or window == phrase
 
 
 @cache
@@ -238,11 +244,6 @@ def _first_tok_from(s: Sentence, rel: int) -> int:
 
 
 
-_SKIP_BEFORE = frozenset({"на", "в", "к", "до", "чем", "уже", "еще", "ещё", "сумму", "сумма", "отметки", "отметку",
-                          "уровня", "уровне", "уровень", "рекордных", "рекордные", "рекордного", "рекордный", "($", "(",
-                          "—", "–", "-", "всего", "лишь", "только", "порядка", "$", "€", "сумме", "ориентировочно"})
-
-
 _LEFT_WORDS = 6  # the words just before a figure that its comparator, kind and modality are read from
 
 
@@ -275,13 +276,14 @@ def _find_left_words(s: Sentence, first: int) -> list[int]:
 def comparator(s: Sentence, fig: Figure, lex: Lexicon, has_change_verb: bool, why: Trace) -> tuple[str, int]:
     """The comparator and the index of the first token that belongs to the figure's text."""
     cues = lex.cues["comparator"]
+    fw = lex.words
     first = fig.first
     found = "eq"
     for i in _left_words(s, fig):
         t = s.toks[i]
         low = t.lower
         lem = _cue_lemma(low) if t.kind == "word" else low
-        negated = i > 0 and s.toks[i - 1].lower == "не"
+        negated = i > 0 and s.toks[i - 1].lower in fw.negation
         kind = None
         if lem in cues["gt"] or low in cues["gt"]:
             kind = "lt" if negated and lem in cues["negated_lt"] else "gt"
@@ -293,11 +295,11 @@ def comparator(s: Sentence, fig: Figure, lex: Lexicon, has_change_verb: bool, wh
             kind = "lt"
         if kind:
             return why.said("comparator.cue-word", kind), (i - 1 if negated else i)
-        if low == "и" and i >= 2 and s.toks[i - 2].lower == "не":
+        if low in fw.even_after_negation and i >= 2 and s.toks[i - 2].lower in fw.negation:
             continue  # «не достигал и 100 млн»: «и» is «even»
-        if low not in _SKIP_BEFORE and t.kind == "word":
+        if low not in fw.skip_before_figure and t.kind == "word":
             break
-    if found == "eq" and fig.first > 0 and s.toks[fig.first - 1].lower == "до" and not has_change_verb:
+    if found == "eq" and fig.first > 0 and s.toks[fig.first - 1].lower in fw.upper_bound and not has_change_verb:
         return why.said("comparator.bound-до", "lt"), first  # "до 100 млн" alone is a bound
     return why.said("comparator.exact", found), first
 
@@ -368,17 +370,18 @@ def _other_subject(s: Sentence, fig: Figure, lex: Lexicon) -> bool:
 def _part_of(s: Sentence, fig: Figure, lex: Lexicon) -> bool:
     """«на фармацевтическую продукцию пришлось 61,2 млн долларов»: the amount of a product or sector within
     the trade just named (while «на экспорт пришлось 840 млн» and «на долю России пришлось» stay claims)."""
-    if "пришл" not in s.text and "приход" not in s.text:  # no «пришлось», «приходится»: nothing to read
+    fw = lex.words
+    if not any(stem in s.text for stem in fw.part_of_stems):  # no «пришлось», «приходится»: nothing to read
         return False
     toks = s.toks
     k = fig.first - 1
-    while k >= 0 and toks[k].kind == "word" and word_info(toks[k].lower).lemma not in ("прийтись", "приходиться"):
+    while k >= 0 and toks[k].kind == "word" and word_info(toks[k].lower).lemma not in fw.part_of_lemmas:
         if fig.first - k > 3:
             return False
         k -= 1
     if k < 0 or toks[k].kind != "word":
         return False
-    start = next((j for j in range(k - 1, max(-1, k - 6), -1) if toks[j].lower == "на"), None)
+    start = next((j for j in range(k - 1, max(-1, k - 6), -1) if toks[j].lower in fw.part_of_preposition), None)
     if start is None:
         return False
     phrase = range(start + 1, k)
@@ -388,7 +391,8 @@ def _part_of(s: Sentence, fig: Figure, lex: Lexicon) -> bool:
     if any(i.lemma in lex.subset_adjectives for i in infos):
         return True
     nouns = [i for i in infos if i.pos == "NOUN"]
-    return bool(nouns) and not (nouns[-1].lemmas & (lex.whole_trade_nouns | set(lex.indicator_lemmas) | {"доля"}))
+    return bool(nouns) and not (nouns[-1].lemmas & (lex.whole_trade_nouns | set(lex.indicator_lemmas)
+                                                    | fw.part_of_whole_lemmas))
 
 
 def _subset(s: Sentence, at: int, lex: Lexicon) -> bool:
@@ -456,9 +460,9 @@ def _kind_cue_after(s: Sentence, fig: Figure, lex: Lexicon) -> str | None:
         if t.kind != "word":
             continue
         lem = _cue_lemma(t.lower)
-        if t.lower in ("больше", "выше"):
+        if t.lower in lex.words.more_after:
             return "growth"
-        if t.lower in ("меньше", "ниже"):
+        if t.lower in lex.words.less_after:
             return "fall"
         if lem in kc["fall"] or lem in kc["growth"] or lem in kc["level"]:
             return None
@@ -472,9 +476,10 @@ def _compares_two_things(s: Sentence, fig: Figure) -> bool:
     k = fig.last + 1
     if k >= len(toks) or toks[k].kind != "word":
         return False
-    if word_info(toks[k].lower).lemma in ("уступать", "уступить", "превосходить", "превзойти"):
+    fw = s.lex.words
+    if word_info(toks[k].lower).lemma in fw.ratio_of_two_lemmas:
         return True
-    if toks[k].lower in ("меньше", "больше") and k + 1 < len(toks) and toks[k + 1].kind == "word":
+    if toks[k].lower in fw.ratio_of_two_forms and k + 1 < len(toks) and toks[k + 1].kind == "word":
         info = word_info(toks[k + 1].lower)
         return info.pos == "NOUN" and info.case == "gent"
     return False
@@ -498,17 +503,19 @@ def kind_and_sign(s: Sentence, fig: Figure, lex: Lexicon, why: Trace) -> tuple[s
         if fig.unit == "x":
             return why.said("kind.factor", "change"), 1
         return None
+    fw = lex.words
     prep = None
     for i in _left_words(s, fig):
         low = s.toks[i].lower
-        if low in ("на", "до", "с", "в"):
+        if low in fw.figure_prepositions:
             prep = low
             break
-    if cue in ("growth", "fall") and prep == "на":
+    by_change = prep in fw.change_preposition
+    if cue in ("growth", "fall") and by_change:
         return why.said("kind.change-word", "change"), -1 if cue == "fall" else 1
-    if cue == "growth" and at is not None and s.toks[at].info.lemma in ("прибавить", "прибавлять", "прибавка") and prep is None:
+    if cue == "growth" and at is not None and s.toks[at].info.lemma in fw.added_lemmas and prep is None:
         return why.said("kind.change-word", "change"), 1
-    if after in ("growth", "fall") and prep == "на":
+    if after in ("growth", "fall") and by_change:
         return why.said("kind.change-word", "change"), -1 if after == "fall" else 1
     return why.said("kind.level", "level"), 1
 
@@ -525,9 +532,9 @@ def modality(s: Sentence, fig: Figure, lex: Lexicon, why: Trace) -> tuple[str, i
     a, b = _clause(s, fig.first)
     # "с прошлогодних 1,5 млрд до 2 млрд": the starting point of a planned change is what was achieved
     left = _left_words(s, fig, 3)
-    if any(s.toks[i].lower in ("с", "со") for i in left):
+    if any(s.toks[i].lower in lex.words.range_from for i in left):
         nxt = fig.last + 1
-        if nxt < len(s.toks) and s.toks[nxt].lower == "до":
+        if nxt < len(s.toks) and s.toks[nxt].lower in lex.words.range_to:
             return why.said("modality.start-of-planned-change", "actual"), None
     lo = _first_tok_from(s, a)
     # a figure that is a verb says its own mood: «удвоить» (a plan), «утроится» (an outcome), «удвоился»
@@ -547,7 +554,7 @@ def modality(s: Sentence, fig: Figure, lex: Lexicon, why: Trace) -> tuple[str, i
     # the future verb after the comma is another statement's
     # (an apposition goes on: «9,5 тыс. тонн зерна, или 122 вагона, Москва поставит»)
     comma = next((k for k in range(fig.last + 1, hi - 1)
-                  if s.toks[k].text == "," and s.toks[k + 1].lower in _NEW_STATEMENT), hi)
+                  if s.toks[k].text == "," and s.toks[k + 1].lower in lex.words.new_statement), hi)
     for i, m in s.cue_words.modal_after:
         if fig.last < i < comma:
             return why.said("modality.verb-after", m), i
@@ -557,9 +564,6 @@ def modality(s: Sentence, fig: Figure, lex: Lexicon, why: Trace) -> tuple[str, i
 def _has_verb(s: Sentence, a: int, b: int) -> bool:
     return any(s.toks[k].kind == "word" and word_info(s.toks[k].lower).pos in ("VERB", "INFN", "PRTS", "GRND")
                for k in range(a, b))
-
-
-_NEW_STATEMENT = frozenset({"и", "что", "а", "но", "однако", "причем", "причём", "который", "которая", "которые"})
 
 
 def _modal_word(lower: str) -> tuple[str, int] | None:
@@ -589,7 +593,7 @@ def _modal_word_after(lower: str) -> str | None:
         return "target"
     if info.tense == "futr" and info.lemma in mc["future_outcome"]:
         return "forecast"
-    if info.lemma in mc["forecast"] and info.lemma != "мочь":
+    if info.lemma in mc["forecast"] and info.lemma not in load().words.may_lemmas:
         return "forecast"
     return None
 
@@ -701,20 +705,20 @@ def _pronoun_source(s: Sentence, fig: Figure, named: list[Mention]) -> str | Non
     for i in range(fig.first - 1, 0, -1):
         if s.toks[i].start - s.start < a:
             break
-        if s.toks[i - 1].lower in ("из", "от") and s.toks[i].info.pos == "NPRO":
+        if s.toks[i - 1].lower in s.lex.words.pronoun_source and s.toks[i].info.pos == "NPRO":
             before = [m for m in named if m.last < i]
             return before[-1].code if before else None
     return None
 
 
-def _is_source(m: Mention, ind: str) -> int:
+def _is_source(m: Mention, ind: str, fw: FunctionWords) -> int:
     """+1: this side is where the flow comes from; -1: where it goes; 0: unknown."""
     prep = m.prep  # (case and prep are worked out on each read: read once)
-    if prep in ("из", "изо", "от"):
+    if prep in fw.from_prepositions:
         return 1
     case = m.case
     # (after «в», «к» a nominative parse is the identical accusative of an inanimate noun: «в Таджикистан»)
-    if prep in ("в", "во", "для", "к", "ко") and case in ("accs", "datv", "gent", "nomn", None):
+    if prep in fw.to_prepositions and case in ("accs", "datv", "gent", "nomn", None):
         return -1  # «в Китай», «в экономику Таджикистана»
     if case in ("datv", "loct") and prep is None:
         return -1  # «Пекин предоставит Астане»: without a preposition the form can only be dative
@@ -756,7 +760,7 @@ def sides(s: Sentence, fig: Figure, ind: str, cue_at: int | None, state: DocStat
         partner = (before[-1] if before else min(named, key=lambda m: abs(m.first - fig.first))).code
         # a country before a bloc: «с остальными странами Содружества ... с Украиной»; and not another
         # member of the list: «с Италией оборот составил 14,4 млрд, с Нидерландами — 5,3 млрд»
-        listed = {m.code for m in named if m.prep in ("с", "со")}
+        listed = {m.code for m in named if m.prep in lex.words.partner_prepositions}
         ranked = sorted(state.sides, key=lambda c: c in lex.bloc_members)
         anchor = next((c for c in ranked if c != partner and c not in listed), None) \
             or next((c for c in ranked if c != partner), None) \
@@ -806,7 +810,7 @@ def _intra_bloc(s: Sentence, m: Mention) -> bool:
     i = m.first - 1
     while i >= 0 and s.toks[i].kind == "word" and s.toks[i].info.pos in ("ADJF", "PRTF"):
         i -= 1
-    return i >= 0 and s.toks[i].info.lemma in ("государство", "страна", "член", "участник") and m.prep is None
+    return i >= 0 and s.toks[i].info.lemma in s.lex.words.member_lemmas and m.prep is None
 
 
 def _flow(s: Sentence, fig: Figure, ind: str, cue_at: int | None, pair: list[str], named: list[Mention],
@@ -833,7 +837,7 @@ def _flow(s: Sentence, fig: Figure, ind: str, cue_at: int | None, pair: list[str
         window = [m for m in window if m.kind != "leader"]
     for m in window:
         if m.code in score:
-            score[m.code] += _is_source(m, ind)
+            score[m.code] += _is_source(m, ind, s.lex.words)
     src = [c for c in pair if score[c] > 0]
     dst = [c for c in pair if score[c] < 0]
     if len(src) == 1:

@@ -352,7 +352,7 @@ def _extract_document(doc: Document, lex: Lexicon) -> list[Claim]:
     state = DocState(doc.id, published, rank_context(weighted))
     # a search of the whole text, made only for a figure that may be money given
     state.find_aid_doc = lambda: bool(pre.aid.search(text))
-    state.find_title_flow = lambda: _title_flow(title_mentions)
+    state.find_title_flow = lambda: _title_flow(title_mentions, lex)
     state.find_event_window = lambda: _event_window(sents, with_figures)
     state.events_in = lambda i: _event_periods(get(i))
 
@@ -377,8 +377,8 @@ def _first_line(text: str, limit: int = 200) -> str:
     return text[:end] if 0 <= end else text[:limit]
 
 
-def _title_flow(mentions) -> str | None:
-    src = {m.code for m in mentions if m.code and _is_source(m, "aid") > 0}
+def _title_flow(mentions, lex: Lexicon) -> str | None:
+    src = {m.code for m in mentions if m.code and _is_source(m, "aid", lex.words) > 0}
     return src.pop() if len(src) == 1 else None
 
 

@@ -36,6 +36,39 @@ class EntityName:
 
 
 @dataclass(frozen=True)
+class FunctionWords:
+    """etl/lexicon/function_words.toml: the function words the rules look at, by what they do."""
+
+    by_order_of: frozenset[str]
+    may_lemmas: frozenset[str]
+    that_clause: frozenset[str]
+    that_clause_phrase: tuple[str, ...]
+    skip_before_figure: frozenset[str]
+    negation: frozenset[str]
+    even_after_negation: frozenset[str]
+    upper_bound: frozenset[str]
+    part_of_stems: tuple[str, ...]
+    part_of_lemmas: frozenset[str]
+    part_of_preposition: frozenset[str]
+    part_of_whole_lemmas: frozenset[str]
+    more_after: frozenset[str]
+    less_after: frozenset[str]
+    ratio_of_two_lemmas: frozenset[str]
+    ratio_of_two_forms: frozenset[str]
+    figure_prepositions: frozenset[str]
+    change_preposition: frozenset[str]
+    added_lemmas: frozenset[str]
+    range_from: frozenset[str]
+    range_to: frozenset[str]
+    new_statement: frozenset[str]
+    pronoun_source: frozenset[str]
+    from_prepositions: frozenset[str]
+    to_prepositions: frozenset[str]
+    partner_prepositions: frozenset[str]
+    member_lemmas: frozenset[str]
+
+
+@dataclass(frozen=True)
 class Lexicon:
     # Entities: first word form -> names starting with it (longest first).
     names_by_first: dict[str, tuple[EntityName, ...]]
@@ -79,6 +112,7 @@ class Lexicon:
     group_forms: dict[str, float]
     currency_word_forms: dict[str, str]
     count_noun_forms: dict[str, str]  # form -> lemma of the agreement noun
+    words: FunctionWords  # the function words the rules look at (function_words.toml)
 
 
 _FIELD_TYPES = typing.get_type_hints(Lexicon)
@@ -221,7 +255,7 @@ def load() -> Lexicon:
 # everything it is made from, so an edited table or a new dictionary builds a new one; etl/cache.py
 # says why a planted, broken or foreign file is never used.
 CACHE_ENV = "BILATERAL_ETL_CACHE_DIR"  # a folder; "" or "off" turns the cache off
-_CACHE_CLASSES = frozenset({("etl.lexicon", "Lexicon"), ("etl.lexicon", "EntityName")})
+_CACHE_CLASSES = frozenset({("etl.lexicon", "Lexicon"), ("etl.lexicon", "EntityName"), ("etl.lexicon", "FunctionWords")})
 
 
 def _cache_dir() -> Path | None:
@@ -290,6 +324,20 @@ def _check_indicator_sections(table: dict) -> None:
     if unknown:
         raise LexiconError(f"{path}: section(s) {', '.join(unknown)} are no indicator of the contract "
                            f"(etl/vocabulary.py) nor one of {', '.join(sorted(_INDICATOR_TABLE_EXTRAS))}")
+
+
+def _function_words() -> FunctionWords:
+    path = LEXICON_DIR / "function_words.toml"
+    table = _read_toml("function_words.toml")
+    want = {f.name: f.type for f in fields(FunctionWords)}
+    missing, unknown = sorted(set(want) - set(table)), sorted(set(table) - set(want))
+    if missing or unknown:
+        raise LexiconError(f"{path}: " + "; ".join(
+            ([f"missing {', '.join(missing)}"] if missing else []) + ([f"unknown {', '.join(unknown)}"] if unknown else [])))
+    bad = [k for k, v in table.items() if not (isinstance(v, list) and v and all(isinstance(w, str) and w for w in v))]
+    if bad:
+        raise LexiconError(f"{path}: {', '.join(bad)} must be non-empty lists of words")
+    return FunctionWords(**{k: tuple(v) if want[k].startswith("tuple") else frozenset(v) for k, v in table.items()})
 
 
 def build() -> Lexicon:
@@ -365,4 +413,5 @@ def build() -> Lexicon:
         group_forms=_forms_of(num["groups"]),
         currency_word_forms={**_hard_masculine_forms(cur_lemmas), **_forms_of(cur_lemmas), **cur_forms},
         count_noun_forms=_forms_of({w: w for w, i in indicator_lemmas.items() if i == "agreements"}),
+        words=_function_words(),
     )

@@ -24,7 +24,6 @@ _ABBREVIATIONS = frozenset(
 )
 _LINE_END_TERMINALS = frozenset('.!?…:;»"”)')  # a line that ends in one of these ends its sentence
 _SENTENCE_IN_LINE = re.compile(r"[.!?…][»\"”)]*\s+\S")
-_WORD = re.compile(r"\w+(?:[-‑]\w+)*|[^\w\s]")
 # Clause breaks inside a sentence: a modality or a period stated in one clause does not leak
 # into the next ("достиг 3,9 млрд, так что до намеченной отметки в 5 млрд недалеко").
 _CLAUSE_BREAK = re.compile(
@@ -34,23 +33,6 @@ _CLAUSE_BREAK = re.compile(
 # break starts at the space before the dash).
 _COMMA_BREAK = re.compile(r",\s+(?:а|но|однако|так что|тогда как|в то время как|при этом|причём|причем)\s")
 _DASH_BREAK = re.compile(r"—(?<=\s—)\s(?=а\s)")
-
-
-@dataclass(frozen=True, slots=True)
-class Token:
-    text: str
-    start: int
-    end: int
-
-    @property
-    def lower(self) -> str:
-        return self.text.lower()
-
-
-
-def tokenize(text: str, offset: int = 0) -> list[Token]:
-    """Words (hyphenated compounds kept whole: «российско-киргизские») and single punctuation marks."""
-    return [Token(m.group(), m.start() + offset, m.end() + offset) for m in _WORD.finditer(text)]
 
 
 def _word_before(text: str, pos: int) -> str:

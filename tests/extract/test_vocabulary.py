@@ -63,3 +63,35 @@ def test_the_dashboard_reads_its_labels_from_the_vocabulary():
 
     assert i18n.indicator_label("agreements", "ru") == "Подписанные соглашения"
     assert i18n.pair_label("CIS–KAZ", "en") == "CIS–KAZ · Commonwealth of Independent States – Kazakhstan"
+
+
+def test_function_words_are_checked_on_load_naming_the_file(tmp_path, monkeypatch):
+    import shutil
+
+    from etl import lexicon
+
+    tables = tmp_path / "lexicon"
+    shutil.copytree(LEXICON_DIR, tables)
+    monkeypatch.setattr(lexicon, "LEXICON_DIR", tables)
+    path = tables / "function_words.toml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text + '\nnegations = ["не"]\n', encoding="utf-8")
+    with pytest.raises(lexicon.LexiconError, match=r"function_words\.toml: unknown negations"):
+        lexicon.build()
+    path.write_text(text.replace('negation = ["не"]', 'negation = []'), encoding="utf-8")
+    with pytest.raises(lexicon.LexiconError, match=r"function_words\.toml: negation must be"):
+        lexicon.build()
+
+
+def test_the_rules_spell_no_russian_function_word_outside_the_tables():
+    """Russian words the rules of etl/claims.py compare with come from etl/lexicon/ (docstrings and
+    comments aside)."""
+    import ast
+
+    tree = ast.parse((ROOT / "etl" / "claims.py").read_text(encoding="utf-8"))
+    docstrings = {id(n.body[0].value) for n in ast.walk(tree)
+                  if isinstance(n, (ast.FunctionDef, ast.ClassDef, ast.Module)) and ast.get_docstring(n)}
+    words = sorted({n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)
+                    and id(n) not in docstrings and re.search("[а-яё]", n.value) and not n.value.startswith(
+                        tuple(f"{f}." for f in ("comparator", "indicator", "period", "kind", "modality")))})
+    assert words == []
