@@ -293,6 +293,9 @@ def comparator(s: Sentence, fig: Figure, lex: Lexicon, has_change_verb: bool, wh
             kind = "approx"
         elif negated and lem in cues["negated_lt"]:
             kind = "lt"
+        if kind and low in (fw.more_after | fw.less_after) \
+                and any(s.toks[k].lower in fw.change_preposition for k in range(i + 1, fig.first)):
+            break  # «больше на 4,8%»: the size of a change, not a bound (the kind rules read it)
         if kind:
             return why.said("comparator.cue-word", kind), (i - 1 if negated else i)
         if low in fw.even_after_negation and i >= 2 and s.toks[i - 2].lower in fw.negation:

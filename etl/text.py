@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import bisect
 import re
+import tomllib
+from pathlib import Path
 from dataclasses import dataclass
 
 from etl.lazy import lazy
@@ -19,9 +21,10 @@ _BOUNDARY = re.compile(
 # Every match of _BOUNDARY starts with one of these: _BOUNDARY is tried only there, not at every character.
 _BOUNDARY_START = re.compile(r"[.!?…\n]")
 # Abbreviations that are followed by a capitalised word inside a sentence ("в г. Сочи", "В. В. Путин").
-_ABBREVIATIONS = frozenset(
-    "г гг им ул пр просп д с ст пос обл проф акад ген св тов т н см рис с.-петербург".split()
-)
+_TABLE = tomllib.loads((Path(__file__).with_name("lexicon") / "text.toml").read_text(encoding="utf-8"))
+_ABBREVIATIONS = frozenset(_TABLE["abbreviations"])
+# abbreviation -> the words after which its full stop goes on: «долл. США», «млн руб.»
+_CONTINUED = {k: tuple(v) for k, v in _TABLE["continued_abbreviations"].items()}
 _LINE_END_TERMINALS = frozenset('.!?…:;»"”)')  # a line that ends in one of these ends its sentence
 _SENTENCE_IN_LINE = re.compile(r"[.!?…][»\"”)]*\s+\S")
 # Clause breaks inside a sentence: a modality or a period stated in one clause does not leak
@@ -40,6 +43,16 @@ def _word_before(text: str, pos: int) -> str:
     while i > 0 and (text[i - 1].isalpha() or text[i - 1] in ".-"):
         i -= 1
     return text[i:pos].lower()
+
+
+def _continues(text: str, pos: int, words: tuple[str, ...]) -> bool:
+    """One of `words` stands at `pos`, whole («США —», not «СШАП»)."""
+    for w in words:
+        if text.startswith(w, pos):
+            after = pos + len(w)
+            if after >= len(text) or not text[after].isalnum():
+                return True
+    return False
 
 
 def _newline_is_boundary(text: str, nl: int) -> bool:
@@ -108,6 +121,8 @@ class Sentences:
                 if m.group("end") == ".":
                     word = _word_before(text, m.start("end"))
                     if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
+                        continue
+                    if word in _CONTINUED and _continues(text, nxt, _CONTINUED[word]):
                         continue
             _add_span(text, starts, ends, cut, end)
             cut = nxt

@@ -1,0 +1,41 @@
+"""Failures found by reading the extractor's output on real news pages, turned into sentences of our own.
+
+Each case names the rule (etl/rules.py) or the reading step it concerns. The real pages themselves are
+not committed (third-party text); the README says how many were read and how they scored."""
+from __future__ import annotations
+
+import pytest
+
+from etl.extract import extract_document
+from etl.model import Document
+
+
+def claims(text: str, published: str = "2024-11-02"):
+    return extract_document(Document(id="real", text=text, published=published))
+
+
+def test_sentences_do_not_end_at_the_abbreviation_of_a_currency():
+    """«млн долл. США — на 14,5% больше»: split after «долл.», «США» became a side of the change."""
+    found = claims("По итогам девяти месяцев товарооборот Киргизии с Казахстаном составил 1,2 млрд долл. США — "
+                   "на 14,5% больше, чем годом ранее.")
+    assert [(c.countries, c.value, c.kind) for c in found] == [
+        (["KAZ", "KGZ"], 1.2e9, "level"), (["KAZ", "KGZ"], 14.5, "change")]
+    assert found[0].sentence == found[1].sentence
+
+
+@pytest.mark.parametrize("text, value", [
+    # comparator.cue-word: «больше на N» is the size of a change, not «more than N»
+    ("С января по май товарооборот Казахстана и Киргизии составил 1,1 млрд долларов, что больше на 4,8% "
+     "по сравнению с прошлым годом.", 4.8),
+    ("В 2024 году товарооборот Таджикистана и России составил 1,9 млрд долларов, что больше на 200 млн "
+     "долларов, чем годом ранее.", 2e8),
+])
+def test_a_comparative_before_на_states_a_change(text, value):
+    (change,) = [c for c in claims(text) if c.value == value]
+    assert (change.kind, change.comparator) == ("change", "eq")
+
+
+def test_approaching_a_mark_is_approximate():
+    """comparator.cue-word: «приблизился к отметке в 2 млрд» (the mark between the verb and the figure)."""
+    (c,) = claims("Товарооборот России и Монголии за девять месяцев приблизился к отметке в 2 млрд долларов.")
+    assert c.comparator == "approx"
