@@ -26,7 +26,7 @@ from etl.numbers import Figure, _figure_starts, tokenize
 from etl.periods import _calendar, contract_period, infer_published, parse_iso_date, reference_date, timeless
 from etl.rules import Trace
 from etl.speakers import OursResolver
-from etl.text import Sentences
+from etl.text import Sentences, heading_of
 from etl.version import extractor_version
 
 EXTRACTOR_VERSION = extractor_version()  # derived from the code and tables: see etl/version.py
@@ -340,7 +340,7 @@ def _extract_document(doc: Document, lex: Lexicon) -> list[Claim]:
 
     # The pair the document is about: its title and lead weigh most, then every sentence with a figure.
     lead = [get(i) for i in range(min(_LEAD_SENTENCES, len(sents)))]
-    title = doc.title or _first_line(text)
+    title = doc.title or heading_of(text) or _first_line(text)
     if lead and lead[0].text == title:
         title_mentions = lead[0].mentions  # the title opens the text, as scraped pages have it
     else:

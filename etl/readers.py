@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from etl.model import Document
+from etl.text import heading_of
 
 EXTENSIONS = {".txt": "txt", ".html": "html", ".htm": "html", ".jsonl": "jsonl"}
 STDIN = "-"
@@ -219,34 +220,6 @@ def _read_unit(unit: ReadUnit) -> SourcedDocument | ReadProblem:
     except UnreadableInput as e:
         return ReadProblem(name_of(unit.path), unit.line, str(e))
     return SourcedDocument(doc, unit.source)
-
-
-# A plain-text article's title is its first line that reads as a headline. Scraped pages open with
-# chrome («90 секунд», «Политика», a date) before it, and a file without a headline opens with its
-# first paragraph, which is no title: a headline has a few words (a dateline «среда, 02 июля 2025» has
-# two), fits a line, is one sentence (a site's blurb «Портал «X». Новости …» is two) and ends
-# without a full stop.
-_HEADING_MIN_WORDS = 4
-_HEADING_MAX_CHARS = 300
-_HEADING_LOOKAHEAD_LINES = 12
-_SENTENCE_BREAK = re.compile(r"[.!?…]\s+[«\"A-ZА-ЯЁ]")
-_LETTER = re.compile(r"[^\W\d_]")
-
-
-def heading_of(text: str) -> str | None:
-    """The first of the first few non-blank lines that reads as a headline, or None."""
-    seen = 0
-    for line in text.split("\n", 64)[:64]:
-        line = " ".join(line.split())
-        if not line:
-            continue
-        seen += 1
-        if seen > _HEADING_LOOKAHEAD_LINES:
-            break
-        if (len(line) <= _HEADING_MAX_CHARS and line[-1] != "." and not _SENTENCE_BREAK.search(line)
-                and sum(1 for w in line.split() if _LETTER.search(w)) >= _HEADING_MIN_WORDS):
-            return line
-    return None
 
 
 def _bounded_lines(f: BinaryIO, max_bytes: int) -> Iterator[bytes | None]:

@@ -171,3 +171,31 @@ def _next_clause_break(s: str, pos: int) -> tuple[int, int] | None:
     if m := _DASH_BREAK.search(s, pos + 1):
         found.append((m.start() - 1, m.end()))
     return min(found) if found else None
+
+
+# A plain-text article's title is its first line that reads as a headline. Scraped pages open with
+# chrome («90 секунд», «Политика», a date) before it, and a file without a headline opens with its
+# first paragraph, which is no title: a headline has a few words (a dateline «среда, 02 июля 2025» has
+# two), fits a line, is one sentence (a site's blurb «Портал «X». Новости …» is two) and ends
+# without a full stop.
+_HEADING_MIN_WORDS = 4
+_HEADING_MAX_CHARS = 300
+_HEADING_LOOKAHEAD_LINES = 12
+_SENTENCE_BREAK = re.compile(r"[.!?…]\s+[«\"A-ZА-ЯЁ]")
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def heading_of(text: str) -> str | None:
+    """The first of the first few non-blank lines that reads as a headline, or None."""
+    seen = 0
+    for line in text.split("\n", 64)[:64]:
+        line = " ".join(line.split())
+        if not line:
+            continue
+        seen += 1
+        if seen > _HEADING_LOOKAHEAD_LINES:
+            break
+        if (len(line) <= _HEADING_MAX_CHARS and line[-1] != "." and not _SENTENCE_BREAK.search(line)
+                and sum(1 for w in line.split() if _LETTER.search(w)) >= _HEADING_MIN_WORDS):
+            return line
+    return None
