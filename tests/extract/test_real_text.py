@@ -45,7 +45,7 @@ def test_a_page_opening_with_other_lines_takes_its_headline_for_the_pair():
     """The pair of a figure whose sentence names no side comes from the title; a scraped page without a
     given title opens with chrome (exchange rates), so its title is its first line that reads as a
     headline (text.heading_of), not its first line."""
-    page = ("Курсы валют на сегодня\n$1 – 90.41\n€1 – 98.19 (-0,23%)\n\n"
+    page = ("Курсы валют от 02/07/2025\n$1 – 90.41\n€1 – 98.19 (-0,23%)\n\n"
             "Таджикистан и Туркменистан договорились расширять торговлю\n\n"
             "Двусторонний товарооборот растёт. За январь – июнь 2025 года объём взаимной торговли увеличился "
             "на 9,5% и достиг 210 млн долларов.")
