@@ -343,12 +343,25 @@ def indicator(s: Sentence, fig: Figure, lex: Lexicon, prev: list[Sentence],
     if fig.unit not in ("%", "x") and cues.sending and state.aid_doc:
         # "Циндао выделил Бишкеку 600 тысяч юаней": money given, in a document about aid
         return why.said("indicator.money-given", "aid"), None
+    if candidates == [] and prev and (back := _pronoun_for_indicator(s, fig, prev[-1])) is not None:
+        # «Товарооборот России и Монголии растёт. Он вырос на 17,8%»: «он» is the indicator just named
+        return why.said("indicator.pronoun-for-previous", back), None
     if state.main_indicator and not _names_what_it_is(s, fig) and not _other_subject(s, fig, lex) \
             and (s.mentions or _continues(s, state)):
         # "К 2020 году стороны рассчитывают выйти на 5 млрд долларов": the sides and the document's statistic;
         # "Это на 5,1% меньше, чем …", "Стоимость груза составляет …": the previous sentence's statistic
         return why.said("indicator.document-statistic", state.main_indicator), None
     return None, None
+
+
+def _pronoun_for_indicator(s: Sentence, fig: Figure, prev: Sentence) -> str | None:
+    """The indicator the sentence before names, when a personal pronoun opens the figure's clause."""
+    lo = _first_tok_from(s, _clause(s, fig.first)[0])
+    words = [k for k in range(lo, fig.first) if s.toks[k].kind == "word"]
+    if not words or s.toks[words[0]].info.pos != "NPRO" or s.toks[words[0]].info.case != "nomn":
+        return None
+    named = [c.indicator for c in prev.cues.indicators]
+    return named[-1] if len(set(named)) == 1 else None
 
 
 def _other_subject(s: Sentence, fig: Figure, lex: Lexicon) -> bool:
@@ -456,6 +469,15 @@ def _kind_cue(s: Sentence, fig: Figure, lex: Lexicon, whole_sentence: bool = Fal
     return None, None
 
 
+def _change_subject(s: Sentence, verb: int) -> str | None:
+    """A noun of growth or fall («рост», «снижение») before the verb at `verb`, in its clause."""
+    lo = _first_tok_from(s, _clause(s, verb)[0])
+    for i, kind in reversed(s.cue_words.kind):
+        if lo <= i < verb and kind in ("growth", "fall") and s.toks[i].info.pos == "NOUN":
+            return kind
+    return None
+
+
 def _kind_cue_after(s: Sentence, fig: Figure, lex: Lexicon) -> str | None:
     kc = lex.cues["kind"]
     for i in range(fig.last + 1, min(fig.last + 4, len(s.toks))):
@@ -498,6 +520,11 @@ def kind_and_sign(s: Sentence, fig: Figure, lex: Lexicon, why: Trace) -> tuple[s
     if fig.unit in ("%", "x") and cue is None and after is None:
         # an elliptical clause: "В 2024 году оборот прибавил 13%, а в первой половине 2025 года — 14%"
         cue, at = _kind_cue(s, fig, lex, whole_sentence=True)
+    if fig.unit in ("%", "x") and cue == "level" and at is not None:
+        # «Рост … составил 13,8%», «темпы роста составили 13%»: a change that is the subject of a verb of level
+        subject = _change_subject(s, at)
+        if subject is not None:
+            return why.said("kind.change-subject", "change"), -1 if subject == "fall" else 1
     if fig.unit in ("%", "x"):
         if after in ("growth", "fall") and cue != "fall":
             return why.said("kind.change-word", "change"), -1 if after == "fall" else 1

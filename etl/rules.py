@@ -37,6 +37,9 @@ _RULES = (
          "Китай направил Киргизии гуманитарную помощь весом 40 тонн.", "aid"),
     Rule("indicator.word-near-figure", "слово показателя, ближайшее к цифре, прежде всего в её части предложения", "the indicator word nearest the figure, its own clause first",
          "Экспорт Казахстана в Китай составил 9 млрд долларов.", "export"),
+    Rule("indicator.pronoun-for-previous", "«он», «она» в начале части предложения: показатель, названный перед ней",
+         "«он», «она» opening the figure's clause: the indicator the sentence before names",
+         "Товарооборот России и Монголии растёт. Он вырос на 17,8% по итогам 2024 года.", "trade_turnover"),
     Rule("indicator.money-given", "выделенные деньги в статье о помощи", "money given, in an article about aid"),
     Rule("indicator.document-statistic", "слова показателя нет: показатель, о котором статья", "no indicator word: the statistic the article is about",
          "Товарооборот Узбекистана и Турции в 2024 году составил 3 млрд долларов. Это на 10% больше, чем "
@@ -67,6 +70,10 @@ _RULES = (
     # kind
     Rule("kind.change-word", "слово роста или снижения при цифре («вырос на», «снизился на»)", "a word of growth or fall with the figure («вырос на», «снизился на»)",
          "Товарооборот Киргизии и Казахстана вырос на 12%.", "change"),
+    Rule("kind.change-subject", "изменение — подлежащее глагола уровня («рост … составил 13,8%»)",
+         "a change that is the subject of a verb of level («рост … составил 13,8%»)",
+         "Товарооборот Туркмении и Турции за девять месяцев составил 2 млрд долларов. Рост по сравнению с "
+         "прошлым годом составил 13,8%.", "change"),
     Rule("kind.factor", "кратность без слова роста или снижения («удвоился») — изменение", "a factor without a word of growth or fall («удвоился») is a change",
          "Товарооборот Турции и Ирана за пять лет удвоился.", "change"),
     Rule("kind.level", "сама величина", "the amount itself", "Товарооборот между Арменией и Ираном составил 700 млн долларов.",
