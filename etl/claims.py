@@ -607,6 +607,10 @@ def _modal_word(lower: str) -> tuple[str, int] | None:
         return "target", 2
     if info.infinitive and lem in mc["target_infinitive"]:
         return "target", 2
+    if info.tense == "futr" and lem in mc["target_infinitive"] and lem not in mc["future_outcome"]:
+        return "target", 2  # «доведут до», «увеличат до», «нарастят»: a plan, as «довести до» is
+    if lem in mc["reaching_nouns"]:
+        return "target", 1
     if info.tense == "futr":
         if lem in mc["future_transfer"]:
             return "target", 1

@@ -490,7 +490,7 @@ def _claim(s: Sentence, fig: Figure, prev: list[Sentence], state: DocState, lex:
 
 def _reaching_verb_before(s: Sentence, fig: Figure, lex: Lexicon) -> bool:
     """A verb that brings an amount to a level («довести», «вывести», «увеличить») before the figure."""
-    verbs = lex.cues["modality"]["target_infinitive"]
+    verbs = lex.cues["modality"]["target_infinitive"] | lex.cues["modality"]["reaching_nouns"]
     return any(s.toks[k].kind == "word" and word_info(s.toks[k].lower).lemma in verbs for k in range(fig.first))
 
 

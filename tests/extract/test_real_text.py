@@ -51,3 +51,39 @@ def test_a_page_opening_with_other_lines_takes_its_headline_for_the_pair():
             "на 9,5% и достиг 210 млн долларов.")
     found = claims(page, "2025-07-15")
     assert [(c.countries, c.value) for c in found] == [(["TJK", "TKM"], 9.5), (["TJK", "TKM"], 2.1e8)]
+
+
+@pytest.mark.parametrize("text, modality", [
+    # modality.mood-word: the future of a plan verb is a plan, as its infinitive is…
+    ("Узбекистан и Россия в 2023 году доведут взаимный товарооборот до 10 млрд долларов.", "target"),
+    ("Узбекистан и Россия увеличат торговый оборот до 10 млрд долларов.", "target"),
+    # …while the future of a verb of outcome is an expectation
+    ("Товарооборот Узбекистана и России увеличится до 10 млрд долларов.", "forecast"),
+    ("Посол выразил ожидание, что в этом году торговля Турции и Узбекистана выйдет на 2 млрд долларов.",
+     "forecast"),
+])
+def test_the_future_of_a_plan_verb_is_a_plan(text, modality):
+    (c,) = claims(text, "2022-11-02")
+    assert c.modality == modality
+
+
+@pytest.mark.parametrize("text", [
+    "Индия и Россия предложили повысить объем взаимных инвестиций до 50 млрд долларов к 2025 году.",
+    "Казахстан и Киргизия видят все возможности для доведения товарооборота до 2 млрд долларов.",
+    "Киргизия и Россия нацелены на наращивание взаимного товарооборота до 5 миллиардов долларов.",
+])
+def test_до_after_a_verb_or_noun_of_bringing_is_the_level_aimed_at_not_a_bound(text):
+    """comparator.bound-до does not apply: «повысить … до», «для доведения … до», «наращивание … до»."""
+    (c,) = claims(text, "2022-11-02")
+    assert (c.modality, c.comparator) == ("target", "eq")
+
+
+@pytest.mark.parametrize("text, kind_rule", [
+    ("Товарооборот Туркмении и Турции за девять месяцев составил 2 млрд долларов. Рост по сравнению с "
+     "прошлым годом составил 13,8%.", "kind.change-subject"),
+    ("Товарооборот Таджикистана и России достиг 1,4 млрд долларов. Темпы роста составили 13%.",
+     "kind.change-subject"),
+])
+def test_a_growth_noun_as_subject_makes_a_change(text, kind_rule):
+    change = [c for c in claims(text, "2025-10-01") if c.unit == "%"]
+    assert [(c.kind, c.trace["kind"]) for c in change] == [("change", kind_rule)]
