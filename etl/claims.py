@@ -745,8 +745,16 @@ def _pronoun_source(s: Sentence, fig: Figure, named: list[Mention]) -> str | Non
     return None
 
 
-def _is_source(m: Mention, ind: str, fw: FunctionWords) -> int:
-    """+1: this side is where the flow comes from; -1: where it goes; 0: unknown."""
+def _receiving_verb(s: Sentence, a: int, b: int) -> bool:
+    """The clause [a, b) (sentence offsets) holds a verb of receiving («получит», «получила»)."""
+    lemmas = s.lex.words.receiving_lemmas
+    return any(a <= t.start - s.start < b and t.kind == "word" and word_info(t.lower).lemma in lemmas
+               for t in s.toks)
+
+
+def _is_source(m: Mention, ind: str, fw: FunctionWords, receiving: bool = False) -> int:
+    """+1: this side is where the flow comes from; -1: where it goes; 0: unknown. `receiving`: the clause's
+    verb is one of receiving («Киргизия получит от Китая»), whose subject is where the flow goes."""
     prep = m.prep  # (case and prep are worked out on each read: read once)
     if prep in fw.from_prepositions:
         return 1
@@ -758,8 +766,10 @@ def _is_source(m: Mention, ind: str, fw: FunctionWords) -> int:
         return -1  # «Пекин предоставит Астане»: without a preposition the form can only be dative
     if m.kind in ("adjective", "compound") and prep is None:
         return 1
+    if case == "ablt" and prep is None:
+        return 1  # «о предоставлении правительством Китая правительству Узбекистана»: the agent gives
     if case == "nomn" and prep is None:
-        return -1 if ind == "import" else 1
+        return -1 if (ind == "import") != receiving else 1
     if case == "gent" and prep is None and ind == "import":
         return 0
     return 0
@@ -869,9 +879,10 @@ def _flow(s: Sentence, fig: Figure, ind: str, cue_at: int | None, pair: list[str
     # «Рахмон отметил, что Китай вложил…»: a leader who speaks is not a side of the flow when the sides are named
     if any(m.kind != "leader" for m in window):
         window = [m for m in window if m.kind != "leader"]
+    receiving = _receiving_verb(s, a, b)
     for m in window:
         if m.code in score:
-            score[m.code] += _is_source(m, ind, s.lex.words)
+            score[m.code] += _is_source(m, ind, s.lex.words, receiving)
     src = [c for c in pair if score[c] > 0]
     dst = [c for c in pair if score[c] < 0]
     if len(src) == 1:

@@ -64,6 +64,7 @@ class FunctionWords:
     pronoun_source: frozenset[str]
     from_prepositions: frozenset[str]
     to_prepositions: frozenset[str]
+    receiving_lemmas: frozenset[str]
     partner_prepositions: frozenset[str]
     member_lemmas: frozenset[str]
 

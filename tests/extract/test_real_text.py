@@ -87,3 +87,10 @@ def test_до_after_a_verb_or_noun_of_bringing_is_the_level_aimed_at_not_a_bound
 def test_a_growth_noun_as_subject_makes_a_change(text, kind_rule):
     change = [c for c in claims(text, "2025-10-01") if c.unit == "%"]
     assert [(c.kind, c.trace["kind"]) for c in change] == [("change", kind_rule)]
+
+
+def test_the_subject_of_a_verb_of_receiving_is_where_the_money_goes():
+    """flow_from.prepositions: «Киргизия получит от Китая …» — the receiver is the nominative side."""
+    (c,) = claims("Киргизия безвозмездно получит от Китая более 28 миллионов долларов на реализацию "
+                  "совместных проектов.", "2022-11-02")
+    assert (c.indicator, c.flow_from, c.modality) == ("aid", "CHN", "target")
