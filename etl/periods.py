@@ -77,6 +77,7 @@ class _Calendar:
     cardinals: tuple[re.Pattern, ...]
     relative: tuple[tuple[str, int], ...]
     timeless: re.Pattern  # words of a level that holds at no period («ежегодно», «сейчас»)
+    comparison_base: re.Pattern  # «аналогичным периодом 2023 года»: group y, the year compared with
 
     @lazy
     def patterns(self) -> tuple[tuple[str, re.Pattern, frozenset[str], bool], ...]:
@@ -156,6 +157,7 @@ def _calendar() -> _Calendar:
         cardinals=tuple(re.compile(c, re.I) for c in cal["cardinals"]),
         relative=tuple(sorted(cal["relative_years"].items(), key=lambda kv: -len(kv[0]))),
         timeless=re.compile("|".join(cal["timeless"])),  # on lower-cased text; word starts tested after
+        comparison_base=re.compile(cal["comparison_base"], re.I),
     )
 
 
@@ -396,6 +398,14 @@ def _valid(y: int, m: int, d: int) -> date | None:
         return date(y, m, d)
     except ValueError:
         return None
+
+
+def comparison_reference(text: str) -> date | None:
+    """For an article whose date is unknown: the end of the year after the latest «аналогичный период
+    YYYY года» it compares with (calendar.toml, comparison_base), against which «текущего года» and
+    «прошлого года» resolve; None without such a comparison. Never stored as the article's date."""
+    years = [int(m["y"]) for m in _calendar().comparison_base.finditer(text)]
+    return date(max(years) + 1, 12, 31) if years else None
 
 
 def infer_published(text: str, url: str | None = None, head_chars: int = 2000) -> str | None:

@@ -94,3 +94,11 @@ def test_the_subject_of_a_verb_of_receiving_is_where_the_money_goes():
     (c,) = claims("Киргизия безвозмездно получит от Китая более 28 миллионов долларов на реализацию "
                   "совместных проектов.", "2022-11-02")
     assert (c.indicator, c.flow_from, c.modality) == ("aid", "CHN", "target")
+
+
+def test_an_undated_article_is_dated_by_its_comparison_with_the_same_period_of_a_year():
+    """«за 7 месяцев текущего года … по сравнению с аналогичным периодом 2023 года»: the article is of 2024
+    (periods.comparison_reference), so «текущего года» resolves, though no date is given."""
+    text = ("Объем взаимной торговли Казахстана и Германии за 7 месяцев текущего года вырос на 13% по сравнению "
+            "с аналогичным периодом 2023 года и составил 2,3 млрд долларов.")
+    assert [c.period for c in extract_document(Document(id="u", text=text))] == ["2024-01/2024-07"] * 2
