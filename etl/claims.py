@@ -439,9 +439,13 @@ def _continues(s: Sentence, state: DocState) -> bool:
 
 
 def _names_what_it_is(s: Sentence, fig: Figure) -> bool:
-    """A noun right after a sum says what the money is ("3,8 млрд сомов налогов"): not our statistic."""
+    """A noun right after a sum says what the money is ("3,8 млрд сомов налогов"): not our statistic; a noun
+    that still means all of it or a time («13,5% год к году», «2 млрд товаров») names nothing else."""
     k = fig.last + 1
-    return k < len(s.toks) and s.toks[k].kind == "word" and s.toks[k].info.pos == "NOUN"
+    if k >= len(s.toks) or s.toks[k].kind != "word":
+        return False
+    info = s.toks[k].info
+    return info.pos == "NOUN" and not (info.lemmas & s.lex.whole_trade_nouns)
 
 
 # --------------------------------------------------------------------------- kind, sign

@@ -102,3 +102,12 @@ def test_an_undated_article_is_dated_by_its_comparison_with_the_same_period_of_a
     text = ("Объем взаимной торговли Казахстана и Германии за 7 месяцев текущего года вырос на 13% по сравнению "
             "с аналогичным периодом 2023 года и составил 2,3 млрд долларов.")
     assert [c.period for c in extract_document(Document(id="u", text=text))] == ["2024-01/2024-07"] * 2
+
+
+def test_a_time_noun_after_a_change_names_no_other_statistic():
+    """indicator.document-statistic: «показатель … увеличился на 13,5% год к году» continues the statistic
+    (a noun after the figure that is a time, or all of the trade, names nothing else)."""
+    text = ("Товарооборот Азербайджана и России в 2024 году вырос до 4,8 млрд долларов. В течение восьми месяцев "
+            "2025 г. показатель также увеличился на 13,5% год к году и составил более 3 млрд долларов.")
+    found = claims(text, "2025-11-01")
+    assert [(c.value, c.period) for c in found[1:]] == [(13.5, "2025-01/2025-08"), (3e9, "2025-01/2025-08")]
