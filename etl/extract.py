@@ -341,7 +341,7 @@ def _extract_document(doc: Document, lex: Lexicon) -> list[Claim]:
         return []
 
     # The pair the document is about: its title and lead weigh most, then every sentence with a figure.
-    lead = [get(i) for i in range(min(_LEAD_SENTENCES, len(sents)))]
+    lead = [get(i) for i in _lead_indices(text, sents)]
     title = doc.title or heading_of(text) or _first_line(text)
     if lead and lead[0].text == title:
         title_mentions = lead[0].mentions  # the title opens the text, as scraped pages have it
@@ -371,6 +371,23 @@ def _extract_document(doc: Document, lex: Lexicon) -> list[Claim]:
                 state.currency = fig.unit
     _headline_periods(state.claims)
     return claims
+
+
+_WORDY = re.compile(r"[^\W\d_]{2,}")
+_LEAD_LOOKAHEAD = 20  # sentences: how far a page's chrome lines («|», «![]()») may push its lead
+
+
+def _lead_indices(text: str, sents: Sentences) -> list[int]:
+    """The first few sentences that have words: a scraped page's lines of image links and separators
+    («![]() |») say nothing of the pair, and would push the lead out of the lead."""
+    out = []
+    for i in range(min(len(sents), _LEAD_LOOKAHEAD)):
+        a, b = sents.span(i)
+        if len(_WORDY.findall(text, a, b)) >= 3:
+            out.append(i)
+            if len(out) == _LEAD_SENTENCES:
+                break
+    return out or list(range(min(_LEAD_SENTENCES, len(sents))))
 
 
 def _first_line(text: str, limit: int = 200) -> str:

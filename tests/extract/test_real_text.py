@@ -111,3 +111,13 @@ def test_a_time_noun_after_a_change_names_no_other_statistic():
             "2025 г. показатель также увеличился на 13,5% год к году и составил более 3 млрд долларов.")
     found = claims(text, "2025-11-01")
     assert [(c.value, c.period) for c in found[1:]] == [(13.5, "2025-01/2025-08"), (3e9, "2025-01/2025-08")]
+
+
+def test_lines_of_page_chrome_do_not_make_up_the_lead():
+    """The lead (which names the pair) is the first sentences with words, not a page's «![]() |» lines."""
+    page = ("![]() |\n![]() ![]() ![]() |\n|\n|\n"
+            "Министр экономики Грузии встретилась в Баку с министром экономики Азербайджана, стороны обсудили "
+            "торговлю. «За первые десять месяцев года двусторонняя торговля увеличилась на 16 процентов, "
+            "в то время как экспорт в Азербайджан увеличился на 22 процента.")
+    found = claims(page, "2021-12-14")
+    assert [(c.countries, c.value) for c in found] == [(["AZE", "GEO"], 16.0), (["AZE", "GEO"], 22.0)]
