@@ -355,10 +355,12 @@ def indicator(s: Sentence, fig: Figure, lex: Lexicon, prev: list[Sentence],
 
 
 def _pronoun_for_indicator(s: Sentence, fig: Figure, prev: Sentence) -> str | None:
-    """The indicator the sentence before names, when a personal pronoun opens the figure's clause."""
+    """The indicator the sentence before names, when the subject of the figure's clause points back to it:
+    a personal pronoun («Он вырос на 17,8%») or a word for «the figure» («показатель вырос на 35%»)."""
     lo = _first_tok_from(s, _clause(s, fig.first)[0])
-    words = [k for k in range(lo, fig.first) if s.toks[k].kind == "word"]
-    if not words or s.toks[words[0]].info.pos != "NPRO" or s.toks[words[0]].info.case != "nomn":
+    subject = next((s.toks[k].info for k in range(lo, fig.first) if s.toks[k].kind == "word"
+                    and s.toks[k].info.case == "nomn" and s.toks[k].info.pos in ("NPRO", "NOUN")), None)
+    if subject is None or not (subject.pos == "NPRO" or subject.lemma in s.lex.words.back_reference_lemmas):
         return None
     named = [c.indicator for c in prev.cues.indicators]
     return named[-1] if len(set(named)) == 1 else None
@@ -484,18 +486,30 @@ def _change_subject(s: Sentence, verb: int) -> str | None:
 
 def _kind_cue_after(s: Sentence, fig: Figure, lex: Lexicon) -> str | None:
     kc = lex.cues["kind"]
+    fw = lex.words
     for i in range(fig.last + 1, min(fig.last + 4, len(s.toks))):
         t = s.toks[i]
         if t.kind != "word":
             continue
         lem = _cue_lemma(t.lower)
-        if t.lower in lex.words.more_after:
+        if t.lower in fw.more_after:
             return "growth"
-        if t.lower in lex.words.less_after:
+        if t.lower in fw.less_after:
             return "fall"
+        if i == fig.last + 1 and _led_by_на(s, fig):
+            # «На 33% вырос товарооборот», «на 11,4 процента превышает показатель»: the verb after it
+            if lem in kc["growth"] or word_info(t.lower).lemma in fw.exceed_lemmas:
+                return "growth"
+            if lem in kc["fall"]:
+                return "fall"
         if lem in kc["fall"] or lem in kc["growth"] or lem in kc["level"]:
             return None
     return None
+
+
+def _led_by_на(s: Sentence, fig: Figure) -> bool:
+    """The preposition of a change («на») leads the figure: «на 33%», «почти на 33%», «более чем на 30%»."""
+    return any(s.toks[i].lower in s.lex.words.change_preposition for i in _left_words(s, fig, 3))
 
 
 def _compares_two_things(s: Sentence, fig: Figure) -> bool:

@@ -53,6 +53,7 @@ class FunctionWords:
     part_of_whole_lemmas: frozenset[str]
     more_after: frozenset[str]
     less_after: frozenset[str]
+    exceed_lemmas: frozenset[str]
     ratio_of_two_lemmas: frozenset[str]
     ratio_of_two_forms: frozenset[str]
     figure_prepositions: frozenset[str]
@@ -65,6 +66,7 @@ class FunctionWords:
     from_prepositions: frozenset[str]
     to_prepositions: frozenset[str]
     receiving_lemmas: frozenset[str]
+    back_reference_lemmas: frozenset[str]
     partner_prepositions: frozenset[str]
     member_lemmas: frozenset[str]
 

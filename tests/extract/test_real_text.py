@@ -121,3 +121,21 @@ def test_lines_of_page_chrome_do_not_make_up_the_lead():
             "в то время как экспорт в Азербайджан увеличился на 22 процента.")
     found = claims(page, "2021-12-14")
     assert [(c.countries, c.value) for c in found] == [(["AZE", "GEO"], 16.0), (["AZE", "GEO"], 22.0)]
+
+
+@pytest.mark.parametrize("text, value", [
+    ("На 33% вырос товарооборот между Казахстаном и Китаем с начала года", 33.0),
+    ("По итогам 2025 года объём взаимной торговли между Узбекистаном и Казахстаном составил 4,97 млрд долларов, "
+     "что на 11,4 процента превышает показатель предыдущего года.", 11.4),
+])
+def test_a_verb_of_growth_right_after_a_figure_led_by_на_makes_a_change(text, value):
+    (c,) = [c for c in claims(text, "2025-06-01") if c.value == value]
+    assert c.kind == "change" and c.countries in (["CHN", "KAZ"], ["KAZ", "UZB"])
+
+
+def test_the_figure_as_subject_points_back_to_the_indicator_just_named():
+    """indicator.pronoun-for-previous: «… о росте товарооборота … показатель вырос на 35%»."""
+    (c,) = claims("Министр рассказал о росте товарооборота между Россией и Вьетнамом. По его словам, в прошлом "
+                  "году показатель вырос на 35%.", "2018-03-01")
+    assert (c.indicator, c.countries, c.period, c.trace["indicator"]) == (
+        "trade_turnover", ["RUS", "VNM"], "2017", "indicator.pronoun-for-previous")
