@@ -347,7 +347,7 @@ def indicator(s: Sentence, fig: Figure, lex: Lexicon, prev: list[Sentence],
         # «Товарооборот России и Монголии растёт. Он вырос на 17,8%»: «он» is the indicator just named
         return why.said("indicator.pronoun-for-previous", back), None
     if state.main_indicator and not _names_what_it_is(s, fig) and not _other_subject(s, fig, lex) \
-            and (s.mentions or _continues(s, state)):
+            and not _other_statistic(s, fig, lex) and (s.mentions or _continues(s, state)):
         # "К 2020 году стороны рассчитывают выйти на 5 млрд долларов": the sides and the document's statistic;
         # "Это на 5,1% меньше, чем …", "Стоимость груза составляет …": the previous sentence's statistic
         return why.said("indicator.document-statistic", state.main_indicator), None
@@ -364,6 +364,13 @@ def _pronoun_for_indicator(s: Sentence, fig: Figure, prev: Sentence) -> str | No
         return None
     named = [c.indicator for c in prev.cues.indicators]
     return named[-1] if len(set(named)) == 1 else None
+
+
+def _other_statistic(s: Sentence, fig: Figure, lex: Lexicon) -> bool:
+    """The figure's clause, before it, names another statistic («ВВП составлял …», «госдолг составляет …»)."""
+    lo = _first_tok_from(s, _clause(s, fig.first)[0])
+    return any(s.toks[k].kind == "word" and word_info(s.toks[k].lower).lemma in lex.other_statistics
+               for k in range(lo, fig.first))
 
 
 def _other_subject(s: Sentence, fig: Figure, lex: Lexicon) -> bool:

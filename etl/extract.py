@@ -472,6 +472,8 @@ def _claim(s: Sentence, fig: Figure, prev: list[Sentence], state: DocState, lex:
     if sd is None:
         return None
     countries, flow = sd
+    if any((fig.unit, c) in lex.currency_by_side for c in countries):
+        fig = _side_currency(s, fig, countries, lex)
     prev_period = _previous_period(state, s.index, ind) if mod == "actual" else None
     if prev_period and timeless(s.text):
         prev_period = None
@@ -505,6 +507,15 @@ def _claim(s: Sentence, fig: Figure, prev: list[Sentence], state: DocState, lex:
         sentence_span=[s.start, s.end],
         trace=why.fields,
     )
+
+
+def _side_currency(s: Sentence, fig: Figure, countries: list[str], lex: Lexicon) -> Figure:
+    """«около 25 млн манатов» sent by Azerbaijan: a bare word several currencies share is the side's own
+    (currency_by_side.csv); «туркменских манатов» stays what its adjective says."""
+    qualified = any(word_info(s.toks[k].lower).lemma in lex.currency_qualifiers
+                    for k in range(fig.first, fig.last + 1) if s.toks[k].kind == "word")
+    own = {lex.currency_by_side[(fig.unit, c)] for c in countries if (fig.unit, c) in lex.currency_by_side}
+    return fig if qualified or len(own) != 1 else fig._replace(unit=own.pop())
 
 
 def _reaching_verb_before(s: Sentence, fig: Figure, lex: Lexicon) -> bool:

@@ -87,6 +87,7 @@ class Lexicon:
     not_bilateral_lemmas: frozenset[str]
     not_bilateral_phrases: tuple[tuple[str, ...], ...]
     subnational_nouns: frozenset[str]
+    other_statistics: frozenset[str]  # «ВВП», «госдолг»: a figure of these is not the article's statistic
     subset_adjectives: frozenset[str]  # «агропромышленный» товарооборот: a sector, not all trade
     whole_trade_nouns: frozenset[str]  # «экспорт товаров»: a genitive after the indicator that is still all trade
     # Numbers and units
@@ -116,6 +117,9 @@ class Lexicon:
     currency_word_forms: dict[str, str]
     count_noun_forms: dict[str, str]  # form -> lemma of the agreement noun
     words: FunctionWords  # the function words the rules look at (function_words.toml)
+    # (currency, side) -> the currency a bare shared word means in a figure of that side: «манатов» in a
+    # figure of Azerbaijan's is AZN, though «манат» alone reads as TMT (currency_by_side.csv)
+    currency_by_side: dict[tuple[str, str], str]
 
 
 _FIELD_TYPES = typing.get_type_hints(Lexicon)
@@ -311,7 +315,7 @@ def _agrees_with_tables(lex: Lexicon) -> bool:
 
 
 # indicators.toml holds a section per contract indicator and these word lists the rules read beside them
-_INDICATOR_TABLE_EXTRAS = frozenset({"not_bilateral", "subnational", "subset"})
+_INDICATOR_TABLE_EXTRAS = frozenset({"not_bilateral", "subnational", "subset", "other_statistics"})
 
 
 class LexiconError(ValueError):
@@ -388,6 +392,7 @@ def build() -> Lexicon:
         not_bilateral_lemmas=frozenset(ind["not_bilateral"]["lemmas"]),
         not_bilateral_phrases=tuple(tuple(p) for p in ind["not_bilateral"]["phrases"]),
         subnational_nouns=frozenset(ind["subnational"]["lemmas"]),
+        other_statistics=frozenset(ind["other_statistics"]["lemmas"]),
         subset_adjectives=frozenset(ind["subset"]["adjectives"]),
         whole_trade_nouns=frozenset(ind["subset"]["whole"]),
         number_words=num["units"],
@@ -417,4 +422,5 @@ def build() -> Lexicon:
         currency_word_forms={**_hard_masculine_forms(cur_lemmas), **_forms_of(cur_lemmas), **cur_forms},
         count_noun_forms=_forms_of({w: w for w, i in indicator_lemmas.items() if i == "agreements"}),
         words=_function_words(),
+        currency_by_side={(r["currency"], r["side"]): r["becomes"] for r in _read_csv("currency_by_side.csv")},
     )

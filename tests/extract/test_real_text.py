@@ -139,3 +139,22 @@ def test_the_figure_as_subject_points_back_to_the_indicator_just_named():
                   "году показатель вырос на 35%.", "2018-03-01")
     assert (c.indicator, c.countries, c.period, c.trace["indicator"]) == (
         "trade_turnover", ["RUS", "VNM"], "2017", "indicator.pronoun-for-previous")
+
+
+def test_a_bare_currency_word_several_currencies_share_is_the_sides_own():
+    """«манатов» in a figure of Azerbaijan's is AZN (currency_by_side.csv); an adjective still decides."""
+    (c,) = claims("Азербайджан направил в Турцию гуманитарную помощь на сумму около 25 млн манатов.", "2023-03-01")
+    assert c.unit == "AZN"
+    (c,) = claims("Азербайджан направил в Турцию помощь на сумму 25 млн туркменских манатов.", "2023-03-01")
+    assert c.unit == "TMT"
+
+
+@pytest.mark.parametrize("second", [
+    "Армения вступила в ЕАЭС в 2015 году, когда её ВВП составлял около 10,5 млрд долларов.",
+    "Совместный инвестиционный портфель превышает 60 млрд долларов.",
+    "Общий госдолг Армении составляет 12 млрд долларов.",
+])
+def test_another_statistic_is_not_the_articles_statistic_continued(second):
+    """indicator.document-statistic does not apply to a clause naming another statistic (indicators.toml)."""
+    found = claims("Товарооборот Армении и России в 2024 году составил 7 млрд долларов. " + second, "2025-03-01")
+    assert [c.value for c in found] == [7e9]
