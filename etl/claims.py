@@ -540,6 +540,9 @@ def kind_and_sign(s: Sentence, fig: Figure, lex: Lexicon, why: Trace) -> tuple[s
     ratio of two quantities."""
     if fig.unit == "x" and _compares_two_things(s, fig):
         return None
+    if fig.unit == "%" and any(s.toks[i].kind == "word" and word_info(s.toks[i].lower).lemma in lex.words.share_lemmas
+                               for i in _left_words(s, fig, 3)):
+        return None  # «занимает долю в 10,3%»: a share of a whole, not a change
     cue, at = _kind_cue(s, fig, lex)
     after = _kind_cue_after(s, fig, lex)
     if fig.unit in ("%", "x") and cue is None and after is None:

@@ -54,6 +54,7 @@ class FunctionWords:
     more_after: frozenset[str]
     less_after: frozenset[str]
     exceed_lemmas: frozenset[str]
+    share_lemmas: frozenset[str]
     ratio_of_two_lemmas: frozenset[str]
     ratio_of_two_forms: frozenset[str]
     figure_prepositions: frozenset[str]

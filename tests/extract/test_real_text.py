@@ -158,3 +158,10 @@ def test_another_statistic_is_not_the_articles_statistic_continued(second):
     """indicator.document-statistic does not apply to a clause naming another statistic (indicators.toml)."""
     found = claims("Товарооборот Армении и России в 2024 году составил 7 млрд долларов. " + second, "2025-03-01")
     assert [c.value for c in found] == [7e9]
+
+
+def test_a_percentage_after_a_share_word_is_no_change():
+    """«Россия занимает долю в 10,3%»: a share of the whole, after a sentence's change (function_words share)."""
+    found = claims("Торговля между Грузией и Россией за 11 месяцев 2025 года выросла на 5,4%, до 2,4 млрд долларов, "
+                   "Россия занимает долю в 10,3% во внешнеторговом обороте Грузии.", "2025-12-09")
+    assert [c.value for c in found] == [5.4, 2.4e9]
