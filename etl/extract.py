@@ -23,8 +23,8 @@ from etl.lexicon import Lexicon, load
 from etl.model import TRADE_INDICATORS, Claim, Document
 from etl.morph import lexeme_forms, word_info
 from etl.numbers import Figure, _figure_starts, tokenize
-from etl.periods import (_calendar, comparison_reference, contract_period, infer_published, parse_iso_date,
-                         reference_date, timeless)
+from etl.periods import (_calendar, contract_period, infer_published, parse_iso_date,
+                         reference_date, timeless, undated_reference)
 from etl.rules import Trace
 from etl.speakers import OursResolver
 from etl.text import Sentences, heading_of
@@ -305,7 +305,7 @@ def _extract_document(doc: Document, lex: Lexicon) -> list[Claim]:
     if not text or not text.strip():
         return []
     published = reference_date(parse_iso_date(doc.published) or parse_iso_date(infer_published(text, doc.url))) \
-        or reference_date(comparison_reference(text))
+        or reference_date(undated_reference(text))
     pre = _prefilters()
     # Only the article is split and read: the page's blocks of other news after it are not. Where the
     # first figure could be (a heading above it is the page's menu) matters only if there is a heading;

@@ -400,6 +400,30 @@ def _valid(y: int, m: int, d: int) -> date | None:
         return None
 
 
+_UNDATED_SCAN_CHARS = 20_000  # how much of an undated article is read for the year it speaks from
+
+
+def undated_reference(text: str) -> date | None:
+    """For an article whose date is unknown, the day against which its relative times resolve: the end
+    of the latest part of a year it names with its year («за январь–май 2023 года», «за десять месяцев
+    2021 года»: a part of a year is the year the article speaks in), else `comparison_reference`. Never
+    stored as the article's date."""
+    latest: tuple[int, int] | None = None
+    for t in find_times(text[:_UNDATED_SCAN_CHARS], None):
+        p = t.period
+        if not p or t.role != "point" or len(p) == 4 or "/" in p and len(p) == 9:
+            continue  # no period, a comparison base, a whole year, or a span of whole years
+        end = p.split("/")[-1]
+        if len(end) < 7:
+            continue
+        month = int(end[6]) * 3 if end[5] == "Q" else int(end[5:7])
+        latest = max(latest or (0, 0), (int(end[:4]), month))
+    if latest:
+        y, m = latest
+        return date(y, m, calendar.monthrange(y, m)[1])
+    return comparison_reference(text)
+
+
 def comparison_reference(text: str) -> date | None:
     """For an article whose date is unknown: the end of the year after the latest «аналогичный период
     YYYY года» it compares with (calendar.toml, comparison_base), against which «текущего года» and

@@ -165,3 +165,12 @@ def test_a_percentage_after_a_share_word_is_no_change():
     found = claims("Торговля между Грузией и Россией за 11 месяцев 2025 года выросла на 5,4%, до 2,4 млрд долларов, "
                    "Россия занимает долю в 10,3% во внешнеторговом обороте Грузии.", "2025-12-09")
     assert [c.value for c in found] == [5.4, 2.4e9]
+
+
+def test_an_undated_article_speaks_from_the_latest_part_of_a_year_it_names():
+    """«января–октября текущего года» in an article that later names «десять месяцев 2021 года»
+    (periods.undated_reference): the current year is 2021."""
+    text = ("По итогам января–октября текущего года товарооборот Казахстана с Узбекистаном составил 3 млрд "
+            "долларов.\n\nЗа десять месяцев 2021 года Казахстан отправил в Узбекистан 2,3 млн тонн пшеницы.")
+    (c,) = extract_document(Document(id="u", text=text))
+    assert c.period == "2021-01/2021-10"
