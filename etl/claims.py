@@ -149,9 +149,13 @@ def _word_cue(lower: str) -> _WordCue | None:
 
 
 def _after_may(toks: list[Tok], i: int, fw: FunctionWords) -> bool:
-    """«может выйти на 3 млрд», «могут достичь»: an infinitive after «мочь» is a possible outcome, not a plan."""
-    return i > 0 and toks[i - 1].kind == "word" and word_info(toks[i - 1].lower).lemma in fw.may_lemmas \
-        and word_info(toks[i].lower).infinitive
+    """«может выйти на 3 млрд», «могут достичь»: an infinitive of outcome after «мочь» is a possible outcome,
+    not a plan; a plan verb stays a plan («могут довести товарооборот до 5 млрд»: what the sides can do,
+    the contract's `target`)."""
+    if not (i > 0 and toks[i - 1].kind == "word" and word_info(toks[i - 1].lower).lemma in fw.may_lemmas):
+        return False
+    info = word_info(toks[i].lower)
+    return info.infinitive and info.lemma in load().cues["modality"]["future_outcome"]
 
 
 def _that_follows(toks: list[Tok], i: int, fw: FunctionWords) -> bool:

@@ -174,3 +174,15 @@ def test_an_undated_article_speaks_from_the_latest_part_of_a_year_it_names():
             "долларов.\n\nЗа десять месяцев 2021 года Казахстан отправил в Узбекистан 2,3 млн тонн пшеницы.")
     (c,) = extract_document(Document(id="u", text=text))
     assert c.period == "2021-01/2021-10"
+
+
+@pytest.mark.parametrize("text, modality", [
+    # what the sides can do is a plan (the contract: «довести до» is target)…
+    ("Кыргызстан и Россия могут довести товарооборот между странами до 5 млрд долларов.", "target"),
+    # …what the figure may do is an expectation (the contract: «может превысить» is forecast)
+    ("Товарооборот Кыргызстана и России может превысить 5 млрд долларов.", "forecast"),
+    ("Товарооборот Кыргызстана и России может выйти на 5 млрд долларов.", "forecast"),
+])
+def test_may_with_a_plan_verb_is_a_plan_with_an_outcome_verb_an_expectation(text, modality):
+    (c,) = claims(text, "2023-03-01")
+    assert c.modality == modality
