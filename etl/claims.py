@@ -610,6 +610,8 @@ def modality(s: Sentence, fig: Figure, lex: Lexicon, why: Trace) -> tuple[str, i
     if found:
         strength = max(f[0] for f in found)
         nearest = max((f for f in found if f[0] == strength), key=lambda f: f[1])
+        if _stated_as_now(s, nearest[1], fig, lex):
+            return why.said("modality.stated-as-now", "actual"), None
         return why.said("modality.mood-word", nearest[2]), min(f[1] for f in found)
     hi = _first_tok_from(s, b)
     # to the right only within the figure's own phrase: in «вырос на 9%, и мы рассчитываем, что … составит»
@@ -621,6 +623,13 @@ def modality(s: Sentence, fig: Figure, lex: Lexicon, why: Trace) -> tuple[str, i
         if fig.last < i < comma:
             return why.said("modality.verb-after", m), i
     return why.said("modality.achieved", "actual"), None
+
+
+def _stated_as_now(s: Sentence, modal: int, fig: Figure, lex: Lexicon) -> bool:
+    """A present-time phrase between the word of plan at `modal` and the figure («…, в настоящее время он
+    составляет порядка $1 млрд»): the figure is what is, not what is planned."""
+    between = s.text[s.toks[modal].end - s.start:s.toks[fig.first].start - s.start].lower()
+    return any(f" {m} " in f" {between} " or between.startswith(m + " ") for m in lex.words.present_markers)
 
 
 def _has_verb(s: Sentence, a: int, b: int) -> bool:

@@ -39,6 +39,7 @@ class EntityName:
 class FunctionWords:
     """etl/lexicon/function_words.toml: the function words the rules look at, by what they do."""
 
+    present_markers: tuple[str, ...]
     by_order_of: frozenset[str]
     may_lemmas: frozenset[str]
     that_clause: frozenset[str]

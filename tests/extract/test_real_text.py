@@ -186,3 +186,18 @@ def test_an_undated_article_speaks_from_the_latest_part_of_a_year_it_names():
 def test_may_with_a_plan_verb_is_a_plan_with_an_outcome_verb_an_expectation(text, modality):
     (c,) = claims(text, "2023-03-01")
     assert c.modality == modality
+
+
+def test_a_figure_stated_as_now_after_a_plan_is_achieved():
+    found = claims("Армения и Иран намерены довести товарооборот до 3 млрд долларов, в настоящее время он "
+                   "составляет порядка 1 млрд долларов.", "2024-05-01")
+    assert [(c.value, c.modality) for c in found] == [(3e9, "target"), (1e9, "actual")]
+
+
+@pytest.mark.parametrize("text, comparator, modality", [
+    ("В 2025 году товарооборот Беларуси и Китая впервые превысил порог в 8,86 млрд долларов.", "gt", "actual"),
+    ("Товарооборот Беларуси и Узбекистана в этом году, я уверен, перешагнет 1 млрд долларов.", "gt", "forecast"),
+])
+def test_marks_and_verbs_of_passing_them(text, comparator, modality):
+    (c,) = claims(text, "2025-06-01")
+    assert (c.comparator, c.modality) == (comparator, modality)
