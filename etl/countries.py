@@ -21,6 +21,7 @@ from etl.numbers import Tok
 GENERIC_PAIR_NOUNS = frozenset({"страна", "государство", "республика", "сосед", "сторона", "партнёр", "партнер"})
 PAIR_QUANTIFIERS = frozenset({"два", "оба", "обе", "двое"})
 GROUP_NOUNS = frozenset({"страна", "государство", "член", "партнёр", "партнер", "участник"})
+COORDINATORS = frozenset({"и", "или"})
 PREPOSITIONS = frozenset({"в", "во", "из", "изо", "с", "со", "для", "от", "к", "ко", "между", "на", "по", "у", "между"})
 
 
@@ -36,8 +37,18 @@ class Mention(NamedTuple):  # a tuple: cheaper to build than a frozen dataclass
 
     @property
     def case(self) -> str | None:
-        """Grammatical case of the (last) word, from pymorphy3."""
-        return word_info(self.toks[self.last].lower).case
+        """Grammatical case of the (last) word, from pymorphy3. An abbreviation that does not decline
+        («РФ», «КНР») is read from its place: right before a finite verb it is the subject."""
+        case = word_info(self.toks[self.last].lower).case
+        # its parse guesses a case the word does not show; after «и» it shares the case of the first
+        # conjunct («между Узбекистаном и ЕС выросла»), which this does not know
+        if self.toks[self.last].text.isupper() and not (self.first > 0
+                                                         and self.toks[self.first - 1].lower in COORDINATORS):
+            nxt = self.last + 1
+            if nxt < len(self.toks) and self.toks[nxt].kind == "word" \
+                    and word_info(self.toks[nxt].lower).pos == "VERB":
+                return "nomn"
+        return case
 
     @property
     def prep(self) -> str | None:

@@ -201,3 +201,11 @@ def test_a_figure_stated_as_now_after_a_plan_is_achieved():
 def test_marks_and_verbs_of_passing_them(text, comparator, modality):
     (c,) = claims(text, "2025-06-01")
     assert (c.comparator, c.modality) == (comparator, modality)
+
+
+def test_an_abbreviated_side_before_its_verb_is_the_subject():
+    """flow_from.prepositions: «РФ инвестировала в экономику республики …» — «РФ» does not decline, its
+    parse guesses the genitive; before a finite verb it is the subject, the side the money comes from."""
+    (c,) = claims("Россия и Узбекистан обсудили инвестиции. Президент указал, что РФ инвестировала в экономику "
+                  "республики около десяти миллиардов долларов.", "2023-03-01")
+    assert (c.indicator, c.flow_from, c.trace["flow_from"]) == ("investment", "RUS", "flow_from.prepositions")
