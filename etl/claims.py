@@ -826,7 +826,7 @@ def sides(s: Sentence, fig: Figure, ind: str, cue_at: int | None, state: DocStat
     if cue_at is not None:
         lo, hi = min(cue_at, fig.first), max(cue_at, fig.last)
         for i in s.cues.not_bilateral:
-            if lo - 3 <= i <= hi:
+            if lo - 3 <= i <= hi and not (_foreign_only(s, i, lex) and _pair_named(s, min(i, lo), hi)):
                 return None
     if ind in TRADE_INDICATORS and _subnational(s, a, b, lex):
         return None  # "Ленинградская область и Беларусь наторговали": a region's own trade
@@ -872,6 +872,17 @@ def sides(s: Sentence, fig: Figure, ind: str, cue_at: int | None, state: DocStat
     if ind not in FLOW_INDICATORS:
         return pair, why.said("flow_from.not-a-flow", None)
     return pair, _flow(s, fig, ind, cue_at, pair, named, state, prev_same, why)
+
+
+def _foreign_only(s: Sentence, i: int, lex: Lexicon) -> bool:
+    return s.toks[i].kind == "word" and word_info(s.toks[i].lower).lemma in lex.foreign_only_lemmas
+
+
+def _pair_named(s: Sentence, a: int, b: int) -> bool:
+    """Tokens a..b (the indicator phrase and the figure) name a pair: two sides («Грузии с ЕС»), or
+    «между странами», «двусторонний» (a generic mention)."""
+    inside = [m for m in s.mentions if a <= m.first <= b]
+    return len({m.code for m in inside if m.code}) >= 2 or any(m.kind == "generic" for m in inside)
 
 
 def _attribution_start(s: Sentence) -> int | None:

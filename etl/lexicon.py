@@ -88,6 +88,7 @@ class Lexicon:
     sending_lemmas: frozenset[str]
     not_bilateral_lemmas: frozenset[str]
     not_bilateral_phrases: tuple[tuple[str, ...], ...]
+    foreign_only_lemmas: frozenset[str]  # «внешнеторговый»: not bilateral unless the pair is named
     subnational_nouns: frozenset[str]
     other_statistics: frozenset[str]  # «ВВП», «госдолг»: a figure of these is not the article's statistic
     subset_adjectives: frozenset[str]  # «агропромышленный» товарооборот: a sector, not all trade
@@ -393,6 +394,7 @@ def build() -> Lexicon:
         sending_lemmas=frozenset(ind["aid"]["sending"]),
         not_bilateral_lemmas=frozenset(ind["not_bilateral"]["lemmas"]),
         not_bilateral_phrases=tuple(tuple(p) for p in ind["not_bilateral"]["phrases"]),
+        foreign_only_lemmas=frozenset(ind["not_bilateral"]["unless_paired"]),
         subnational_nouns=frozenset(ind["subnational"]["lemmas"]),
         other_statistics=frozenset(ind["other_statistics"]["lemmas"]),
         subset_adjectives=frozenset(ind["subset"]["adjectives"]),

@@ -209,3 +209,17 @@ def test_an_abbreviated_side_before_its_verb_is_the_subject():
     (c,) = claims("Россия и Узбекистан обсудили инвестиции. Президент указал, что РФ инвестировала в экономику "
                   "республики около десяти миллиардов долларов.", "2023-03-01")
     assert (c.indicator, c.flow_from, c.trace["flow_from"]) == ("investment", "RUS", "flow_from.prepositions")
+
+
+@pytest.mark.parametrize("text, pairs", [
+    ("Товарооборот Казахстана и Китая растёт. Внешнеторговый оборот между странами в 2017 году увеличился более "
+     "чем на 30%.", [["CHN", "KAZ"]]),
+    ("Внешнеторговый оборот Казахстана с Китаем в 2017 году вырос на 20%.", [["CHN", "KAZ"]]),
+    # a country's foreign trade as a whole stays no claim
+    ("Казахстан и Китай развивают связи. Внешнеторговый оборот Казахстана в 2017 году вырос на 20%.", []),
+    ("Товарооборот России и Бразилии превысил 10 млрд долларов, а внешняя торговля Бразилии в целом "
+     "составила около 600 млрд долларов.", [["BRA", "RUS"]]),
+])
+def test_foreign_trade_is_the_pairs_when_its_phrase_names_the_pair(text, pairs):
+    """«внешнеторговый» marks one country's total unless its own phrase names the pair (indicators.toml)."""
+    assert [c.countries for c in claims(text, "2018-03-01")] == pairs
