@@ -304,8 +304,8 @@ def comparator(s: Sentence, fig: Figure, lex: Lexicon, has_change_verb: bool, wh
             return why.said("comparator.cue-word", kind), (i - 1 if negated else i)
         if low in fw.even_after_negation and i >= 2 and s.toks[i - 2].lower in fw.negation:
             continue  # «не достигал и 100 млн»: «и» is «even»
-        if low not in fw.skip_before_figure and t.kind == "word":
-            break
+        if low not in fw.skip_before_figure and t.kind == "word" and word_info(low).pos not in ("ADJF", "PRTF"):
+            break  # («превысил исторический рубеж в $2 млрд»: adjectives of the mark stand between)
     if found == "eq" and fig.first > 0 and s.toks[fig.first - 1].lower in fw.upper_bound and not has_change_verb:
         return why.said("comparator.bound-до", "lt"), first  # "до 100 млн" alone is a bound
     return why.said("comparator.exact", found), first

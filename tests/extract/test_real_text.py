@@ -223,3 +223,24 @@ def test_an_abbreviated_side_before_its_verb_is_the_subject():
 def test_foreign_trade_is_the_pairs_when_its_phrase_names_the_pair(text, pairs):
     """«внешнеторговый» marks one country's total unless its own phrase names the pair (indicators.toml)."""
     assert [c.countries for c in claims(text, "2018-03-01")] == pairs
+
+
+def test_the_subject_of_attracting_investment_is_where_it_goes():
+    """flow_from.prepositions: «Узбекистан рассчитывает привлечь 5 млрд долларов российских инвестиций»."""
+    (c,) = claims("Узбекистан рассчитывает привлечь 5 миллиардов долларов российских инвестиций в этом году.",
+                  "2025-03-01")
+    assert (c.indicator, c.flow_from) == ("investment", "RUS")
+
+
+def test_the_past_year_under_other_names():
+    """calendar.toml relative_years: «в минувшем году», «в истекшем году» are the year before."""
+    for word in ("минувшем", "истекшем"):
+        (c,) = claims(f"В {word} году товарооборот Беларуси и Казахстана составил 950 млн долларов.", "2014-02-01")
+        assert c.period == "2013"
+
+
+def test_adjectives_of_a_mark_stand_between_its_verb_and_the_figure():
+    """comparator.cue-word: «превысил исторический рубеж в $2 млрд» is more than 2 bn."""
+    (c,) = claims("По итогам 2025 года товарооборот Кыргызстана и Казахстана превысил исторический рубеж в 2 млрд "
+                  "долларов.", "2026-01-20")
+    assert c.comparator == "gt"
