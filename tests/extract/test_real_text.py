@@ -244,3 +244,12 @@ def test_adjectives_of_a_mark_stand_between_its_verb_and_the_figure():
     (c,) = claims("По итогам 2025 года товарооборот Кыргызстана и Казахстана превысил исторический рубеж в 2 млрд "
                   "долларов.", "2026-01-20")
     assert c.comparator == "gt"
+
+
+@pytest.mark.parametrize("second", [
+    "На данный момент на стадии реализации находятся 143 проекта, которые оцениваются в 33,5 млрд долларов.",
+    "Число совместных предприятий превысило 3,1 тысячи.",
+])
+def test_projects_and_counts_do_not_continue_the_articles_statistic(second):
+    found = claims("Российские инвестиции в Казахстан в 2024 году составили 4 млрд долларов. " + second, "2025-03-01")
+    assert [c.value for c in found] == [4e9]
