@@ -90,6 +90,12 @@ class Sentence:
     # Facts about single tokens that the rules read for every figure, found once per sentence.
 
     @lazy
+    def receiving_at(self) -> list[int]:
+        """Sentence offsets of its verbs of receiving («получит», «привлечь»): whose subject a flow reaches."""
+        lemmas = self._lex.words.receiving_lemmas
+        return [t.start - self.start for t in self.toks if t.kind == "word" and word_info(t.lower).lemma in lemmas]
+
+    @lazy
     def starts(self) -> list[int]:
         """Absolute token offsets, to find the tokens of a clause or a time by bisection."""
         return [t.start for t in self.toks]
@@ -788,9 +794,7 @@ def _pronoun_source(s: Sentence, fig: Figure, named: list[Mention]) -> str | Non
 
 def _receiving_verb(s: Sentence, a: int, b: int) -> bool:
     """The clause [a, b) (sentence offsets) holds a verb of receiving («получит», «получила»)."""
-    lemmas = s.lex.words.receiving_lemmas
-    return any(a <= t.start - s.start < b and t.kind == "word" and word_info(t.lower).lemma in lemmas
-               for t in s.toks)
+    return any(a <= off < b for off in s.receiving_at)
 
 
 def _is_source(m: Mention, ind: str, fw: FunctionWords, receiving: bool = False) -> int:

@@ -11,6 +11,7 @@ import math
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from itertools import islice
 from dataclasses import dataclass
 from functools import cache
 
@@ -383,7 +384,7 @@ def _lead_indices(text: str, sents: Sentences) -> list[int]:
     out = []
     for i in range(min(len(sents), _LEAD_LOOKAHEAD)):
         a, b = sents.span(i)
-        if len(_WORDY.findall(text, a, b)) >= 3:
+        if sum(1 for _ in islice(_WORDY.finditer(text, a, b), 3)) == 3:  # three words are enough
             out.append(i)
             if len(out) == _LEAD_SENTENCES:
                 break
@@ -472,7 +473,7 @@ def _claim(s: Sentence, fig: Figure, prev: list[Sentence], state: DocState, lex:
     if sd is None:
         return None
     countries, flow = sd
-    if any((fig.unit, c) in lex.currency_by_side for c in countries):
+    if fig.unit in lex.currency_by_side_units and any((fig.unit, c) in lex.currency_by_side for c in countries):
         fig = _side_currency(s, fig, countries, lex)
     prev_period = _previous_period(state, s.index, ind) if mod == "actual" else None
     if prev_period and timeless(s.text):
@@ -558,6 +559,8 @@ def _headline_periods(claims: list[tuple[int, Claim]]) -> None:
     The later figures with a period are indexed by series and by the size of their value (buckets a
     rounding wide), so each figure without a period looks only at the few that could match: linear
     in the document, where comparing every pair took minutes on a 16 MB page."""
+    if all(c.period for _, c in claims):
+        return  # nothing to look up: most documents
     index = _HeadlineIndex(claims)
     for k, (sentence, c) in enumerate(claims):
         if c.period:

@@ -123,6 +123,7 @@ class Lexicon:
     # (currency, side) -> the currency a bare shared word means in a figure of that side: «манатов» in a
     # figure of Azerbaijan's is AZN, though «манат» alone reads as TMT (currency_by_side.csv)
     currency_by_side: dict[tuple[str, str], str]
+    currency_by_side_units: frozenset[str]  # the currencies that table names, looked up first
 
 
 _FIELD_TYPES = typing.get_type_hints(Lexicon)
@@ -427,4 +428,5 @@ def build() -> Lexicon:
         count_noun_forms=_forms_of({w: w for w, i in indicator_lemmas.items() if i == "agreements"}),
         words=_function_words(),
         currency_by_side={(r["currency"], r["side"]): r["becomes"] for r in _read_csv("currency_by_side.csv")},
+        currency_by_side_units=frozenset(r["currency"] for r in _read_csv("currency_by_side.csv")),
     )

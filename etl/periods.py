@@ -369,8 +369,10 @@ def reference_date(d: date | None) -> date | None:
 
 
 def contract_period(period: str | None) -> str | None:
-    """`period` if it is a valid contract period (a real date range), else None."""
-    return period if period is None or period_bounds(period) != (None, None) else None
+    """`period` if it is a valid contract period (four-digit years, months 01–12, real days), else None."""
+    if period is None or PERIOD_RE.match(period) and (len(period) != 10 or period_bounds(period)[0]):
+        return period
+    return None
 
 
 def parse_iso_date(s: str | None) -> date | None:

@@ -117,6 +117,7 @@ _RULES = (
     Rule("period.not-a-valid-period", "найденное время не является допустимым периодом: нет периода", "the time found is no valid period (e.g. a year before 1000): none"),
 )
 RULES: dict[str, Rule] = {r.name: r for r in _RULES}
+_FIELD_OF: dict[str, str] = {r.name: r.field for r in _RULES}
 
 
 class Trace:
@@ -128,8 +129,9 @@ class Trace:
         self.fields: dict[str, str] = {}
 
     def said(self, rule: str, value: T) -> T:
-        """Record that `rule` decided its field, and hand its value back (`return why.said(rule, value)`)."""
-        self.fields[rule.split(".", 1)[0]] = rule
+        """Record that `rule` decided its field, and hand its value back (`return why.said(rule, value)`).
+        A rule without its record in RULES is a KeyError: every decision is a named, described rule."""
+        self.fields[_FIELD_OF[rule]] = rule
         return value
 
     def as_dict(self) -> dict[str, str]:
