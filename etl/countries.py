@@ -44,10 +44,17 @@ class Mention(NamedTuple):  # a tuple: cheaper to build than a frozen dataclass
         # conjunct («между Узбекистаном и ЕС выросла»), which this does not know
         if self.toks[self.last].text.isupper() and not (self.first > 0
                                                          and self.toks[self.first - 1].lower in COORDINATORS):
-            nxt = self.last + 1
-            if nxt < len(self.toks) and self.toks[nxt].kind == "word" \
-                    and word_info(self.toks[nxt].lower).pos == "VERB":
-                return "nomn"
+            # the subject when its verb follows with no noun of its own case between («РФ вложила»,
+            # «РФ за последние 18 лет вложила»)
+            for k in range(self.last + 1, min(self.last + 7, len(self.toks))):
+                t = self.toks[k]
+                if t.kind != "word":
+                    break
+                info = word_info(t.lower)
+                if info.pos == "VERB":
+                    return "nomn"
+                if info.pos == "NOUN" and info.case == "nomn":
+                    break
         return case
 
     @property

@@ -253,3 +253,10 @@ def test_adjectives_of_a_mark_stand_between_its_verb_and_the_figure():
 def test_projects_and_counts_do_not_continue_the_articles_statistic(second):
     found = claims("Российские инвестиции в Казахстан в 2024 году составили 4 млрд долларов. " + second, "2025-03-01")
     assert [c.value for c in found] == [4e9]
+
+
+def test_an_abbreviated_subject_reaches_its_verb_across_an_adverbial():
+    """«РФ за последние 18 лет вложила в экономику …»: the verb follows after a time phrase."""
+    (c,) = claims("Россия и Казахстан обсудили инвестиции. РФ за последние 18 лет вложила в экономику Казахстана "
+                  "20 млрд долларов.", "2023-03-01")
+    assert (c.flow_from, c.trace["flow_from"]) == ("RUS", "flow_from.prepositions")
