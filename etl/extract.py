@@ -118,11 +118,13 @@ def _prefilters() -> _Prefilters:
 
     Built from the lexicon's own words, so it never misses what the figure rules would catch:
     a figure has digits before a unit word, a currency sign, a ratio adverb, or a number word
-    before a scale word, a count noun, «раз», «процент» or «тонна»."""
+    before a scale word, a count noun, or a unit word of numerals.toml («раз», «процент», «тонна»)."""
     lex = load()
     symbols = "".join(re.escape(c) for c in lex.currency_symbols)
     ratio = _trie(lex.ratio_adverbs)
-    counted = [*lex.scales, *lex.groups, "тонна", "процент", "раз",
+    # (not the one-letter «т.»: it follows a scale word, which is an anchor itself)
+    units = [w for k, ws in lex.unit_words.items() if k not in ("dotted_currencies", "tonne_abbreviations") for w in ws]
+    counted = [*lex.scales, *lex.groups, *units,
                *(w for w, i in lex.indicator_lemmas.items() if i == "agreements")]
     stems = {_stem(w) for w in counted if w}
     # Words that are figures on their own («удвоить», «на треть», «полмиллиарда») are found by str.find of

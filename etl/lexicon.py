@@ -120,6 +120,7 @@ class Lexicon:
     currency_word_forms: dict[str, str]
     count_noun_forms: dict[str, str]  # form -> lemma of the agreement noun
     words: FunctionWords  # the function words the rules look at (function_words.toml)
+    unit_words: dict[str, frozenset[str]]  # numerals.toml [unit_words]: %, t and x words after a number
     # (currency, side) -> the currency a bare shared word means in a figure of that side: «манатов» in a
     # figure of Azerbaijan's is AZN, though «манат» alone reads as TMT (currency_by_side.csv)
     currency_by_side: dict[tuple[str, str], str]
@@ -427,6 +428,7 @@ def build() -> Lexicon:
         currency_word_forms={**_hard_masculine_forms(cur_lemmas), **_forms_of(cur_lemmas), **cur_forms},
         count_noun_forms=_forms_of({w: w for w, i in indicator_lemmas.items() if i == "agreements"}),
         words=_function_words(),
+        unit_words={k: frozenset(v) for k, v in num["unit_words"].items()},
         currency_by_side={(r["currency"], r["side"]): r["becomes"] for r in _read_csv("currency_by_side.csv")},
         currency_by_side_units=frozenset(r["currency"] for r in _read_csv("currency_by_side.csv")),
     )

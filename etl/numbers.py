@@ -110,7 +110,7 @@ def _currency(toks: list[Tok], i: int, lex: Lexicon) -> tuple[str, int] | None:
     if code is None:
         return None
     j = i
-    if j + 1 < len(toks) and toks[j + 1].text == "." and low in ("долл", "руб"):
+    if j + 1 < len(toks) and toks[j + 1].text == "." and low in lex.unit_words["dotted_currencies"]:
         j += 1
     if j + 1 < len(toks) and toks[j + 1].text in ("США", "USA"):
         j += 1
@@ -200,11 +200,14 @@ def _unit_after(toks: list[Tok], j: int, lex: Lexicon, scaled: bool) -> tuple[st
         if cur:
             return lex.currency_qualifiers.get(info.lemma, cur[0]), cur[1], None
     lem = info.lemma
-    if lem == "процент":
-        return "%", k, None
-    if lem == "тонна" or (scaled and t.lower == "т"):
-        return "t", k + (1 if k + 1 < len(toks) and toks[k + 1].text == "." and t.lower == "т" else 0), None
-    if lem == "раз":
+    uw = lex.unit_words
+    if lem in uw["percent"] or t.lower in uw["percent_abbreviations"]:
+        dot = k + 1 < len(toks) and toks[k + 1].text == "." and t.lower in uw["percent_abbreviations"]
+        return "%", k + dot, None
+    abbreviated = scaled and t.lower in uw["tonne_abbreviations"]
+    if lem in uw["tonne"] or abbreviated:
+        return "t", k + (1 if abbreviated and k + 1 < len(toks) and toks[k + 1].text == "." else 0), None
+    if lem in uw["factor"]:
         return "x", k, None
     # "7 соглашений", "15 межправительственных документов", "10 межправительственных и межведомственных документов"
     adjectives = 0

@@ -260,3 +260,10 @@ def test_an_abbreviated_subject_reaches_its_verb_across_an_adverbial():
     (c,) = claims("Россия и Казахстан обсудили инвестиции. РФ за последние 18 лет вложила в экономику Казахстана "
                   "20 млрд долларов.", "2023-03-01")
     assert (c.flow_from, c.trace["flow_from"]) == ("RUS", "flow_from.prepositions")
+
+
+def test_an_abbreviated_percent_is_a_percent():
+    """numerals.toml [unit_words]: «увеличившись на 20,8 проц.» (abbreviations of units are table rows)."""
+    found = claims("За январь-апрель 2019 года товарооборот Казахстана и Узбекистана составил 1,1 млрд долларов, "
+                   "увеличившись на 20,8 проц. в сравнении с аналогичным периодом прошлого года.", "2019-05-10")
+    assert [(c.value, c.unit, c.kind) for c in found] == [(1.1e9, "USD", "level"), (20.8, "%", "change")]
