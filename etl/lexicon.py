@@ -94,7 +94,6 @@ class Lexicon:
     subset_adjectives: frozenset[str]  # «агропромышленный» товарооборот: a sector, not all trade
     whole_trade_nouns: frozenset[str]  # «экспорт товаров»: a genitive after the indicator that is still all trade
     # Numbers and units
-    number_words: dict[str, float]
     scales: dict[str, float]
     groups: dict[str, float]
     ratio_adverbs: dict[str, float]
@@ -401,7 +400,6 @@ def build() -> Lexicon:
         other_statistics=frozenset(ind["other_statistics"]["lemmas"]),
         subset_adjectives=frozenset(ind["subset"]["adjectives"]),
         whole_trade_nouns=frozenset(ind["subset"]["whole"]),
-        number_words=num["units"],
         scales=num["scales"],
         groups=num["groups"],
         ratio_adverbs=num["ratio_adverbs"],
