@@ -437,12 +437,17 @@ def _subset(s: Sentence, at: int, lex: Lexicon) -> bool:
         return True
     in_mention = s.mention_tokens
     k = at + 1
-    while k < len(toks) and k <= at + 3 and toks[k].kind == "word":
+    while k < len(toks) and k <= at + 5 and toks[k].kind == "word":
         if k in in_mention:
             k += 1
             continue
         info = word_info(toks[k].lower)
+        if info.pos == "PREP" and k + 1 in in_mention:
+            k += 1  # «импортировал из Азербайджана ненефтяной продукции»: the side, then what was traded
+            continue
         if info.pos in ("ADJF", "PRTF"):
+            if info.lemma in lex.subset_adjectives:
+                return True  # «экспорт ненефтяной продукции»: a sector of the goods
             k += 1
             continue
         return info.pos == "NOUN" and info.case == "gent" and not (info.lemmas & lex.whole_trade_nouns)

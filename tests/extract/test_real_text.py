@@ -267,3 +267,12 @@ def test_an_abbreviated_percent_is_a_percent():
     found = claims("За январь-апрель 2019 года товарооборот Казахстана и Узбекистана составил 1,1 млрд долларов, "
                    "увеличившись на 20,8 проц. в сравнении с аналогичным периодом прошлого года.", "2019-05-10")
     assert [(c.value, c.unit, c.kind) for c in found] == [(1.1e9, "USD", "level"), (20.8, "%", "change")]
+
+
+def test_a_sector_of_the_goods_after_the_side_is_a_subset():
+    """«Казахстан импортировал из Азербайджана ненефтяной продукции на 80 млн»: a part of the trade, no claim;
+    the same sentence without the sector is one."""
+    assert claims("За 10 месяцев Казахстан импортировал из Азербайджана ненефтяной продукции на 80 млн долларов.",
+                  "2025-11-20") == []
+    (c,) = claims("За 10 месяцев Казахстан импортировал из Азербайджана продукции на 80 млн долларов.", "2025-11-20")
+    assert (c.indicator, c.countries, c.flow_from) == ("import", ["AZE", "KAZ"], "AZE")
