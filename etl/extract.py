@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from itertools import islice
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from etl.claims import (DocState, Sentence, _is_source, _kind_cue, comparator, indicator, kind_and_sign, modality,
@@ -361,19 +361,17 @@ def _extract_document(doc: Document, lex: Lexicon) -> list[Claim]:
     state.find_event_window = lambda: _event_window(sents, with_figures)
     state.events_in = lambda i: _event_periods(get(i))
 
-    claims: list[Claim] = []
     for s in with_figures:
         prev = [get(j) for j in range(max(0, s.index - _CONTEXT_BEFORE), s.index)]
         for fig in s.figures:
             claim = _claim(s, fig, prev, state, lex)
             if claim is not None:
-                claims.append(claim)
                 state.claims.append((s.index, claim))
                 state.indicator_counts[claim.indicator] = state.indicator_counts.get(claim.indicator, 0) + 1
             if fig.unit not in (None, "%", "x", "t", "count"):
                 state.currency = fig.unit
-    _headline_periods(state.claims)
-    return claims
+    # the second pass: resolutions across claims give new claims, the first pass's stay as they were
+    return _headline_periods(state.claims)
 
 
 _WORDY = re.compile(r"[^\W\d_]{2,}")
@@ -555,23 +553,23 @@ def _previous_period(state: DocState, index: int, ind: str) -> str | None:
 _HEADLINE_ROUNDING = 0.05  # a headline rounds its figure: «превысил $14 млрд» for the body's 14,4 млрд
 
 
-def _headline_periods(claims: list[tuple[int, Claim]]) -> None:
-    """A figure repeated later with its period (a headline, a lead) takes that period; (sentence index, claim).
+def _headline_periods(claims: list[tuple[int, Claim]]) -> list[Claim]:
+    """The claims, where a figure repeated later with its period (a headline, a lead) takes that period, as a
+    new claim that says so in its trace; `claims` are (sentence index, claim) pairs and are not changed.
 
     The later figures with a period are indexed by series and by the size of their value (buckets a
     rounding wide), so each figure without a period looks only at the few that could match: linear
     in the document, where comparing every pair took minutes on a 16 MB page."""
     if all(c.period for _, c in claims):
-        return  # nothing to look up: most documents
+        return [c for _, c in claims]  # nothing to look up: most documents
     index = _HeadlineIndex(claims)
+    out = []
     for k, (sentence, c) in enumerate(claims):
-        if c.period:
-            continue
-        match = index.first_after(k, c, _HEADLINE_ROUNDING if sentence == 0 else 0.01)
+        match = None if c.period else index.first_after(k, c, _HEADLINE_ROUNDING if sentence == 0 else 0.01)
         if match is not None:
-            c.period = match
-            if c.trace is not None:
-                c.trace["period"] = "period.headline-repeat"
+            c = replace(c, period=match, trace={**(c.trace or {}), "period": "period.headline-repeat"})
+        out.append(c)
+    return out
 
 
 class _HeadlineIndex:

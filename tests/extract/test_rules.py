@@ -50,3 +50,20 @@ def test_explain_names_a_rule_for_every_field_of_every_sample_claim():
 def test_without_explain_the_output_is_the_contracts():
     c = extract_document(Document(id="x", text=WITH_EXAMPLES[0].example, published="2025-03-01"))[0]
     assert "trace" not in c.to_dict() and "trace" in c.to_dict(explain=True)
+
+
+def test_the_headline_pass_gives_new_claims_and_changes_none():
+    """period.headline-repeat: a second pass over the claims, which returns new ones (two passes, no edits)."""
+    from etl.extract import _headline_periods
+
+    text = ("Товарооборот Армении и Ирана превысил 700 млн долларов\n\nВ 2024 году товарооборот между Арменией и "
+            "Ираном составил 700 млн долларов.")
+    first = extract_document(Document(id="h", text=text, published="2025-03-01"))
+    assert [(c.period, c.trace["period"]) for c in first] == [("2024", "period.headline-repeat"),
+                                                             ("2024", "period.time-in-clause")]
+    import dataclasses
+
+    untouched = [(0, dataclasses.replace(first[0], period=None, trace={"period": "period.none"})), (1, first[1])]
+    again = _headline_periods(untouched)
+    assert again[0].period == "2024" and untouched[0][1].period is None
+    assert untouched[0][1].trace == {"period": "period.none"}
