@@ -15,6 +15,7 @@ import os
 import pickle
 import stat
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -88,8 +89,6 @@ def write(path: Path, key: str, obj: object) -> None:
     """Atomically, through a new temporary file (never a name someone could have planted a link at)."""
     payload = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
     data = MAGIC + key.encode() + b"\n" + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload
-    import tempfile
-
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)  # 0600, O_EXCL
     try:
         with os.fdopen(fd, "wb") as f:

@@ -105,7 +105,8 @@ class Sentence:
         """The words of the sentence that the kind, modality and sides rules look for, in one pass."""
         out = _CueWords([], [], [], [])
         toks = self.toks
-        fw = self._lex.words
+        lex = self._lex
+        fw = lex.words
         for i, t in enumerate(toks):
             if t.kind != "word" or (c := _word_cue(t.lower)) is None:
                 continue
@@ -114,7 +115,7 @@ class Sentence:
             if c.expects and _that_follows(toks, i, fw):
                 out.modal.append((i, 2, "forecast"))
             elif c.modal and not (i > 0 and toks[i - 1].lower in fw.by_order_of and c.by_order_of) \
-                    and not (c.modal[0] == "target" and _after_may(toks, i, fw)):
+                    and not (c.modal[0] == "target" and _after_may(toks, i, lex)):
                 out.modal.append((i, c.modal[1], c.modal[0]))
             if c.modal_after:
                 out.modal_after.append((i, c.modal_after))
@@ -154,14 +155,14 @@ def _word_cue(lower: str) -> _WordCue | None:
     return cue if any(cue) else None
 
 
-def _after_may(toks: list[Tok], i: int, fw: FunctionWords) -> bool:
+def _after_may(toks: list[Tok], i: int, lex: Lexicon) -> bool:
     """«может выйти на 3 млрд», «могут достичь»: an infinitive of outcome after «мочь» is a possible outcome,
     not a plan; a plan verb stays a plan («могут довести товарооборот до 5 млрд»: what the sides can do,
     the contract's `target`)."""
-    if not (i > 0 and toks[i - 1].kind == "word" and word_info(toks[i - 1].lower).lemma in fw.may_lemmas):
+    if not (i > 0 and toks[i - 1].kind == "word" and word_info(toks[i - 1].lower).lemma in lex.words.may_lemmas):
         return False
     info = word_info(toks[i].lower)
-    return info.infinitive and info.lemma in load().cues["modality"]["future_outcome"]
+    return info.infinitive and info.lemma in lex.cues["modality"]["future_outcome"]
 
 
 def _that_follows(toks: list[Tok], i: int, fw: FunctionWords) -> bool:
@@ -303,7 +304,7 @@ def comparator(s: Sentence, fig: Figure, lex: Lexicon, has_change_verb: bool, wh
             kind = "approx"
         elif negated and lem in cues["negated_lt"]:
             kind = "lt"
-        if kind and low in (fw.more_after | fw.less_after) \
+        if kind and (low in fw.more_after or low in fw.less_after) \
                 and any(s.toks[k].lower in fw.change_preposition for k in range(i + 1, fig.first)):
             break  # «больше на 4,8%»: the size of a change, not a bound (the kind rules read it)
         if kind:
@@ -518,7 +519,7 @@ def _kind_cue_after(s: Sentence, fig: Figure, lex: Lexicon) -> str | None:
             return "growth"
         if t.lower in fw.less_after:
             return "fall"
-        if i == fig.last + 1 and _led_by_на(s, fig):
+        if i == fig.last + 1 and _led_by_change_preposition(s, fig):
             # «На 33% вырос товарооборот», «на 11,4 процента превышает показатель»: the verb after it
             if lem in kc["growth"] or word_info(t.lower).lemma in fw.exceed_lemmas:
                 return "growth"
@@ -529,7 +530,7 @@ def _kind_cue_after(s: Sentence, fig: Figure, lex: Lexicon) -> str | None:
     return None
 
 
-def _led_by_на(s: Sentence, fig: Figure) -> bool:
+def _led_by_change_preposition(s: Sentence, fig: Figure) -> bool:
     """The preposition of a change («на») leads the figure: «на 33%», «почти на 33%», «более чем на 30%»."""
     return any(s.toks[i].lower in s.lex.words.change_preposition for i in _left_words(s, fig, 3))
 

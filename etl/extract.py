@@ -11,8 +11,8 @@ import math
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from itertools import islice
 from dataclasses import dataclass, replace
+from itertools import islice
 from functools import cache
 
 from etl.claims import (DocState, Sentence, _is_source, _kind_cue, comparator, indicator, kind_and_sign, modality,
@@ -379,8 +379,8 @@ _LEAD_LOOKAHEAD = 20  # sentences: how far a page's chrome lines («|», «![]()
 
 
 def _lead_indices(text: str, sents: Sentences) -> list[int]:
-    """The first few sentences that have words: a scraped page's lines of image links and separators
-    («![]() |») say nothing of the pair, and would push the lead out of the lead."""
+    """The first few sentences that have words. A scraped page's lines of image links and separators
+    («![]() |») say nothing of the pair, and would otherwise take the places of the lead's sentences."""
     out = []
     for i in range(min(len(sents), _LEAD_LOOKAHEAD)):
         a, b = sents.span(i)

@@ -471,7 +471,7 @@ def _stops(report: Report) -> Iterator[None]:
     except RuntimeError as e:  # Ctrl-C inside a DuckDB query outside a deferred block (reading, not writing)
         if "interrupted" not in str(e).lower():
             raise
-        report.stop("interrupted (Ctrl-C)", 128 + signal.SIGINT)
+        report.stop("interrupted (Ctrl-C)", exit_status(KeyboardInterrupt()))
 
 
 def reextract_store(

@@ -186,16 +186,20 @@ _LETTER = re.compile(r"[^\W\d_]")
 
 
 def heading_of(text: str) -> str | None:
-    """The first of the first few non-blank lines that reads as a headline, or None."""
+    """The first of the first few non-blank lines that reads as a headline, or None. Lines are read in
+    place, one at a time: a document of one 50 MB line costs one `find`."""
     seen = 0
-    for line in text.split("\n", 64)[:64]:
-        line = " ".join(line.split())
-        if not line:
+    start = 0
+    while start < len(text) and seen < _HEADING_LOOKAHEAD_LINES:
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        raw, start = text[start:min(end, start + 2 * _HEADING_MAX_CHARS + 1)], end + 1
+        if not raw.strip():
             continue
         seen += 1
-        if seen > _HEADING_LOOKAHEAD_LINES:
-            break
-        if (len(line) <= _HEADING_MAX_CHARS and line[-1] != "." and not _SENTENCE_BREAK.search(line)
+        line = " ".join(raw.split())
+        if (len(raw) <= 2 * _HEADING_MAX_CHARS and len(line) <= _HEADING_MAX_CHARS and line[-1] != "."
+                and not _SENTENCE_BREAK.search(line)
                 and sum(1 for w in line.split() if _LETTER.search(w)) >= _HEADING_MIN_WORDS):
             return line
     return None

@@ -236,3 +236,12 @@ def test_a_text_files_title_is_its_first_headline(tmp_path, text, title):
     docs, problems = read_all(tmp_path / "a.txt")
     assert not problems
     assert docs[0].document.title == title
+
+
+def test_a_text_of_one_long_line_has_no_title():
+    from etl.text import heading_of
+
+    assert heading_of("Товарооборот России и Китая вырос " * 100_000) is None
+    # blank lines are no lines of the page: a headline after forty of them is still its first
+    assert heading_of("\n" * 40 + "Россия и Китай нарастили взаимную торговлю\nТекст.") == \
+        "Россия и Китай нарастили взаимную торговлю"
