@@ -15,17 +15,17 @@ from dataclasses import dataclass, replace
 from itertools import islice
 from functools import cache
 
-from etl.claims import (DocState, Sentence, _is_source, _kind_cue, comparator, indicator, kind_and_sign, modality,
-                        period, sides)
+from etl.claim_rules import _is_source, decide_claim
+from etl.claims import DocState, Sentence
 from etl.claims import cue_forms as claim_cue_forms
 from etl.countries import _name_index, document_union, find_mentions, outlet_from_url, rank_context
 from etl.indicators import cue_forms as indicator_cue_forms
 from etl.lexicon import Lexicon, load
-from etl.model import TRADE_INDICATORS, Claim, Document
-from etl.morph import lexeme_forms, word_info
-from etl.numbers import Figure, _figure_starts, tokenize
-from etl.periods import (_calendar, contract_period, infer_published, parse_iso_date,
-                         reference_date, timeless, undated_reference)
+from etl.model import Claim, Document
+from etl.morph import lexeme_forms
+from etl.numbers import _figure_starts, tokenize
+from etl.periods import (_calendar, infer_published, parse_iso_date,
+                         reference_date, undated_reference)
 from etl.rules import Trace
 from etl.speakers import OursResolver
 from etl.text import Sentences, heading_of
@@ -159,7 +159,7 @@ def _prefilters() -> _Prefilters:
                                   rf"(?:[а-яё-]++,?[ \u00a0]++){{0,3}}"
                                   rf"{_trie(units | {u.upper() for u in units})}")
     unit_forms = frozenset({f for w in counted for f in lexeme_forms(w)} | set(lex.scale_forms) | set(lex.count_noun_forms)
-                           | set(lex.group_forms) | {"раза"})
+                           | set(lex.group_forms) | {f for w in lex.unit_words["factor"] for f in lexeme_forms(w)})
     aid = [w for w, ind in lex.indicator_lemmas.items() if ind == "aid"]
     headings = "|".join(re.escape(h) for h in lex.chrome_headings)
     chrome_line = rf"[ \t]*(?:{headings})[ \t]*:?[ \t]*$"
@@ -285,6 +285,24 @@ def extract_document(doc: Document, lex: Lexicon | None = None) -> list[Claim]:
         return _extract_document(doc, lex or load())
 
 
+@dataclass(frozen=True)
+class Rejection:
+    """A figure that made no claim, and the rules that decided so (the last field of `trace` says why)."""
+
+    text: str  # the figure as written
+    sentence: str
+    trace: dict[str, str]
+
+
+def rejections(doc: Document, lex: Lexicon | None = None) -> list[Rejection]:
+    """The figures of a document that made no claim, each with the trace of the rule that turned it down:
+    for asking why a figure is missing (a share, a part of trade, no pair)."""
+    out: list[Rejection] = []
+    with _collector_paused():
+        _extract_document(doc, lex or load(), out)
+    return out
+
+
 @contextmanager
 def _collector_paused() -> Iterator[None]:
     """Python's cycle collector is off while one document is read.
@@ -303,7 +321,7 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _extract_document(doc: Document, lex: Lexicon) -> list[Claim]:
+def _extract_document(doc: Document, lex: Lexicon, rejected: list[Rejection] | None = None) -> list[Claim]:
     text = doc.text
     if not text or not text.strip():
         return []
@@ -330,7 +348,7 @@ def _extract_document(doc: Document, lex: Lexicon) -> list[Claim]:
     cache: dict[int, Sentence] = {}
     # whose «наша страна»: as given, else the country of the site the article comes from (looked up only
     # for a text that says «наш…»)
-    outlet = doc.outlet_country or (outlet_from_url(doc.url, lex) if "наш" in text or "Наш" in text else None)
+    outlet = doc.outlet_country or (outlet_from_url(doc.url, lex) if _may_say_ours(text, lex) else None)
     ours = OursResolver(text, lex, outlet)
     union = document_union(text, lex)  # «страны союза» after «Евразийский экономический союз»
 
@@ -364,7 +382,10 @@ def _extract_document(doc: Document, lex: Lexicon) -> list[Claim]:
     for s in with_figures:
         prev = [get(j) for j in range(max(0, s.index - _CONTEXT_BEFORE), s.index)]
         for fig in s.figures:
-            claim = _claim(s, fig, prev, state, lex)
+            why = Trace()
+            claim = decide_claim(s, fig, prev, state, lex, why)
+            if claim is None and rejected is not None:
+                rejected.append(Rejection(text[fig.start:fig.end], s.text, why.as_dict()))
             if claim is not None:
                 state.claims.append((s.index, claim))
                 state.indicator_counts[claim.indicator] = state.indicator_counts.get(claim.indicator, 0) + 1
@@ -376,6 +397,11 @@ def _extract_document(doc: Document, lex: Lexicon) -> list[Claim]:
 
 _WORDY = re.compile(r"[^\W\d_]{2,}")
 _LEAD_LOOKAHEAD = 20  # sentences: how far a page's chrome lines («|», «![]()») may push its lead
+
+
+def _may_say_ours(text: str, lex: Lexicon) -> bool:
+    """The text may say «наша страна» (a plain substring test of the stem, in either case)."""
+    return any(stem in text or stem.capitalize() in text for stem in lex.words.ours_stems)
 
 
 def _lead_indices(text: str, sents: Sentences) -> list[int]:
@@ -417,137 +443,6 @@ def _event_periods(s: Sentence) -> list[str]:
     """Dated events of a sentence (a day, a weekday, "сегодня", a month), for signings and shipments."""
     return [t.period for t in s.times_if_dated()
             if t.period and t.role == "point" and (t.event or len(t.period) >= 7) and "/" not in t.period]
-
-
-def _unit_for(s: Sentence, fig: Figure, state: DocState, lex: Lexicon) -> str | None:
-    """A figure without its unit shares the unit of its list ("с 1,5 млрд до 2 млрд долларов"),
-    else the currency just stated ("достиг 3,9 млрд долларов ... отметки в 5 миллиардов")."""
-    if fig.unit:
-        return fig.unit
-    k = s.figures.index(fig)
-    for nxt in s.figures[k + 1:]:
-        if nxt.first - fig.last <= 3 and nxt.unit not in (None, "%", "x", "count", "t"):
-            return nxt.unit
-        break
-    for prev in reversed(s.figures[:k]):
-        if prev.unit not in (None, "%", "x", "count", "t"):
-            return prev.unit
-    # «В российских рублях объем взаимной торговли превысил 4,4 трлн»: the currency the sentence names
-    return _currency_named(s, lex) or state.currency
-
-
-def _currency_named(s: Sentence, lex: Lexicon) -> str | None:
-    """A currency the sentence names outside its figures («в рублях», «в российских рублях»)."""
-    inside = {k for f in s.figures for k in range(f.first, f.last + 1)}
-    for k, t in enumerate(s.toks):
-        code = lex.currency_word_forms.get(t.lower) if t.kind == "word" and k not in inside else None
-        if code and k > 0 and s.toks[k - 1].lower in ("в", "во"):
-            return code
-        if code and k > 1 and s.toks[k - 2].lower in ("в", "во") and s.toks[k - 1].kind == "word":
-            return lex.currency_qualifiers.get(word_info(s.toks[k - 1].lower).lemma, code)
-    return None
-
-
-def _claim(s: Sentence, fig: Figure, prev: list[Sentence], state: DocState, lex: Lexicon) -> Claim | None:
-    unit = _unit_for(s, fig, state, lex)
-    if unit is None:
-        return None
-    if unit != fig.unit:
-        fig = Figure(fig.value, fig.value_max, unit, fig.start, fig.end, fig.first, fig.last, fig.scaled, fig.counted)
-    why = Trace()
-    ind, cue_at = indicator(s, fig, lex, prev, state, why)
-    if ind is None:
-        return None
-    ks = kind_and_sign(s, fig, lex, why)
-    if ks is None:
-        return None
-    kind, sign = ks
-    mod, trigger = modality(s, fig, lex, why)
-    # "до 100 млн" is a bound unless a change or a verb of reaching leads to it ("довести до", "вырос ... до");
-    # a plan alone does not ("планирует направить помощь на сумму до 70 млн": at most 70 млн)
-    led = kind == "change" or (mod != "actual" and _reaching_verb_before(s, fig, lex)) \
-        or _kind_cue(s, fig, lex)[0] is not None or _kind_cue(s, fig, lex, whole_sentence=True)[0] is not None
-    comp, first = comparator(s, fig, lex, led, why)
-    prev_same = _previous_claim(state, s.index, ind)
-    sd = sides(s, fig, ind, cue_at, state, prev_same, lex, why)
-    if sd is None:
-        return None
-    countries, flow = sd
-    if fig.unit in lex.currency_by_side_units and any((fig.unit, c) in lex.currency_by_side for c in countries):
-        fig = _side_currency(s, fig, countries, lex)
-    prev_period = _previous_period(state, s.index, ind) if mod == "actual" else None
-    if prev_period and timeless(s.text):
-        prev_period = None
-    per = period(s, fig, mod, trigger, ind, state, prev_period, why)
-    if per is not None and contract_period(per) is None:
-        per = why.said("period.not-a-valid-period", None)
-    value = fig.value
-    value_max = fig.value_max
-    if fig.unit == "x" and sign < 0:
-        value = 1 / value  # "вдвое меньше" -> 0.5: the factor new/old
-    elif sign < 0:
-        value, value_max = -value, (-value_max if value_max else None)
-    if fig.unit == "x" and first == fig.first and fig.first > 0 and s.toks[fig.first - 1].lower == "в":
-        first = fig.first - 1
-    start = s.toks[first].start if first < fig.first else fig.start
-    return Claim(
-        doc_id=state.doc_id,
-        indicator=ind,
-        countries=countries,
-        flow_from=flow,
-        value=float(value),
-        value_max=float(value_max) if value_max is not None else None,
-        unit=fig.unit,
-        kind=kind,
-        comparator=comp,
-        modality=mod,
-        period=per,
-        text=s.text[start - s.start: fig.end - s.start],
-        span=[start, fig.end],
-        sentence=s.text,
-        sentence_span=[s.start, s.end],
-        trace=why.fields,
-    )
-
-
-def _side_currency(s: Sentence, fig: Figure, countries: list[str], lex: Lexicon) -> Figure:
-    """«около 25 млн манатов» sent by Azerbaijan: a bare word several currencies share is the side's own
-    (currency_by_side.csv); «туркменских манатов» stays what its adjective says."""
-    qualified = any(word_info(s.toks[k].lower).lemma in lex.currency_qualifiers
-                    for k in range(fig.first, fig.last + 1) if s.toks[k].kind == "word")
-    own = {lex.currency_by_side[(fig.unit, c)] for c in countries if (fig.unit, c) in lex.currency_by_side}
-    return fig if qualified or len(own) != 1 else fig._replace(unit=own.pop())
-
-
-def _reaching_verb_before(s: Sentence, fig: Figure, lex: Lexicon) -> bool:
-    """A verb that brings an amount to a level («довести», «вывести», «увеличить») before the figure."""
-    verbs = lex.cues["modality"]["target_infinitive"] | lex.cues["modality"]["reaching_nouns"]
-    return any(s.toks[k].kind == "word" and word_info(s.toks[k].lower).lemma in verbs for k in range(fig.first))
-
-
-def _previous_claim(state: DocState, index: int, ind: str) -> Claim | None:
-    for i, c in reversed(state.claims):
-        if i < index - 2:
-            break
-        if c.indicator == ind:
-            return c
-    return None
-
-
-_CONTINUES_WITHIN = 3  # sentences: a report goes on about its period across a sentence or two without figures
-
-
-def _previous_period(state: DocState, index: int, ind: str) -> str | None:
-    """The period of the statistic this sentence continues: the last actual figure of the same kind of
-    statistic (trade, investment, aid, agreements) in this sentence or the few before. An investment stock
-    does not take the year of a trade figure before it."""
-    family = TRADE_INDICATORS if ind in TRADE_INDICATORS else {ind}
-    for i, c in reversed(state.claims):
-        if i < index - _CONTINUES_WITHIN:
-            break
-        if c.modality == "actual" and c.period and c.indicator in family:
-            return c.period
-    return None
 
 
 _HEADLINE_ROUNDING = 0.05  # a headline rounds its figure: «превысил $14 млрд» for the body's 14,4 млрд

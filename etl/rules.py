@@ -9,9 +9,19 @@ through the extractor and checks both)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, Callable, TypeVar
 
 T = TypeVar("T")
+
+
+class _Skip:
+    """What a rule answers when it does not apply: the engine tries the next rule of the field."""
+
+    def __repr__(self) -> str:
+        return "SKIP"
+
+
+SKIP: Any = _Skip()
 
 FIELDS = ("indicator", "countries", "flow_from", "kind", "comparator", "modality", "period")
 
@@ -23,44 +33,63 @@ class Rule:
     says: str  # …and in English (the evidence panel shows these)
     example: str = ""  # a sentence of our own on which this rule decides the field…
     gives: object = None  # …and the value it gives there («published» is 2025-03-01 in the test)
+    # "decide": tried in order by Rulebook.decide; "check": overrides the decided value afterwards (a
+    # period the contract cannot hold); "second-pass": decided across claims once all are read
+    stage: str = "decide"
+    no_claim: bool = False  # its value means the figure is no claim of ours (its example gives none)
 
     @property
     def field(self) -> str:
         return self.name.split(".", 1)[0]
 
 
-_RULES = (
+_RULES = (  # each field's rules in the order Rulebook.decide tries them
     # indicator
     Rule("indicator.signed-count", "число документов в предложении о подписании", "a number of documents in a sentence about signing",
          "Президенты Узбекистана и Казахстана подписали 12 соглашений.", "agreements"),
     Rule("indicator.aid-tonnes", "тонны, отправленные как помощь", "tonnes sent as aid",
          "Китай направил Киргизии гуманитарную помощь весом 40 тонн.", "aid"),
+    Rule("indicator.part-of-trade", "слово торговли называет её часть: товар, отрасль («экспорт угля»)",
+         "the trade word names a part of trade: a product, a sector («экспорт угля»)",
+         "Экспорт угля из Казахстана в Китай составил 2 млрд долларов.", None, no_claim=True),
     Rule("indicator.word-near-figure", "слово показателя, ближайшее к цифре, прежде всего в её части предложения", "the indicator word nearest the figure, its own clause first",
          "Экспорт Казахстана в Китай составил 9 млрд долларов.", "export"),
+    Rule("indicator.money-given", "выделенные деньги в статье о помощи", "money given, in an article about aid"),
     Rule("indicator.pronoun-for-previous",
          "подлежащее «он», «она», «показатель» отсылает к показателю, названному в предложении перед ним",
          "a subject «он», «она», «показатель» points back to the indicator the sentence before names",
          "Товарооборот России и Монголии растёт. Он вырос на 17,8% по итогам 2024 года.", "trade_turnover"),
-    Rule("indicator.money-given", "выделенные деньги в статье о помощи", "money given, in an article about aid"),
     Rule("indicator.document-statistic", "слова показателя нет: показатель, о котором статья", "no indicator word: the statistic the article is about",
          "Товарооборот Узбекистана и Турции в 2024 году составил 3 млрд долларов. Это на 10% больше, чем "
          "годом ранее.", "trade_turnover"),
+    Rule("indicator.none", "ни слова показателя, ни показателя статьи: не наша цифра", "no indicator word and no statistic of the article: not our figure",
+         "Бюджет Киргизии и Казахстана составил 2 млрд долларов.", None, no_claim=True),
     # countries
+    Rule("countries.not-bilateral", "итог со всем миром или регионом («внешнеторговый оборот», «со странами региона»)",
+         "a total with the whole world or a region («внешнеторговый оборот», «со странами региона»)",
+         "Внешнеторговый оборот Казахстана в 2024 году составил 140 млрд долларов.", None, no_claim=True),
+    Rule("countries.subnational", "сторона — область или край, а не страна", "a side is a province or region, not a country",
+         "Товарооборот Ленинградской области и Беларуси составил 3 млрд долларов.", None, no_claim=True),
     Rule("countries.two-named", "две стороны, названные в предложении", "the two sides named in the sentence",
          "Товарооборот между Арменией и Ираном составил 700 млн долларов.", ["ARM", "IRN"]),
     Rule("countries.list-partner", "перечень партнёров: названный перед цифрой и главная сторона статьи", "a list of partners: the one named before the figure, with the article's main side"),
-    Rule("countries.one-named-and-main-side", "здесь названа одна сторона, вторая — главная сторона статьи", "one side named here, the other the article's main side",
-         "Торговля Казахстана и Китая растёт. Экспорт в Китай в 2024 году достиг 15 млрд долларов.",
-         ["CHN", "KAZ"]),
+    Rule("countries.within-bloc", "торговля внутри блока («взаимная торговля государств ЕАЭС»)", "trade within a bloc («взаимная торговля государств ЕАЭС»)",
+         "Взаимная торговля государств ЕАЭС в 2024 году составила 90 млрд долларов.", None, no_claim=True),
     Rule("countries.same-as-previous-figure", "те же стороны, что у предыдущей цифры этого показателя", "the same sides as the previous figure of this statistic",
          "Товарооборот Узбекистана и Турции в 2024 году составил 3 млрд долларов. К 2030 году стороны "
          "рассчитывают выйти на 10 млрд долларов.", ["TUR", "UZB"]),
+    Rule("countries.one-named-and-main-side", "здесь названа одна сторона, вторая — главная сторона статьи", "one side named here, the other the article's main side",
+         "Торговля Казахстана и Китая растёт. Экспорт в Китай в 2024 году достиг 15 млрд долларов.",
+         ["CHN", "KAZ"]),
     Rule("countries.article-pair", "стороны здесь не названы: пара, о которой статья", "no side named here: the pair the article is about",
          "Узбекистан и Турция наращивают торговлю. В прошлом году товарооборот составил 3 млрд долларов.",
          ["TUR", "UZB"]),
+    Rule("countries.none", "пару сторон установить нельзя", "no pair of sides can be told"),
     # flow_from
     Rule("flow_from.not-a-flow", "у товарооборота и соглашений нет направления", "turnover and agreements have no direction",
          "Товарооборот между Арменией и Ираном составил 700 млн долларов.", None),
+    Rule("flow_from.unnamed-as-previous", "стороны не названы: направление предыдущей цифры этого показателя",
+         "no side named: the direction of the previous figure of this statistic"),
     Rule("flow_from.opposite-of-previous", "обратный поток к только что названному («экспорт …, импорт …»)", "the opposite flow of the figure just before («экспорт …, импорт …»)"),
     Rule("flow_from.pronoun-source", "«из них», «от них»: сторона, названная раньше", "«из них», «от них»: the side named before"),
     Rule("flow_from.prepositions", "предлоги и падежи сторон: «из», «в», «Китай вложил»", "the sides' prepositions and cases: «из», «в», «Китай вложил»",
@@ -69,14 +98,22 @@ _RULES = (
     Rule("flow_from.title", "направление, указанное в заголовке", "the direction the title states"),
     Rule("flow_from.main-side", "подсказок нет: главная сторона статьи", "no cue: the article's main side"),
     # kind
-    Rule("kind.change-word", "слово роста или снижения при цифре («вырос на», «снизился на»)", "a word of growth or fall with the figure («вырос на», «снизился на»)",
-         "Товарооборот Киргизии и Казахстана вырос на 12%.", "change"),
+    Rule("kind.ratio-of-two", "«в десять раз меньше поставок»: отношение двух величин, не изменение",
+         "«в десять раз меньше поставок»: a ratio of two quantities, not a change",
+         "Экспорт Киргизии в Китай в десять раз меньше импорта из Китая.", None, no_claim=True),
+    Rule("kind.share-of-whole", "доля в целом («занимает долю в 10%»), не изменение", "a share of a whole («занимает долю в 10%»), not a change",
+         "Китай занимает долю в 20% во внешней торговле Казахстана.", None, no_claim=True),
     Rule("kind.change-subject", "изменение — подлежащее глагола уровня («рост … составил 13,8%»)",
          "a change that is the subject of a verb of level («рост … составил 13,8%»)",
          "Товарооборот Туркмении и Турции за девять месяцев составил 2 млрд долларов. Рост по сравнению с "
          "прошлым годом составил 13,8%.", "change"),
+    Rule("kind.change-word", "слово роста или снижения при цифре («вырос на», «снизился на»)", "a word of growth or fall with the figure («вырос на», «снизился на»)",
+         "Товарооборот Киргизии и Казахстана вырос на 12%.", "change"),
     Rule("kind.factor", "кратность без слова роста или снижения («удвоился») — изменение", "a factor without a word of growth or fall («удвоился») is a change",
          "Товарооборот Турции и Ирана за пять лет удвоился.", "change"),
+    Rule("kind.percent-without-change", "процент без слова роста или снижения: доля, а не изменение",
+         "a percent with no word of growth or fall: a share, not a change",
+         "На Китай приходится 20% товарооборота Казахстана.", None, no_claim=True),
     Rule("kind.level", "сама величина", "the amount itself", "Товарооборот между Арменией и Ираном составил 700 млн долларов.",
          "level"),
     # comparator
@@ -90,34 +127,79 @@ _RULES = (
     Rule("modality.start-of-planned-change", "«с 1,5 млрд до 2 млрд»: исходная точка — достигнутое", "«с 1,5 млрд до 2 млрд»: the starting point is what was achieved",
          "Стороны намерены увеличить товарооборот Казахстана и Узбекистана с 4 млрд до 10 млрд долларов.",
          "actual"),
-    Rule("modality.mood-word", "слово плана или ожидания в части предложения с цифрой («намерены», «ожидается»)", "a word of plan or expectation in the figure's clause («намерены», «ожидается»)",
-         "Казахстан и Узбекистан намерены довести товарооборот до 10 млрд долларов.", "target"),
     Rule("modality.stated-as-now", "«в настоящее время», «сейчас» между словом плана и цифрой: достигнуто",
          "«в настоящее время», «сейчас» between the word of plan and the figure: achieved",
          "Армения и Иран намерены довести товарооборот до 3 млрд долларов, в настоящее время он составляет "
          "порядка 1 млрд долларов.", "actual"),
+    Rule("modality.mood-word", "слово плана или ожидания в части предложения с цифрой («намерены», «ожидается»)", "a word of plan or expectation in the figure's clause («намерены», «ожидается»)",
+         "Казахстан и Узбекистан намерены довести товарооборот до 10 млрд долларов.", "target"),
     Rule("modality.verb-after", "глагол будущего времени после цифры («… Москва поставит»)", "a future verb after the figure («… Москва поставит»)"),
     Rule("modality.achieved", "слов плана или ожидания нет: достигнуто", "no word of plan or expectation: achieved",
          "Товарооборот между Арменией и Ираном составил 700 млн долларов.", "actual"),
     # period
+    Rule("period.years-back", "«за последние N лет»: N лет до последнего названного года", "«за последние N лет»: the N years up to the latest year named"),
+    Rule("period.same-period", "«за тот же период»: период последней названной статистики", "«за тот же период»: the period of the statistic last stated"),
     Rule("period.horizon-of-plan", "горизонт плана («к 2030 году») или время после слова плана", "a plan's horizon («к 2030 году») or a time stated after the planning word",
          "Казахстан и Узбекистан намерены к 2030 году довести товарооборот до 10 млрд долларов.", "2030"),
     Rule("period.time-in-clause", "время, названное в части предложения с цифрой, ближайшее первым", "the time stated in the figure's clause, nearest first",
          "В 2024 году товарооборот между Арменией и Ираном составил 700 млн долларов.", "2024"),
-    Rule("period.years-back", "«за последние N лет»: N лет до последнего названного года", "«за последние N лет»: the N years up to the latest year named"),
-    Rule("period.same-period", "«за тот же период»: период последней названной статистики", "«за тот же период»: the period of the statistic last stated"),
     Rule("period.event-date", "подписано или отправлено: дата события рядом", "signed or sent: the date of the event nearby",
          "Визит прошёл 15 февраля 2025 года. Узбекистан и Казахстан подписали 8 соглашений.", "2025-02-15"),
     Rule("period.continued-statistic", "времени здесь нет: продолжение статистики предыдущего предложения", "no time here: continues the previous sentence's statistic",
          "В 2023 году товарооборот Армении и Ирана составил 700 млн долларов. Экспорт Армении в Иран "
          "составил 200 млн долларов.", "2023"),
-    Rule("period.headline-repeat", "период той же цифры, повторённой дальше с периодом", "the period of the same figure stated again later with its period"),
     Rule("period.none", "текст не называет времени для неё", "the text gives no time for it",
          "Товарооборот между Арменией и Ираном составил 700 млн долларов.", None),
-    Rule("period.not-a-valid-period", "найденное время не является допустимым периодом: нет периода", "the time found is no valid period (e.g. a year before 1000): none"),
+    Rule("period.not-a-valid-period", "найденное время не является допустимым периодом: нет периода", "the time found is no valid period (e.g. a year before 1000): none", stage="check"),
+    Rule("period.headline-repeat", "период той же цифры, повторённой дальше с периодом", "the period of the same figure stated again later with its period", stage="second-pass"),
 )
 RULES: dict[str, Rule] = {r.name: r for r in _RULES}
 _FIELD_OF: dict[str, str] = {r.name: r.field for r in _RULES}
+
+
+_ORDER: dict[str, tuple[Rule, ...]] = {f: tuple(r for r in _RULES if r.field == f and r.stage == "decide") for f in FIELDS}
+
+
+class Rulebook:
+    """The engine: each field's rules in their order, and for each the code that says whether it applies.
+
+    A rule's code is a function of the figure's question (`Ask` in etl/claim_rules.py) that answers SKIP
+    when the rule does not apply, else the value it decides; the first rule that applies decides, and the
+    trace records its name. The last rule of every field always applies, so every field is decided."""
+
+    def __init__(self) -> None:
+        self._when: dict[str, Callable[[Any], Any]] = {}
+
+    def when(self, name: str) -> Callable[[Callable[[Any], T]], Callable[[Any], T]]:
+        """Register the code of the rule `name` (a KeyError for a rule without its record above)."""
+        rule = RULES[name]
+        if rule.stage != "decide":
+            raise ValueError(f"{name}: a {rule.stage} rule is not run by the engine")
+
+        def register(fn: Callable[[Any], T]) -> Callable[[Any], T]:
+            if name in self._when:
+                raise ValueError(f"{name}: registered twice")
+            self._when[name] = fn
+            return fn
+        return register
+
+    def missing(self) -> list[str]:
+        """The rules the engine would try that have no code (tests check there are none)."""
+        return [r.name for rules in _ORDER.values() for r in rules if r.name not in self._when]
+
+    def decide(self, field: str, question: Any, why: "Trace") -> Any:
+        when = self._when
+        for rule in _ORDER[field]:
+            value = when[rule.name](question)
+            if value is not SKIP:
+                why.fields[field] = rule.name
+                return value
+        raise LookupError(f"no rule decided {field}: its last rule must always apply")
+
+
+def ordered(field: str) -> tuple[Rule, ...]:
+    """The rules of `field` that the engine tries, in order."""
+    return _ORDER[field]
 
 
 class Trace:

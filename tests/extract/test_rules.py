@@ -2,6 +2,7 @@
 and the rule must be the one that decides its field there, with the value it says it gives."""
 from __future__ import annotations
 
+import inspect
 import json
 import re
 import subprocess
@@ -10,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from etl.extract import extract_document
+from etl.claim_rules import BOOK
+from etl.extract import extract_document, rejections
 from etl.model import Document
-from etl.rules import FIELDS, RULES, explain
+from etl.rules import FIELDS, RULES, explain, ordered
 
 ROOT = Path(__file__).resolve().parents[2]
 WITH_EXAMPLES = [r for r in RULES.values() if r.example]
@@ -20,6 +22,12 @@ WITH_EXAMPLES = [r for r in RULES.values() if r.example]
 
 @pytest.mark.parametrize("rule", WITH_EXAMPLES, ids=[r.name for r in WITH_EXAMPLES])
 def test_each_rule_decides_its_example(rule):
+    doc = Document(id="example", text=rule.example, published="2025-03-01")
+    if rule.no_claim:  # a rule that turns a figure down: its example makes no claim, and it says why
+        assert extract_document(doc) == [], f"{rule.name}: its example made a claim"
+        last = [r.trace.get(rule.field) for r in rejections(doc)]
+        assert rule.name in last, f"{rule.name}: turned down by {last} instead"
+        return
     claims = extract_document(Document(id="example", text=rule.example, published="2025-03-01"))
     assert claims, f"{rule.name}: no claim in its example"
     decided = [c for c in claims if c.trace.get(rule.field) == rule.name]
@@ -34,6 +42,15 @@ def test_every_rule_the_code_names_is_registered_and_every_registered_rule_is_us
     assert set(RULES) - named == set(), "rules in etl/rules.py that no code decides with"
     assert all(r.says and r.says_ru for r in RULES.values())
     assert len(WITH_EXAMPLES) >= 20
+
+
+def test_the_engine_has_code_for_every_rule_it_tries_and_each_field_ends_in_a_rule_that_always_applies():
+    assert BOOK.missing() == []
+    for field in FIELDS:
+        rules = ordered(field)
+        assert rules, field
+        assert "SKIP" not in inspect.getsource(BOOK._when[rules[-1].name]), f"{rules[-1].name} may not apply"
+        assert all(r.example for r in rules if r.no_claim), "a rule that turns figures down shows one"
 
 
 def test_explain_names_a_rule_for_every_field_of_every_sample_claim():
