@@ -14,9 +14,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # the tree this script is in is the one measured
 
-from etl.extract import extract_document, prepare  # noqa: E402
+from etl.extract import extract_document  # noqa: E402
 from etl.model import Document  # noqa: E402
-from scale import scaled  # noqa: E402
+from scale import scaled, warm_up  # noqa: E402
 
 SAMPLES = [ROOT / "data/samples/seeds.jsonl", ROOT / "data/samples/dev_docs.jsonl"]
 
@@ -38,7 +38,7 @@ def main() -> None:
     args = ap.parse_args()
     # The lexicon and the extractor's tables built from it are read once per process, as in ingest;
     # not part of the per-document cost.
-    prepare()
+    warm_up()
     docs = corpus(int(args.mb * 1_000_000))
     chars = sum(len(d.text) for d in docs)
     nbytes = sum(len(d.text.encode("utf-8")) for d in docs)

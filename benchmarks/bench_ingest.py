@@ -29,7 +29,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from scale import scaled  # noqa: E402  (benchmarks/ is on the path: the scripts run as files)
+from scale import scaled, warm_up  # noqa: E402  (benchmarks/ is on the path: the scripts run as files)
 
 BARS = {1: 500_000, 2: 900_000}
 BARS_FROM_CHARS = 1_000_000
@@ -88,10 +88,10 @@ def _pin_to_one_cpu() -> None:
 
 
 def time_extractor(corpus: Path) -> tuple[float, int]:
-    from etl.extract import extract_document, prepare
+    from etl.extract import extract_document
     from etl.model import Document
 
-    prepare()  # once per process, outside the timing, as bench_extract does
+    warm_up()  # once per process, outside the timing, as bench_extract does
 
     with corpus.open(encoding="utf-8") as f:
         docs = [Document.from_dict(json.loads(line)) for line in f]

@@ -18,9 +18,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # the tree this script is in is the one measured
 
-from etl.extract import extract_document, prepare  # noqa: E402
+from etl.extract import extract_document  # noqa: E402
 from etl.model import Document  # noqa: E402
-from scale import scaled  # noqa: E402
+from scale import scaled, warm_up  # noqa: E402
 
 BAR = 0.20
 
@@ -44,7 +44,7 @@ def main() -> int:
     default = [scaled(s, minimum=0.05) for s in (1, 4, 16, 64)]
     ap.add_argument("--sizes", type=float, nargs="+", default=default, help="document sizes in MB")
     args = ap.parse_args()
-    prepare()
+    warm_up()
     for _ in range(3):  # warm-up: word-form caches, lazily built tables, the processor's clock
         cpu_seconds(dense_document(min(args.sizes)))
     base = None

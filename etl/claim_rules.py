@@ -8,11 +8,13 @@ figure's clause, the words before it, the cue words near it) is worked out once,
 Every Russian word the rules compare with comes from the language pack (etl/lexicon/)."""
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date
 
-from etl.claims import (DocState, Sentence, _clause, _cue_lemma, _first_tok_from, _left_words,
-                        _word_cue)
+from etl.sentence import Sentence, _clause, _first_tok_from, _left_words, cue_lemma, word_cue
 from etl.countries import Mention
 from etl.lazy import lazy
 from etl.lexicon import FunctionWords, Lexicon
@@ -20,6 +22,7 @@ from etl.model import FLOW_INDICATORS, TRADE_INDICATORS, Claim
 from etl.morph import word_info
 from etl.numbers import Figure
 from etl.periods import TimeExpr, contract_period, timeless
+from etl.text import Sentences
 from etl.rules import SKIP, Rulebook, Trace
 
 BOOK = Rulebook()
@@ -30,12 +33,79 @@ _EVENT_LOOKAHEAD = 5  # sentences: "Саммит проходил 15–16 сен
 _SAME_SERIES_WITHIN = 2  # sentences: how far back the previous figure of the same statistic is looked for
 
 
+LEAD_SENTENCES = 3  # sentences at the top that name the document's pair (and may carry its dateline)
+_EVENT_WINDOW = 10  # sentences around the claims where the date of a signing or shipment is looked for
+
+
+@dataclass(frozen=True, eq=False)
+class DocContext:
+    """What the whole document tells each of its figures, fixed before the first claim is decided: its id
+    and date, the sides it is about (ranked: its pair first); and, worked out when a rule first asks (most
+    documents never ask), whether it speaks of aid, the side its title has a flow from, and the dated
+    events near its figures."""
+
+    doc_id: str
+    published: date | None
+    sides: tuple[str, ...]
+    text: str = field(repr=False)
+    lex: Lexicon = field(repr=False)
+    sentences: Sentences = field(repr=False)
+    sentence: Callable[[int], Sentence] = field(repr=False)  # the analysed sentence at an index
+    figure_sentences: tuple[int, ...] = ()  # indices of the sentences with figures
+    title_mentions: tuple[Mention, ...] = ()
+    aid_words: re.Pattern | None = field(default=None, repr=False)  # a search for a word of aid
+
+    @lazy
+    def aid_doc(self) -> bool:
+        """The document speaks of aid somewhere (a search of the whole text, made only for a figure that
+        may be money given)."""
+        return bool(self.aid_words and self.aid_words.search(self.text))
+
+    @lazy
+    def title_flow(self) -> str | None:
+        return _title_flow(self.title_mentions, self.lex)
+
+    @lazy
+    def event_window(self) -> list[int]:
+        """The sentences where a signing or shipment date is looked for (sorted indices)."""
+        return _event_window(self.sentences, self.figure_sentences)
+
+    def events_in(self, i: int) -> list[str]:
+        return _event_periods(self.sentence(i))
+
+
+@dataclass
+class SoFar:
+    """The claims the document's figures have made so far, in order: what the rules of a figure read of
+    the ones before it (the previous figure of its statistic, the period it continues, the currency last
+    stated). Extraction records each claim once it is decided; a rule never changes it."""
+
+    claims: list[tuple[int, Claim]] = field(default_factory=list)  # (sentence index, claim)
+    indicator_counts: dict[str, int] = field(default_factory=dict)  # claims by indicator, first stated first
+    currency: str | None = None  # the last currency stated, for "вышел на 5 миллиардов"
+
+    def record(self, index: int, claim: Claim | None, unit: str | None) -> None:
+        if claim is not None:
+            self.claims.append((index, claim))
+            self.indicator_counts[claim.indicator] = self.indicator_counts.get(claim.indicator, 0) + 1
+        if unit not in (None, "%", "x", "t", "count"):
+            self.currency = unit
+
+    @property
+    def main_indicator(self) -> str | None:
+        """The statistic the document's claims so far are mostly about, the first stated among equals
+        (as Counter.most_common(1)); worked out only when a rule asks."""
+        counts = self.indicator_counts
+        return max(counts, key=counts.__getitem__) if counts else None
+
+
 class Ask:
     """The question one figure puts to the rules: its sentence and the document so far, the fields decided
     before the one being decided, and the facts several rules read, each worked out when first asked."""
 
-    def __init__(self, s: Sentence, fig: Figure, lex: Lexicon, prev: list[Sentence], state: DocState) -> None:
-        self.s, self.fig, self.lex, self.prev, self.state = s, fig, lex, prev, state
+    def __init__(self, s: Sentence, fig: Figure, lex: Lexicon, prev: list[Sentence], doc: DocContext,
+                 so_far: SoFar) -> None:
+        self.s, self.fig, self.lex, self.prev, self.doc, self.so_far = s, fig, lex, prev, doc, so_far
         self.fw: FunctionWords = lex.words
         # the fields decided so far, each set by decide_claim once its rules have spoken
         self.ind: str | None = None
@@ -123,7 +193,7 @@ class Ask:
     @lazy
     def prev_same(self) -> Claim | None:
         """The previous figure of the same indicator, in this sentence or the two before."""
-        for i, c in reversed(self.state.claims):
+        for i, c in reversed(self.so_far.claims):
             if i < self.s.index - _SAME_SERIES_WITHIN:
                 break
             if c.indicator == self.ind:
@@ -136,7 +206,7 @@ class Ask:
         does not state a level holding at no period («ежегодно», «сейчас»)."""
         if self.mod != "actual":
             return None
-        found = _previous_period(self.state, self.s.index, self.ind)
+        found = _previous_period(self.so_far, self.s.index, self.ind)
         return None if found is None or timeless(self.s.text) else found
 
     # ------------------------------------------------------------------ sides
@@ -165,6 +235,18 @@ class Ask:
                 return t
         return None
 
+    @lazy
+    def flow_mentions(self) -> tuple[list[Mention], bool]:
+        """The sides named in the figure's clause, those since the previous figure when there are any («экспорт
+        в Китай составил 18,8 млрд, импорт китайской продукции — 22,2»); and whether that previous figure
+        named none (so the figure may be the opposite flow of the one before)."""
+        s, fig = self.s, self.fig
+        a, b = self.clause
+        in_clause = [m for m in self.named if a <= s.toks[m.first].start - s.start < b]
+        prev_end = max((f.last for f in s.figures if f.last < fig.first), default=-1)
+        since_prev = [m for m in in_clause if prev_end < m.first < fig.first]
+        return since_prev or in_clause, not since_prev and prev_end >= 0
+
 
 def _times_in_order(q: Ask) -> list[TimeExpr]:
     s, fig = q.s, q.fig
@@ -187,7 +269,7 @@ def _times_in_order(q: Ask) -> list[TimeExpr]:
         # after the planning word ("условились уже в 2018 году вывести"), not when the plan was made
         # ("В сентябре 2018 года президенты поручили довести"), and only in the figure's clause.
         usable = [(t, i) for t, i in usable if (t.role == "to" or (q.trigger is not None and i > q.trigger)
-                                                or _not_past(t, q.state.published)) and a <= t.start < b]
+                                                or _not_past(t, q.doc.published)) and a <= t.start < b]
     in_clause = [t for t, _ in usable if a <= t.start < b]
     ordered = _around(in_clause, fig_rel)
     return ordered or _around([t for t, _ in usable if not a <= t.start < b], fig_rel)
@@ -218,7 +300,7 @@ def _aid_tonnes(q: Ask):
     cues = q.s.cues
     near_aid = cues.aid or any(p.cues.aid for p in q.prev[-2:])
     # «администрация города Чэнду направила в Минск 5 тонн масок», in an article about aid
-    sent_as_aid = bool(cues.sending) and q.state.aid_doc
+    sent_as_aid = bool(cues.sending) and q.doc.aid_doc
     return ("aid" if (near_aid and (cues.sending or cues.aid)) or sent_as_aid else None), None
 
 
@@ -238,7 +320,7 @@ def _word_near_figure(q: Ask):
 @rule("indicator.money-given")
 def _money_given(q: Ask):
     """"Циндао выделил Бишкеку 600 тысяч юаней": money given, in a document about aid."""
-    if q.fig.unit not in ("%", "x") and q.s.cues.sending and q.state.aid_doc:
+    if q.fig.unit not in ("%", "x") and q.s.cues.sending and q.doc.aid_doc:
         return "aid", None
     return SKIP
 
@@ -254,10 +336,10 @@ def _pronoun_for_previous(q: Ask):
 def _document_statistic(q: Ask):
     """"К 2020 году стороны рассчитывают выйти на 5 млрд долларов": the sides and the document's statistic;
     "Это на 5,1% меньше, чем …", "Стоимость груза составляет …": the previous sentence's statistic."""
-    s, fig, state = q.s, q.fig, q.state
-    main = state.main_indicator
+    s, fig = q.s, q.fig
+    main = q.so_far.main_indicator
     if main and not _names_what_it_is(s, fig) and not _other_subject(s, fig, q.lex) \
-            and not _other_statistic(s, fig, q.lex) and (s.mentions or _continues(s, state)):
+            and not _other_statistic(s, fig, q.lex) and (s.mentions or _continues(s, q.so_far)):
         return main, None
     return SKIP
 
@@ -389,10 +471,11 @@ def _achieved(q: Ask):
 def _comparator_cue_word(q: Ask):
     s, fig, fw = q.s, q.fig, q.fw
     cues = q.lex.cues["comparator"]
+    lemmas = cue_lemma.table(q.lex)
     for i in _left_words(s, fig):
         t = s.toks[i]
         low = t.lower
-        lem = _cue_lemma(low) if t.kind == "word" else low
+        lem = (lemmas.get(low) or cue_lemma(low, q.lex)) if t.kind == "word" else low
         negated = i > 0 and s.toks[i - 1].lower in fw.negation
         kind = None
         if lem in cues["gt"] or low in cues["gt"]:
@@ -474,7 +557,7 @@ def _list_partner(q: Ask):
     # a country before a bloc: «с остальными странами Содружества ... с Украиной»; and not another
     # member of the list: «с Италией оборот составил 14,4 млрд, с Нидерландами — 5,3 млрд»
     listed = {m.code for m in named if m.prep in q.fw.partner_prepositions}
-    ranked = sorted(q.state.sides, key=lambda c: c in q.lex.bloc_members)
+    ranked = sorted(q.doc.sides, key=lambda c: c in q.lex.bloc_members)
     anchor = next((c for c in ranked if c != partner and c not in listed), None) \
         or next((c for c in ranked if c != partner), None) \
         or next((c for c in q.codes if c != partner), None)
@@ -504,13 +587,13 @@ def _one_named(q: Ask):
     if len(q.codes) != 1:
         return SKIP
     only = q.codes[0]
-    other = next((c for c in q.state.sides if c != only and c not in q.lex.bloc_members), None)
+    other = next((c for c in q.doc.sides if c != only and c not in q.lex.bloc_members), None)
     return [only, other] if other else None
 
 
 @rule("countries.article-pair")
 def _article_pair(q: Ask):
-    return q.state.sides[:2] if not q.codes and len(q.state.sides) >= 2 else SKIP
+    return q.doc.sides[:2] if not q.codes and len(q.doc.sides) >= 2 else SKIP
 
 
 @rule("countries.none")
@@ -531,23 +614,11 @@ def _unnamed_as_previous(q: Ask):
     return q.prev_same.flow_from if not q.codes and q.prev_same is not None else SKIP
 
 
-def _flow_mentions(q: Ask) -> tuple[list[Mention], bool]:
-    """The sides named in the figure's clause, those since the previous figure when there are any («экспорт
-    в Китай составил 18,8 млрд, импорт китайской продукции — 22,2»); and whether that previous figure
-    named none (so the figure may be the opposite flow of the one before)."""
-    s, fig = q.s, q.fig
-    a, b = q.clause
-    in_clause = [m for m in q.named if a <= s.toks[m.first].start - s.start < b]
-    prev_end = max((f.last for f in s.figures if f.last < fig.first), default=-1)
-    since_prev = [m for m in in_clause if prev_end < m.first < fig.first]
-    return since_prev or in_clause, not since_prev and prev_end >= 0
-
-
 @rule("flow_from.opposite-of-previous")
 def _opposite_of_previous(q: Ask):
     """«Экспорт нашей страны в Беларусь — 12,3 млн, импорт — 130,2 млн»: the opposite flow of the same sides."""
-    _, after_figure = _flow_mentions(q)
-    claims = q.state.claims
+    _, after_figure = q.flow_mentions
+    claims = q.so_far.claims
     if after_figure and claims and claims[-1][0] == q.s.index:
         last = claims[-1][1]
         if {last.indicator, q.ind} == {"export", "import"} and last.flow_from in q.pair \
@@ -558,7 +629,7 @@ def _opposite_of_previous(q: Ask):
 
 @rule("flow_from.pronoun-source")
 def _pronoun_source_rule(q: Ask):
-    if _flow_mentions(q)[0]:
+    if q.flow_mentions[0]:
         return SKIP
     src = _pronoun_source(q.s, q.fig, q.named)
     return src if src in q.pair else SKIP
@@ -567,7 +638,7 @@ def _pronoun_source_rule(q: Ask):
 @rule("flow_from.prepositions")
 def _prepositions(q: Ask):
     s = q.s
-    window = _flow_mentions(q)[0] or q.named
+    window = q.flow_mentions[0] or q.named
     # «Рахмон отметил, что Китай вложил…»: a leader who speaks is not a side of the flow when the sides are named
     if any(m.kind != "leader" for m in window):
         window = [m for m in window if m.kind != "leader"]
@@ -593,12 +664,12 @@ def _previous_figure(q: Ask):
 
 @rule("flow_from.title")
 def _title(q: Ask):
-    return q.state.title_flow if q.state.title_flow in q.pair else SKIP
+    return q.doc.title_flow if q.doc.title_flow in q.pair else SKIP
 
 
 @rule("flow_from.main-side")
 def _main_side(q: Ask):
-    ranked = [c for c in q.state.sides if c in q.pair]
+    ranked = [c for c in q.doc.sides if c in q.pair]
     return ranked[0] if ranked else q.pair[0]
 
 
@@ -618,7 +689,7 @@ def _years_back(q: Ask):
 @rule("period.same-period")
 def _same_period(q: Ask):
     t = q.decisive_time
-    return _last_actual_period(q.state) if t is not None and t.role == "same" else SKIP
+    return _last_actual_period(q.so_far) if t is not None and t.role == "same" else SKIP
 
 
 @rule("period.horizon-of-plan")
@@ -635,7 +706,7 @@ def _time_in_clause(q: Ask):
 
 @rule("period.event-date")
 def _event_date(q: Ask):
-    return _event_period(q.s, q.state) if q.ind in ("aid", "agreements") else SKIP
+    return _event_period(q.s, q.doc) if q.ind in ("aid", "agreements") else SKIP
 
 
 @rule("period.continued-statistic")
@@ -651,17 +722,17 @@ def _no_period(q: Ask):
 # ====================================================================== the claim
 
 
-def decide_claim(s: Sentence, fig: Figure, prev: list[Sentence], state: DocState, lex: Lexicon,
+def decide_claim(s: Sentence, fig: Figure, prev: list[Sentence], doc: DocContext, so_far: SoFar, lex: Lexicon,
                  why: Trace) -> Claim | None:
     """The claim a figure states, with the trace of the rule that decided each field (`why`, which also
     says which rule turned a figure down); None when it is none of ours (no unit, no indicator, a share,
     no pair)."""
-    unit = _unit_for(s, fig, state, lex)
+    unit = _unit_for(s, fig, so_far, lex)
     if unit is None:
         return None
     if unit != fig.unit:
         fig = fig._replace(unit=unit)
-    q = Ask(s, fig, lex, prev, state)
+    q = Ask(s, fig, lex, prev, doc, so_far)
     decide = BOOK.decide
     q.ind, q.cue_at = decide("indicator", q, why)
     if q.ind is None:
@@ -692,7 +763,7 @@ def decide_claim(s: Sentence, fig: Figure, prev: list[Sentence], state: DocState
         first = fig.first - 1
     start = s.toks[first].start if first < fig.first else fig.start
     return Claim(
-        doc_id=state.doc_id,
+        doc_id=doc.doc_id,
         indicator=q.ind,
         countries=countries,
         flow_from=flow,
@@ -712,6 +783,25 @@ def decide_claim(s: Sentence, fig: Figure, prev: list[Sentence], state: DocState
 
 
 # ====================================================================== what the rules read
+
+
+def _title_flow(mentions, lex: Lexicon) -> str | None:
+    src = {m.code for m in mentions if m.code and _is_source(m, "aid", lex.words) > 0}
+    return src.pop() if len(src) == 1 else None
+
+
+def _event_window(sents: Sentences, with_figures: tuple[int, ...]) -> list[int]:
+    """The lead (a dateline) and the sentences around the figures: not the page's far chrome."""
+    idx = set(range(min(LEAD_SENTENCES, len(sents))))
+    for i in with_figures:
+        idx.update(range(max(0, i - _EVENT_WINDOW), min(len(sents), i + _EVENT_WINDOW + 1)))
+    return sorted(idx)
+
+
+def _event_periods(s: Sentence) -> list[str]:
+    """Dated events of a sentence (a day, a weekday, "сегодня", a month), for signings and shipments."""
+    return [t.period for t in s.times_if_dated()
+            if t.period and t.role == "point" and (t.event or len(t.period) >= 7) and "/" not in t.period]
 
 
 def _pronoun_for_indicator(s: Sentence, fig: Figure, prev: Sentence) -> str | None:
@@ -747,7 +837,7 @@ def _other_subject(s: Sentence, fig: Figure, lex: Lexicon) -> bool:
         info = word_info(t.lower)
         # («Наша цель – удвоить этот показатель»: a word of mood or change is not what changed)
         if info.pos == "NOUN" and info.case == "nomn" and not (info.lemmas & lex.whole_trade_nouns) \
-                and _word_cue(t.lower) is None:
+                and word_cue(t.lower, lex) is None:
             return True
     return False
 
@@ -804,12 +894,12 @@ def _subset(s: Sentence, at: int, lex: Lexicon) -> bool:
     return False
 
 
-def _continues(s: Sentence, state: DocState) -> bool:
+def _continues(s: Sentence, so_far: SoFar) -> bool:
     """The sentence goes on about the statistic of the sentences just before it, and names no other thing
     ("3,8 млрд сомов налогов — на 20% больше": the 20% is about taxes)."""
     if any(_names_what_it_is(s, f) for f in s.figures):
         return False
-    return bool(state.claims) and state.claims[-1][0] >= s.index - 2
+    return bool(so_far.claims) and so_far.claims[-1][0] >= s.index - 2
 
 
 def _names_what_it_is(s: Sentence, fig: Figure) -> bool:
@@ -847,7 +937,7 @@ def _kind_cue_after(s: Sentence, fig: Figure, lex: Lexicon) -> str | None:
         t = s.toks[i]
         if t.kind != "word":
             continue
-        lem = _cue_lemma(t.lower)
+        lem = cue_lemma(t.lower, lex)
         if t.lower in fw.more_after:
             return "growth"
         if t.lower in fw.less_after:
@@ -904,9 +994,9 @@ def _not_past(t: TimeExpr, published: date | None) -> bool:
     return bool(t.period and published and int(t.period.split("/")[-1][:4]) >= published.year)
 
 
-def _last_actual_period(state: DocState) -> str | None:
+def _last_actual_period(so_far: SoFar) -> str | None:
     """«за тот же период», «за этот период»: the period of the statistic last stated."""
-    for _, c in reversed(state.claims):
+    for _, c in reversed(so_far.claims):
         if c.modality == "actual" and c.period:
             return c.period
     return None
@@ -917,18 +1007,18 @@ def _latest_year(s: Sentence) -> int | None:
     return max(years) if years else None
 
 
-def _event_period(s: Sentence, state: DocState) -> str | None:
+def _event_period(s: Sentence, doc: DocContext) -> str | None:
     """When something was signed or sent: the nearest dated event before (else after) the sentence."""
-    window = state.event_window
+    window = doc.event_window
     k = bisect_right(window, s.index)
     for j in range(k - 1, -1, -1):  # the latest dated sentence up to this one, its latest date
-        events = state.events_in(window[j])
+        events = doc.events_in(window[j])
         if events:
             return max(events)
     for i in window[k:]:  # else the first dated sentence just after, its earliest date
         if i > s.index + _EVENT_LOOKAHEAD:
             break
-        events = state.events_in(i)
+        events = doc.events_in(i)
         if events:
             return min(events)
     return None
@@ -1003,21 +1093,12 @@ def _reaching_verb_before(s: Sentence, fig: Figure, lex: Lexicon) -> bool:
     return any(s.toks[k].kind == "word" and word_info(s.toks[k].lower).lemma in verbs for k in range(fig.first))
 
 
-def _previous_claim(state: DocState, index: int, ind: str) -> Claim | None:
-    for i, c in reversed(state.claims):
-        if i < index - 2:
-            break
-        if c.indicator == ind:
-            return c
-    return None
-
-
-def _previous_period(state: DocState, index: int, ind: str) -> str | None:
+def _previous_period(so_far: SoFar, index: int, ind: str) -> str | None:
     """The period of the statistic this sentence continues: the last actual figure of the same kind of
     statistic (trade, investment, aid, agreements) in this sentence or the few before. An investment stock
     does not take the year of a trade figure before it."""
     family = TRADE_INDICATORS if ind in TRADE_INDICATORS else {ind}
-    for i, c in reversed(state.claims):
+    for i, c in reversed(so_far.claims):
         if i < index - _CONTINUES_WITHIN:
             break
         if c.modality == "actual" and c.period and c.indicator in family:
@@ -1025,7 +1106,7 @@ def _previous_period(state: DocState, index: int, ind: str) -> str | None:
     return None
 
 
-def _unit_for(s: Sentence, fig: Figure, state: DocState, lex: Lexicon) -> str | None:
+def _unit_for(s: Sentence, fig: Figure, so_far: SoFar, lex: Lexicon) -> str | None:
     """A figure without its unit shares the unit of its list ("с 1,5 млрд до 2 млрд долларов"),
     else the currency just stated ("достиг 3,9 млрд долларов ... отметки в 5 миллиардов")."""
     if fig.unit:
@@ -1039,7 +1120,7 @@ def _unit_for(s: Sentence, fig: Figure, state: DocState, lex: Lexicon) -> str | 
         if prev.unit not in (None, "%", "x", "count", "t"):
             return prev.unit
     # «В российских рублях объем взаимной торговли превысил 4,4 трлн»: the currency the sentence names
-    return _currency_named(s, lex) or state.currency
+    return _currency_named(s, lex) or so_far.currency
 
 
 def _currency_named(s: Sentence, lex: Lexicon) -> str | None:

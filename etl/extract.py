@@ -13,18 +13,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from itertools import islice
-from functools import cache
 
-from etl.claim_rules import _is_source, decide_claim
-from etl.claims import DocState, Sentence
-from etl.claims import cue_forms as claim_cue_forms
-from etl.countries import _name_index, document_union, find_mentions, outlet_from_url, rank_context
-from etl.indicators import cue_forms as indicator_cue_forms
-from etl.lexicon import Lexicon, load
+from etl.claim_rules import LEAD_SENTENCES, DocContext, SoFar, decide_claim
+from etl.sentence import Sentence
+from etl.countries import document_union, find_mentions, outlet_from_url, rank_context
+from etl.lexicon import Lexicon, load, per_lexicon
 from etl.model import Claim, Document
 from etl.morph import lexeme_forms
-from etl.numbers import _figure_starts, tokenize
-from etl.periods import (_calendar, infer_published, parse_iso_date,
+from etl.numbers import tokenize
+from etl.periods import (infer_published, parse_iso_date,
                          reference_date, undated_reference)
 from etl.rules import Trace
 from etl.speakers import OursResolver
@@ -34,7 +31,6 @@ from etl.version import extractor_version
 EXTRACTOR_VERSION = extractor_version()  # derived from the code and tables: see etl/version.py
 
 _CONTEXT_BEFORE = 2  # sentences before a figure's sentence that are read for context
-_LEAD_SENTENCES = 3  # sentences at the top that name the document's pair
 
 
 def _stem(word: str) -> str:
@@ -112,14 +108,13 @@ def _trie_branches(words) -> list[str]:
     return [re.escape(ch) + emit(child) for ch, child in sorted(root.items())]
 
 
-@cache
-def _prefilters() -> _Prefilters:
+@per_lexicon
+def _prefilters(lex: Lexicon) -> _Prefilters:
     """What finds every sentence a figure could be in, so that only those are analysed.
 
     Built from the lexicon's own words, so it never misses what the figure rules would catch:
     a figure has digits before a unit word, a currency sign, a ratio adverb, or a number word
     before a scale word, a count noun, or a unit word of numerals.toml («раз», «процент», «тонна»)."""
-    lex = load()
     symbols = "".join(re.escape(c) for c in lex.currency_symbols)
     ratio = _trie(lex.ratio_adverbs)
     # (not the one-letter «т.»: it follows a scale word, which is an anchor itself)
@@ -267,19 +262,6 @@ def _analyse(sents: Sentences, i: int, text: str, lex: Lexicon, published, ours:
     return Sentence(i, a, b, text[a:b], lex, published, ours, union)
 
 
-def prepare() -> Lexicon:
-    """Read the lexicon and build the tables derived from it (regexes, indexes), which the first document
-    would otherwise build: once per process, like the lexicon itself."""
-    lex = load()
-    _prefilters()
-    _calendar()
-    _name_index(lex)
-    _figure_starts(lex)
-    indicator_cue_forms()
-    claim_cue_forms()
-    return lex
-
-
 def extract_document(doc: Document, lex: Lexicon | None = None) -> list[Claim]:
     with _collector_paused():
         return _extract_document(doc, lex or load())
@@ -327,7 +309,7 @@ def _extract_document(doc: Document, lex: Lexicon, rejected: list[Rejection] | N
         return []
     published = reference_date(parse_iso_date(doc.published) or parse_iso_date(infer_published(text, doc.url))) \
         or reference_date(undated_reference(text))
-    pre = _prefilters()
+    pre = _prefilters(lex)
     # Only the article is split and read: the page's blocks of other news after it are not. Where the
     # first figure could be (a heading above it is the page's menu) matters only if there is a heading;
     # without one, a text with no figure anchor at all has no sentence that _figure_sentences keeps.
@@ -372,27 +354,19 @@ def _extract_document(doc: Document, lex: Lexicon, rejected: list[Rejection] | N
     telling = [s for s in with_figures if s.cues.indicators or s.cues.sending or s.cues.signing
                or any(f.unit not in ("%", "x") for f in s.figures)]
     weighted = [(title_mentions, 3)] + [(s.mentions, 2) for s in lead] + [(s.mentions, 1) for s in telling]
-    state = DocState(doc.id, published, rank_context(weighted))
-    # a search of the whole text, made only for a figure that may be money given
-    state.find_aid_doc = lambda: bool(pre.aid.search(text))
-    state.find_title_flow = lambda: _title_flow(title_mentions, lex)
-    state.find_event_window = lambda: _event_window(sents, with_figures)
-    state.events_in = lambda i: _event_periods(get(i))
-
+    doc_context = DocContext(doc.id, published, tuple(rank_context(weighted)), text, lex, sents, get,
+                             tuple(s.index for s in with_figures), tuple(title_mentions), pre.aid)
+    so_far = SoFar()
     for s in with_figures:
         prev = [get(j) for j in range(max(0, s.index - _CONTEXT_BEFORE), s.index)]
         for fig in s.figures:
             why = Trace()
-            claim = decide_claim(s, fig, prev, state, lex, why)
+            claim = decide_claim(s, fig, prev, doc_context, so_far, lex, why)
             if claim is None and rejected is not None:
                 rejected.append(Rejection(text[fig.start:fig.end], s.text, why.as_dict()))
-            if claim is not None:
-                state.claims.append((s.index, claim))
-                state.indicator_counts[claim.indicator] = state.indicator_counts.get(claim.indicator, 0) + 1
-            if fig.unit not in (None, "%", "x", "t", "count"):
-                state.currency = fig.unit
+            so_far.record(s.index, claim, fig.unit)
     # the second pass: resolutions across claims give new claims, the first pass's stay as they were
-    return _headline_periods(state.claims)
+    return _headline_periods(so_far.claims)
 
 
 _WORDY = re.compile(r"[^\W\d_]{2,}")
@@ -412,37 +386,15 @@ def _lead_indices(text: str, sents: Sentences) -> list[int]:
         a, b = sents.span(i)
         if sum(1 for _ in islice(_WORDY.finditer(text, a, b), 3)) == 3:  # three words are enough
             out.append(i)
-            if len(out) == _LEAD_SENTENCES:
+            if len(out) == LEAD_SENTENCES:
                 break
-    return out or list(range(min(_LEAD_SENTENCES, len(sents))))
+    return out or list(range(min(LEAD_SENTENCES, len(sents))))
 
 
 def _first_line(text: str, limit: int = 200) -> str:
     """A document without a title is headed by its first line (a scraped page opens with its title)."""
     end = text.find("\n")
     return text[:end] if 0 <= end else text[:limit]
-
-
-def _title_flow(mentions, lex: Lexicon) -> str | None:
-    src = {m.code for m in mentions if m.code and _is_source(m, "aid", lex.words) > 0}
-    return src.pop() if len(src) == 1 else None
-
-
-_EVENT_WINDOW = 10  # sentences around the claims where the date of a signing or shipment is looked for
-
-
-def _event_window(sents: Sentences, with_figures: list[Sentence]) -> list[int]:
-    """The lead (a dateline) and the sentences around the figures: not the page's far chrome."""
-    idx = set(range(min(_LEAD_SENTENCES, len(sents))))
-    for s in with_figures:
-        idx.update(range(max(0, s.index - _EVENT_WINDOW), min(len(sents), s.index + _EVENT_WINDOW + 1)))
-    return sorted(idx)
-
-
-def _event_periods(s: Sentence) -> list[str]:
-    """Dated events of a sentence (a day, a weekday, "сегодня", a month), for signings and shipments."""
-    return [t.period for t in s.times_if_dated()
-            if t.period and t.role == "point" and (t.event or len(t.period) >= 7) and "/" not in t.period]
 
 
 _HEADLINE_ROUNDING = 0.05  # a headline rounds its figure: «превысил $14 млрд» for the body's 14,4 млрд

@@ -1,10 +1,9 @@
 """Indicator words in a sentence, recognised by lemma (pymorphy3), and the cue words around them."""
 from __future__ import annotations
 
-from functools import cache, lru_cache
 from typing import NamedTuple
 
-from etl.lexicon import Lexicon, load
+from etl.lexicon import MISSING, Lexicon, per_lexicon, per_word
 from etl.morph import lexeme_forms, may_have_lemma, word_info
 from etl.numbers import Tok
 
@@ -43,23 +42,21 @@ class _WordCues(NamedTuple):
     not_bilateral_phrases: tuple[tuple[str, ...], ...]
 
 
-@cache
-def cue_forms() -> frozenset[str]:
+@per_lexicon
+def cue_forms(lex: Lexicon) -> frozenset[str]:
     """Every form of the lemmas a word may cue by: indicators, phrases' first words, signing, sending,
-    regions. A table built once from the lexicon (see etl.extract.prepare)."""
-    lex = load()
+    regions: built once per lexicon."""
     lemmas = {*lex.indicator_lemmas, *(p[0] for p, _ in lex.indicator_phrases),
               *(p[0] for p in lex.not_bilateral_phrases), *lex.signing_lemmas, *lex.sending_lemmas,
               *lex.not_bilateral_lemmas}
     return frozenset(f for lem in lemmas for f in lexeme_forms(lem))
 
 
-@lru_cache(maxsize=100_000)
-def _word_cues(lower: str) -> _WordCues | None:
+@per_word
+def _word_cues(lower: str, lex: Lexicon) -> _WordCues | None:
     """What one word form can cue, read from its lemmas once per form; None for most words, that cue nothing."""
-    if not may_have_lemma(lower, cue_forms()):
+    if not may_have_lemma(lower, cue_forms(lex)):
         return None  # every cue below is a lemma of the word: none is, and the word is not parsed for it
-    lex = load()
     info = word_info(lower)
     ind = lex.indicator_lemmas.get(info.lemma)
     if ind is None:
@@ -77,10 +74,13 @@ def find_cues(toks: list[Tok], lex: Lexicon) -> SentenceCues:
     sending: list[int] = []
     not_bilateral: list[int] = []
     signing = aid = False
+    known = _word_cues.table(lex)
     for i, t in enumerate(toks):
         if t.kind != "word":
             continue
-        w = _word_cues(t.lower)
+        w = known.get(t.lower, MISSING)
+        if w is MISSING:
+            w = _word_cues(t.lower, lex)
         if w is None or not t.text[0].isalpha():  # most words cue nothing: test that first
             continue
         ind = w.indicator

@@ -15,7 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass, fields
 from functools import cache, wraps
 from pathlib import Path
-from typing import Callable, TypeVar
+from typing import Callable, Generic, TypeVar
 
 from etl import cache as cache_file
 from etl import version
@@ -247,6 +247,38 @@ def per_lexicon(build: Callable[[Lexicon], T]) -> Callable[[Lexicon], T]:
         return last[1]
 
     return get
+
+
+_WORD_MEMO_LIMIT = 200_000  # word forms remembered per table: a huge page of odd words does not grow it forever
+
+
+MISSING = object()  # not in a table of word forms yet
+
+
+class per_word(Generic[T]):  # noqa: N801  (used like a decorator, as functools.cache)
+    """Memoise what one word form reads from a lexicon (its cues, its lemma for the cue tables): a table
+    of forms per lexicon, emptied when it grows past a bound, as an LRU cache would be, at less cost.
+    A loop over many words takes `table(lex)` once and reads it with `.get(form, MISSING)`."""
+
+    def __init__(self, read: Callable[[str, Lexicon], T]) -> None:
+        self.read = read
+        self.__doc__ = read.__doc__
+        self._lex: Lexicon | None = None
+        self._memo: dict[str, T] = {}
+
+    def table(self, lex: Lexicon) -> dict[str, T]:
+        if self._lex is not lex:
+            self._lex, self._memo = lex, {}
+        return self._memo
+
+    def __call__(self, lower: str, lex: Lexicon) -> T:
+        memo = self._memo if self._lex is lex else self.table(lex)
+        value = memo.get(lower, MISSING)
+        if value is MISSING:
+            if len(memo) >= _WORD_MEMO_LIMIT:
+                memo.clear()
+            value = memo[lower] = self.read(lower, lex)
+        return value  # type: ignore[return-value]
 
 
 @cache

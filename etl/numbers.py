@@ -2,7 +2,7 @@
 
 "1,5 млрд", "$2 млрд 842 млн", "полтора миллиарда долларов", "2 тыс. тонн", "6%",
 "в 1,8 раза", "вдвое", "7 соглашений", "от 1 до 2 млрд долларов".
-Which indicator, sides, period a figure belongs to is decided later (etl/claims.py)."""
+Which indicator, sides, period a figure belongs to is decided later (etl/claim_rules.py)."""
 from __future__ import annotations
 
 import re

@@ -1,7 +1,8 @@
 """The named rules that decide each field of a claim, and the trace that records which one did.
 
-Every decision in etl/claims.py and etl/extract.py ends in `why.said(rule, value)`: the claim then
-carries `trace` (field -> rule name), which `extract --explain` writes, the store keeps and the
+Each field of a claim is decided by the first of its rules below that applies: `Rulebook.decide` tries
+them in order, running the code etl/claim_rules.py registers for each, and records the rule's name in
+the claim's `trace` (field -> rule name), which `extract --explain` writes, the store keeps and the
 dashboard's evidence panel reads out in plain words. Each rule here is a record: its name (the field
 it decides, then what it looks at), what it says in plain words, and an example sentence in our own
 words on which it decides, with the value it gives (tests/extract/test_rules.py runs every example
@@ -169,6 +170,7 @@ class Rulebook:
 
     def __init__(self) -> None:
         self._when: dict[str, Callable[[Any], Any]] = {}
+        self._chains: dict[str, tuple[tuple[str, Callable[[Any], Any]], ...]] = {}
 
     def when(self, name: str) -> Callable[[Callable[[Any], T]], Callable[[Any], T]]:
         """Register the code of the rule `name` (a KeyError for a rule without its record above)."""
@@ -180,6 +182,7 @@ class Rulebook:
             if name in self._when:
                 raise ValueError(f"{name}: registered twice")
             self._when[name] = fn
+            self._chains.clear()
             return fn
         return register
 
@@ -188,11 +191,13 @@ class Rulebook:
         return [r.name for rules in _ORDER.values() for r in rules if r.name not in self._when]
 
     def decide(self, field: str, question: Any, why: "Trace") -> Any:
-        when = self._when
-        for rule in _ORDER[field]:
-            value = when[rule.name](question)
+        chain = self._chains.get(field)
+        if chain is None:  # (name, code) of each rule, in order: built on the first decision of the field
+            chain = self._chains[field] = tuple((r.name, self._when[r.name]) for r in _ORDER[field])
+        for name, when in chain:
+            value = when(question)
             if value is not SKIP:
-                why.fields[field] = rule.name
+                why.fields[field] = name
                 return value
         raise LookupError(f"no rule decided {field}: its last rule must always apply")
 

@@ -1,20 +1,18 @@
-"""Figures + indicator words + sides + time words of a sentence -> claims of the contract.
+"""One sentence and what is found in it: tokens, figures, mentions of sides, indicator and cue words,
+times, clauses; each found when a rule first asks (etl/claim_rules.py decides the claims from them).
 
-Every decision reads cue words from the lexicon tables; the rules here say where to look
-(the figure's clause, the words touching it, the previous sentence) and why."""
+Every word a cue is read from comes from the lexicon's tables; the tables derived from them (the forms
+of cue lemmas, the cues of each word form) are built once per lexicon."""
 from __future__ import annotations
 
 from bisect import bisect_left
-from dataclasses import dataclass, field
 from datetime import date
-from functools import cache, lru_cache
-from typing import Callable, NamedTuple
+from typing import NamedTuple
 
 from etl.countries import Mention, Ours, find_mentions
 from etl.indicators import SentenceCues, find_cues
 from etl.lazy import lazy
-from etl.lexicon import FunctionWords, Lexicon, load
-from etl.model import Claim
+from etl.lexicon import MISSING, FunctionWords, Lexicon, per_lexicon, per_word
 from etl.morph import lexeme_forms, may_have_lemma, word_info
 from etl.numbers import Figure, Tok, find_figures, tokenize
 from etl.periods import TimeExpr, find_times, may_name_date
@@ -106,8 +104,14 @@ class Sentence:
         toks = self.toks
         lex = self._lex
         fw = lex.words
+        known = word_cue.table(lex)
         for i, t in enumerate(toks):
-            if t.kind != "word" or (c := _word_cue(t.lower)) is None:
+            if t.kind != "word":
+                continue
+            c = known.get(t.lower, MISSING)
+            if c is MISSING:
+                c = word_cue(t.lower, lex)
+            if c is None:
                 continue
             if c.kind:
                 out.kind.append((i, c.kind))
@@ -141,16 +145,16 @@ class _WordCue(NamedTuple):
     expects: bool = False  # «рассчитывает, что»: before «что», a forecast
 
 
-@lru_cache(maxsize=100_000)
-def _word_cue(lower: str) -> _WordCue | None:
-    """What one word form cues for the rules below, read from the cue tables once per form; None for most words."""
-    surface, forms = cue_forms()
+@per_word
+def word_cue(lower: str, lex: Lexicon) -> _WordCue | None:
+    """What one word form cues for the rules, read from the cue tables once per form; None for most words."""
+    surface, forms = cue_forms(lex)
     if lower not in surface and not may_have_lemma(lower, forms):
         return None  # the cues below are lemmas of the word, or kind words as written: none is here
     lemma = word_info(lower).lemma
-    mc = load().cues["modality"]
-    cue = _WordCue(_kind_word(lower), _modal_word(lower), _modal_word_after(lower),
-                   lemma in load().subnational_nouns, lemma in mc["by_order_of"], lemma in mc["expect_that"])
+    mc = lex.cues["modality"]
+    cue = _WordCue(_kind_word(lower, lex), _modal_word(lower, lex), _modal_word_after(lower, lex),
+                   lemma in lex.subnational_nouns, lemma in mc["by_order_of"], lemma in mc["expect_that"])
     return cue if any(cue) else None
 
 
@@ -171,59 +175,21 @@ def _that_follows(toks: list[Tok], i: int, fw: FunctionWords) -> bool:
     return any(w in fw.that_clause for w in window[:2]) or window == phrase
 
 
-@cache
-def cue_forms() -> tuple[frozenset[str], frozenset[str]]:
+@per_lexicon
+def cue_forms(lex: Lexicon) -> tuple[frozenset[str], frozenset[str]]:
     """The kind words read as written («больше», «ниже»), and every form of the lemmas of the comparator,
-    kind, modality and region cues. Tables built once from the lexicon (see etl.extract.prepare)."""
-    lex = load()
+    kind, modality and region cues: built once per lexicon."""
     kc, mc = lex.cues["kind"], lex.cues["modality"]
     lemmas = {w for words in (*lex.cues["comparator"].values(), *kc.values(), *mc.values()) for w in words} \
         | set(lex.subnational_nouns)
     return frozenset([*kc["fall"], *kc["growth"]]), frozenset(f for lem in lemmas for f in lexeme_forms(lem))
 
 
-@lru_cache(maxsize=100_000)
-def _cue_lemma(lower: str) -> str:
+@per_word
+def cue_lemma(lower: str, lex: Lexicon) -> str:
     """A word's lemma, as the cue sets are read with; a word that can have no cue lemma is not parsed:
     its own form, in no cue set, stands in for it."""
-    return word_info(lower).lemma if may_have_lemma(lower, cue_forms()[1]) else lower
-
-
-@dataclass
-class DocState:
-    """What the document says beyond one sentence: its sides, currency, event dates, last claims."""
-
-    doc_id: str
-    published: date | None
-    sides: list[str]  # ranked: the pair the document is about comes first
-    find_title_flow: Callable[[], str | None] = lambda: None  # the side the title has a flow from, read when needed
-    find_aid_doc: Callable[[], bool] = bool  # the document speaks of aid somewhere, read when needed
-    # The sentences where a signing or shipment date is looked for (sorted indices), and the dated events
-    # of one of them: read only as far as the nearest dated sentence, when a claim needs it.
-    find_event_window: Callable[[], list[int]] = list
-    events_in: Callable[[int], list[str]] = lambda i: []
-    currency: str | None = None  # the last currency stated, for "вышел на 5 миллиардов"
-    indicator_counts: dict[str, int] = field(default_factory=dict)  # claims so far by indicator, first stated first
-    claims: list[tuple[int, Claim]] = field(default_factory=list)  # (sentence index, claim)
-
-    @lazy
-    def event_window(self) -> list[int]:
-        return self.find_event_window()
-
-    @property
-    def main_indicator(self) -> str | None:
-        """The statistic the document's claims so far are mostly about, the first stated among equals
-        (as Counter.most_common(1)); worked out only when a rule asks."""
-        counts = self.indicator_counts
-        return max(counts, key=counts.__getitem__) if counts else None
-
-    @lazy
-    def aid_doc(self) -> bool:
-        return self.find_aid_doc()
-
-    @lazy
-    def title_flow(self) -> str | None:
-        return self.find_title_flow()
+    return word_info(lower).lemma if may_have_lemma(lower, cue_forms(lex)[1]) else lower
 
 
 # --------------------------------------------------------------------------- helpers
@@ -279,9 +245,9 @@ def _find_left_words(s: Sentence, first: int) -> list[int]:
 # --------------------------------------------------------------------------- the cue words of one word form
 
 
-def _kind_word(lower: str) -> str | None:
-    """The growth / fall / level a word form states; read from the cue table once per form."""
-    kc = load().cues["kind"]
+def _kind_word(lower: str, lex: Lexicon) -> str | None:
+    """The growth / fall / level a word form states."""
+    kc = lex.cues["kind"]
     lem = word_info(lower).lemma
     if lem in kc["fall"] or lower in kc["fall"]:
         return "fall"
@@ -292,9 +258,9 @@ def _kind_word(lower: str) -> str | None:
     return None
 
 
-def _modal_word(lower: str) -> tuple[str, int] | None:
+def _modal_word(lower: str, lex: Lexicon) -> tuple[str, int] | None:
     """(modality, strength) of a word form left of a figure: 2 for words that state it, 1 for a future tense."""
-    mc = load().cues["modality"]
+    mc = lex.cues["modality"]
     info = word_info(lower)
     lem = info.lemma
     if lem in mc["forecast"]:
@@ -315,15 +281,15 @@ def _modal_word(lower: str) -> tuple[str, int] | None:
     return None
 
 
-def _modal_word_after(lower: str) -> str | None:
+def _modal_word_after(lower: str, lex: Lexicon) -> str | None:
     """The modality a word form right of a figure gives it: a future verb of sending or of outcome, a forecast."""
-    mc = load().cues["modality"]
+    mc = lex.cues["modality"]
     info = word_info(lower)
     if info.tense == "futr" and info.lemma in mc["future_transfer"]:
         return "target"
     if info.tense == "futr" and info.lemma in mc["future_outcome"]:
         return "forecast"
-    if info.lemma in mc["forecast"] and info.lemma not in load().words.may_lemmas:
+    if info.lemma in mc["forecast"] and info.lemma not in lex.words.may_lemmas:
         return "forecast"
     return None
 
@@ -335,7 +301,7 @@ def _attribution_start(s: Sentence) -> int | None:
     toks = s.toks
     for i in range(len(toks) - 1, last_fig + 1, -1):
         t = toks[i]
-        if t.kind == "word" and toks[i - 1].text in (",", "—", "–", "-") and word_info(t.lower).lemma in load().speech_verbs:
+        if t.kind == "word" and toks[i - 1].text in (",", "—", "–", "-") and word_info(t.lower).lemma in s.lex.speech_verbs:
             return i
     return None
 
