@@ -271,8 +271,25 @@ def _times_in_order(q: Ask) -> list[TimeExpr]:
         usable = [(t, i) for t, i in usable if (t.role == "to" or (q.trigger is not None and i > q.trigger)
                                                 or _not_past(t, q.doc.published)) and a <= t.start < b]
     in_clause = [t for t, _ in usable if a <= t.start < b]
-    ordered = _around(in_clause, fig_rel)
-    return ordered or _around([t for t, _ in usable if not a <= t.start < b], fig_rel)
+    ordered = _around(in_clause, fig_rel) or _around([t for t, _ in usable if not a <= t.start < b], fig_rel)
+    if len(ordered) > 1 and ordered[0].end <= fig_rel and _time_of_figure(s, ordered[0], q.lex) not in (None, fig):
+        # «с 300 млн в 2013 году до 58 млн в 2020 году»: the time before is another figure's; its own follows it
+        own = next((t for t in ordered if t.start >= fig_rel and _time_of_figure(s, t, q.lex) == fig), None)
+        if own is not None:
+            ordered.remove(own)
+            ordered.insert(0, own)
+    return ordered
+
+
+def _time_of_figure(s: Sentence, t: TimeExpr, lex: Lexicon) -> Figure | None:
+    """The figure a time directly follows («58 млн в 2020 году», «10 млрд к 2030 году»), if any: nothing
+    but a preposition of time between them."""
+    for f in s.figures:
+        gap = s.text[f.end - s.start:t.start]
+        if f.end - s.start <= t.start and len(gap) <= 4 \
+                and all(w in lex.words.time_prepositions for w in gap.lower().split()):
+            return f
+    return None
 
 
 def _around(times: list[TimeExpr], at: int) -> list[TimeExpr]:
@@ -330,6 +347,17 @@ def _pronoun_for_previous(q: Ask):
     """«Товарооборот России и Монголии растёт. Он вырос на 17,8%»: «он» is the indicator just named."""
     back = _pronoun_for_indicator(q.s, q.fig, q.prev[-1]) if q.prev else None
     return SKIP if back is None else (back, None)
+
+
+@rule("indicator.sentence-statistic")
+def _sentence_statistic(q: Ask):
+    """«По итогам 2024 года он составил 2 млрд долларов, однако в январе-мае сократился на 18,6%»: a figure
+    whose clause names no statistic goes on with the one the sentence's previous figure measures."""
+    claims, s, fig = q.so_far.claims, q.s, q.fig
+    if claims and claims[-1][0] == s.index and not _names_what_it_is(s, fig) \
+            and not _other_subject(s, fig, q.lex) and not _other_statistic(s, fig, q.lex):
+        return claims[-1][1].indicator, None
+    return SKIP
 
 
 @rule("indicator.document-statistic")
@@ -644,9 +672,10 @@ def _prepositions(q: Ask):
         window = [m for m in window if m.kind != "leader"]
     receiving = _receiving_verb(s, *q.clause)
     score = {c: 0 for c in q.pair}
+    owner_at = None if q.cue_at is None else q.cue_at + 1  # «инвестиции Германии», «экспорт Казахстана»
     for m in window:
         if m.code in score:
-            score[m.code] += _is_source(m, q.ind, q.fw, receiving)
+            score[m.code] += _is_source(m, q.ind, q.fw, receiving, m.first == owner_at)
     src = [c for c in q.pair if score[c] > 0]
     dst = [c for c in q.pair if score[c] < 0]
     if len(src) == 1:
@@ -692,6 +721,31 @@ def _same_period(q: Ask):
     return _last_actual_period(q.so_far) if t is not None and t.role == "same" else SKIP
 
 
+@rule("period.from-to-years")
+def _from_to_years(q: Ask):
+    """«сократился в пять раз: с 300 млн в 2013 году до 58 млн в 2020 году»: a change whose start and end
+    follow it, each with its year, is the change over those years."""
+    if q.kind != "change" or q.mod != "actual":
+        return SKIP
+    t = q.decisive_time
+    if t is not None and t.end <= q.fig.start - q.s.start:
+        return SKIP  # a time stated before the change is its own
+    s, fw = q.s, q.fw
+    later = [f for f in s.figures if f.first > q.fig.last]
+    years = {}
+    for f in later[:2]:
+        own = next((x for x in s.times if x.role == "point" and x.period and len(x.period) == 4
+                    and _time_of_figure(s, x, q.lex) == f), None)
+        lead = {s.toks[i].lower for i in _left_words(s, f, 2)}
+        if own is not None and lead & fw.range_from:
+            years["from"] = own.period
+        elif own is not None and lead & fw.range_to:
+            years["to"] = own.period
+    if years.keys() == {"from", "to"} and years["from"] < years["to"]:
+        return f"{years['from']}/{years['to']}"
+    return SKIP
+
+
 @rule("period.horizon-of-plan")
 def _horizon(q: Ask):
     t = q.decisive_time
@@ -702,6 +756,19 @@ def _horizon(q: Ask):
 def _time_in_clause(q: Ask):
     t = q.decisive_time
     return t.period if t is not None and t.period else SKIP
+
+
+@rule("period.since-year")
+def _since_year(q: Ask):
+    """«С 2020 года товарооборот увеличился в 5 раз»: a change since a year, up to the year it is told in."""
+    if q.kind != "change" or q.mod != "actual" or q.doc.published is None:
+        return SKIP
+    a, b = q.clause
+    since = next((t for t in q.s.times if t.role == "since" and t.period and len(t.period) == 4
+                  and a <= t.start < b), None)
+    if since is None or int(since.period) >= q.doc.published.year:
+        return SKIP
+    return f"{since.period}/{q.doc.published.year}"
 
 
 @rule("period.event-date")
@@ -1041,9 +1108,11 @@ def _receiving_verb(s: Sentence, a: int, b: int) -> bool:
     return any(a <= off < b for off in s.receiving_at)
 
 
-def _is_source(m: Mention, ind: str, fw: FunctionWords, receiving: bool = False) -> int:
+def _is_source(m: Mention, ind: str, fw: FunctionWords, receiving: bool = False, owner: bool = False) -> int:
     """+1: this side is where the flow comes from; -1: where it goes; 0: unknown. `receiving`: the clause's
-    verb is one of receiving («Киргизия получит от Китая»), whose subject is where the flow goes."""
+    verb is one of receiving («Киргизия получит от Китая»), whose subject is where the flow goes. `owner`:
+    the side stands right after the indicator word, whose genitive says whose flow it is («инвестиции
+    Германии», «экспорт Казахстана» come from it; «импорт Казахстана» goes to it)."""
     prep = m.prep  # (case and prep are worked out on each read: read once)
     if prep in fw.from_prepositions:
         return 1
@@ -1059,8 +1128,8 @@ def _is_source(m: Mention, ind: str, fw: FunctionWords, receiving: bool = False)
         return 1  # «о предоставлении правительством Китая правительству Узбекистана»: the agent gives
     if case == "nomn" and prep is None:
         return -1 if (ind == "import") != receiving else 1
-    if case == "gent" and prep is None and ind == "import":
-        return 0
+    if case == "gent" and prep is None and owner:
+        return -1 if ind == "import" else 1
     return 0
 
 

@@ -58,6 +58,7 @@ class FunctionWords:
     currency_preposition: frozenset[str]
     ours_stems: tuple[str, ...]
     factor_preposition: frozenset[str]
+    time_prepositions: frozenset[str]
     share_lemmas: frozenset[str]
     ratio_of_two_lemmas: frozenset[str]
     ratio_of_two_forms: frozenset[str]

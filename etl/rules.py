@@ -60,6 +60,10 @@ _RULES = (  # each field's rules in the order Rulebook.decide tries them
          "подлежащее «он», «она», «показатель» отсылает к показателю, названному в предложении перед ним",
          "a subject «он», «она», «показатель» points back to the indicator the sentence before names",
          "Товарооборот России и Монголии растёт. Он вырос на 17,8% по итогам 2024 года.", "trade_turnover"),
+    Rule("indicator.sentence-statistic", "слова показателя в её части предложения нет: показатель предыдущей цифры того же предложения",
+         "no indicator word in its clause: the statistic of the sentence's previous figure",
+         "Товарооборот Японии и Казахстана растёт. По итогам 2024 года он составил 2 млрд долларов, однако в "
+         "январе-мае 2025 года сократился на 18,6%.", "trade_turnover"),
     Rule("indicator.document-statistic", "слова показателя нет: показатель, о котором статья", "no indicator word: the statistic the article is about",
          "Товарооборот Узбекистана и Турции в 2024 году составил 3 млрд долларов. Это на 10% больше, чем "
          "годом ранее.", "trade_turnover"),
@@ -140,10 +144,16 @@ _RULES = (  # each field's rules in the order Rulebook.decide tries them
     # period
     Rule("period.years-back", "«за последние N лет»: N лет до последнего названного года", "«за последние N лет»: the N years up to the latest year named"),
     Rule("period.same-period", "«за тот же период»: период последней названной статистики", "«за тот же период»: the period of the statistic last stated"),
+    Rule("period.from-to-years", "изменение «с … в 2013 году до … в 2020 году»: годы от начала до конца",
+         "a change «с … в 2013 году до … в 2020 году»: the years from its start to its end",
+         "Товарооборот Таджикистана и Ирана сократился в пять раз: с 300 млн долларов в 2013 году до 58 млн "
+         "долларов в 2020 году.", "2013/2020"),
     Rule("period.horizon-of-plan", "горизонт плана («к 2030 году») или время после слова плана", "a plan's horizon («к 2030 году») or a time stated after the planning word",
          "Казахстан и Узбекистан намерены к 2030 году довести товарооборот до 10 млрд долларов.", "2030"),
     Rule("period.time-in-clause", "время, названное в части предложения с цифрой, ближайшее первым", "the time stated in the figure's clause, nearest first",
          "В 2024 году товарооборот между Арменией и Ираном составил 700 млн долларов.", "2024"),
+    Rule("period.since-year", "изменение «с 2020 года»: от того года до года публикации", "a change «с 2020 года»: from that year to the year it is published",
+         "С 2020 года товарооборот между Азербайджаном и Казахстаном увеличился в 5 раз.", "2020/2025"),
     Rule("period.event-date", "подписано или отправлено: дата события рядом", "signed or sent: the date of the event nearby",
          "Визит прошёл 15 февраля 2025 года. Узбекистан и Казахстан подписали 8 соглашений.", "2025-02-15"),
     Rule("period.continued-statistic", "времени здесь нет: продолжение статистики предыдущего предложения", "no time here: continues the previous sentence's statistic",
