@@ -30,6 +30,7 @@ rule = BOOK.when
 
 _CONTINUES_WITHIN = 3  # sentences: a report goes on about its period across a sentence or two without figures
 _EVENT_LOOKAHEAD = 5  # sentences: "Саммит проходил 15–16 сентября" closing a report; not the page's calendar
+_OWN_WORD_AFTER = 3.5  # tokens: an indicator word this close after a figure («$22 млн — на экспорт») is its
 _SAME_SERIES_WITHIN = 2  # sentences: how far back the previous figure of the same statistic is looked for
 
 
@@ -143,6 +144,14 @@ class Ask:
         if not candidates:
             return None
         best = min(candidates)
+        if best[1] == 0 and any(best[4] < f.first < fig.first for f in s.figures):
+            # «товарооборот составил $68 млн, из них $22 млн — на экспорт»: the word before names the figure
+            # it leads; a word right after this one, with no figure between, names it
+            after = [c for c in candidates if c[1] == 1 and c[0] == best[0] and c[2] <= _OWN_WORD_AFTER
+                     and not any(fig.last < f.first < c[4] for f in s.figures)
+                     and not any(s.toks[k].text in ",;" for k in range(fig.last + 1, c[4]))]  # («…, импорт — …»)
+            if after:
+                best = min(after)
         return best[3], best[4]
 
     @lazy
@@ -799,6 +808,7 @@ def decide_claim(s: Sentence, fig: Figure, prev: list[Sentence], doc: DocContext
         return None
     if unit != fig.unit:
         fig = fig._replace(unit=unit)
+    fig = _range_scale(s, fig, lex)
     q = Ask(s, fig, lex, prev, doc, so_far)
     decide = BOOK.decide
     q.ind, q.cue_at = decide("indicator", q, why)
@@ -1190,6 +1200,22 @@ def _unit_for(s: Sentence, fig: Figure, so_far: SoFar, lex: Lexicon) -> str | No
             return prev.unit
     # «В российских рублях объем взаимной торговли превысил 4,4 трлн»: the currency the sentence names
     return _currency_named(s, lex) or so_far.currency
+
+
+def _range_scale(s: Sentence, fig: Figure, lex: Lexicon) -> Figure:
+    """«с $1,5 до $4,5 миллиона»: the start of a range without a scale word shares the end's."""
+    if fig.scaled or fig.unit in ("%", "x", "count", "t"):
+        return fig
+    k = s.figures.index(fig)
+    nxt = s.figures[k + 1] if k + 1 < len(s.figures) else None
+    if nxt is None or not nxt.scaled or nxt.unit != fig.unit or nxt.first - fig.last > 3 \
+            or not any(s.toks[i].lower in lex.words.range_to for i in range(fig.last + 1, nxt.first)):
+        return fig
+    scale = next((lex.scale_forms[t.lower] for t in s.toks[nxt.first:nxt.last + 1] if t.lower in lex.scale_forms), None)
+    if scale is None:
+        return fig
+    return fig._replace(value=fig.value * scale, value_max=None if fig.value_max is None else fig.value_max * scale,
+                        scaled=True)
 
 
 def _currency_named(s: Sentence, lex: Lexicon) -> str | None:

@@ -276,3 +276,37 @@ def test_a_sector_of_the_goods_after_the_side_is_a_subset():
                   "2025-11-20") == []
     (c,) = claims("За 10 месяцев Казахстан импортировал из Азербайджана продукции на 80 млн долларов.", "2025-11-20")
     assert (c.indicator, c.countries, c.flow_from) == ("import", ["AZE", "KAZ"], "AZE")
+
+
+def test_an_indicator_word_right_after_a_figure_names_it_when_the_word_before_leads_another():
+    """indicator.word-near-figure: «…составил 70 млн долларов, из них 25 млн — на экспорт» (the word
+    before names the figure it leads); but in a list «экспорт вырос до 2 млрд, импорт — на 30%» the word
+    after a comma leads its own figure."""
+    found = claims("В 2024 году товарооборот Киргизии и Беларуси составил 70 млн долларов, из них 25 млн "
+                   "долларов — на экспорт из Киргизии.")
+    assert [(c.indicator, c.value) for c in found] == [("trade_turnover", 7e7), ("export", 2.5e7)]
+    found = claims("В 2024 году экспорт Киргизии в Беларусь вырос на 12%, до 2 млрд долларов, импорт — на 8%, "
+                   "до 900 млн долларов.")
+    assert [c.indicator for c in found] == ["export", "export", "import", "import"]
+
+
+def test_the_start_of_a_range_shares_the_scale_of_its_end():
+    """«(с $1,5 до $4,5 миллиона)»: the start has no scale word of its own."""
+    found = claims("За пять лет торговля Киргизии с Эстонией выросла втрое (с $1,5 до $4,5 миллиона).")
+    assert sorted(c.value for c in found if c.unit == "USD") == [1.5e6, 4.5e6]
+
+
+def test_a_time_right_after_a_figure_is_its_own_and_a_change_spans_its_start_and_end():
+    """period.from-to-years, and the time that follows a figure: «с 300 млн в 2013 году до 58 млн в 2020
+    году» (the time before the second figure is the first one's)."""
+    found = claims("Товарооборот Таджикистана и Ирана сократился в пять раз: с 300 млн долларов в 2013 году до "
+                   "58 млн долларов в 2020 году.")
+    assert [(c.value, c.period) for c in found] == [(0.2, "2013/2020"), (3e8, "2013"), (5.8e7, "2020")]
+
+
+def test_a_side_in_the_genitive_right_after_the_indicator_word_owns_the_flow():
+    """flow_from.prepositions: «инвестиции Германии в республику» come from Germany; «импорт Казахстана»
+    goes to Kazakhstan."""
+    (c,) = claims("Президент Узбекистана отметил, что объем инвестиций Германии в республику достиг 5 млрд "
+                  "долларов.")
+    assert (c.countries, c.flow_from) == (["DEU", "UZB"], "DEU")
