@@ -487,6 +487,9 @@ def _verb_after(q: Ask):
     на 9%, и мы рассчитываем, что … составит» the future verb after the comma is another statement's (an
     apposition goes on: «9,5 тыс. тонн зерна, или 122 вагона, Москва поставит»)."""
     s, fig = q.s, q.fig
+    if any(s.toks[k].kind == "word" and word_info(s.toks[k].lower).tense == "past"
+           for k in range(q.clause_first_tok, fig.first)):
+        return SKIP  # «увеличился в 6 раз, в ближайшее время ожидается …»: the figure's own verb is past
     hi = _first_tok_from(s, q.clause[1])
     comma = next((k for k in range(fig.last + 1, hi - 1)
                   if s.toks[k].text == "," and s.toks[k + 1].lower in q.fw.new_statement), hi)
@@ -594,8 +597,14 @@ def _list_partner(q: Ask):
     # a country before a bloc: «с остальными странами Содружества ... с Украиной»; and not another
     # member of the list: «с Италией оборот составил 14,4 млрд, с Нидерландами — 5,3 млрд»
     listed = {m.code for m in named if m.prep in q.fw.partner_prepositions}
+    # whose trade the list is: a side named here, or just before, as the owner of trade, in the genitive
+    # («товарооборота Таджикистана … с Украиной снизился на 57,5%, с Кыргызстаном – на 35,4%»)
+    owners = [m.code for p in (*q.prev[-1:], q.s) for m in p.mentions
+              if m.code and m.code != partner and m.code not in listed and m.prep is None and m.case == "gent"
+              and m.code not in q.lex.bloc_members and m.kind == "name"]
     ranked = sorted(q.doc.sides, key=lambda c: c in q.lex.bloc_members)
-    anchor = next((c for c in ranked if c != partner and c not in listed), None) \
+    anchor = (owners[-1] if len(set(owners)) == 1 else None) \
+        or next((c for c in ranked if c != partner and c not in listed), None) \
         or next((c for c in ranked if c != partner), None) \
         or next((c for c in q.codes if c != partner), None)
     return [partner, anchor] if anchor else None
@@ -788,6 +797,25 @@ def _event_date(q: Ask):
 @rule("period.continued-statistic")
 def _continued(q: Ask):
     return q.prev_period if q.prev_period else SKIP
+
+
+@rule("period.previous-sentence-time")
+def _previous_sentence_time(q: Ask):
+    """«По итогам 4 месяцев 2011 года Сербия заняла 43-е место по товарообороту. Объем товарооборота составил
+    $44,7 млн»: an achieved figure with no time goes on with the period the sentence before states about the
+    same statistic, when that sentence made no claim."""
+    if q.mod != "actual" or not q.prev or timeless(q.s.text):
+        return SKIP
+    before = q.prev[-1]
+    if not any(c.indicator == q.ind or {c.indicator, q.ind} <= TRADE_INDICATORS for c in before.cues.indicators):
+        return SKIP
+    for i, _ in reversed(q.so_far.claims):  # (the claims of this sentence, then those of the one before)
+        if i == before.index:
+            return SKIP
+        if i < before.index:
+            break
+    periods = [t.period for t in before.times if t.role == "point" and t.period and len(t.period) != 10]
+    return periods[-1] if periods else SKIP
 
 
 @rule("period.none")

@@ -159,6 +159,10 @@ _RULES = (  # each field's rules in the order Rulebook.decide tries them
     Rule("period.continued-statistic", "времени здесь нет: продолжение статистики предыдущего предложения", "no time here: continues the previous sentence's statistic",
          "В 2023 году товарооборот Армении и Ирана составил 700 млн долларов. Экспорт Армении в Иран "
          "составил 200 млн долларов.", "2023"),
+    Rule("period.previous-sentence-time", "времени здесь нет: период, названный в предыдущем предложении о том же показателе",
+         "no time here: the period the sentence before states about the same statistic",
+         "По итогам четырех месяцев 2011 года Сербия заняла 43-е место среди партнеров Беларуси по "
+         "товарообороту. Объем товарооборота Беларуси и Сербии составил 44,7 млн долларов.", "2011-01/2011-04"),
     Rule("period.none", "текст не называет времени для неё", "the text gives no time for it",
          "Товарооборот между Арменией и Ираном составил 700 млн долларов.", None),
     Rule("period.not-a-valid-period", "найденное время не является допустимым периодом: нет периода", "the time found is no valid period (e.g. a year before 1000): none", stage="check"),

@@ -310,3 +310,28 @@ def test_a_side_in_the_genitive_right_after_the_indicator_word_owns_the_flow():
     (c,) = claims("Президент Узбекистана отметил, что объем инвестиций Германии в республику достиг 5 млрд "
                   "долларов.")
     assert (c.countries, c.flow_from) == (["DEU", "UZB"], "DEU")
+
+
+def test_a_list_of_partners_belongs_to_the_side_whose_trade_the_sentence_before_names():
+    """countries.list-partner: «…товарооборота Таджикистана. Так, оборот с Украиной снизился на 57,5%, с
+    Киргизией – на 35,4%»: the owner named just before in the genitive, not the side the page opens with."""
+    found = claims("Также в этом году вырос товарооборот с Азербайджаном (в 2,8 раза) и с Молдовой (15%).\n"
+                   "С остальными странами СНГ отмечается падение товарооборота Таджикистана. Так, за первые четыре "
+                   "месяца торговый оборот с Украиной снизился на 57,5%, с Киргизией – на 35,4%, с Арменией — на "
+                   "28,7%.", "2016-05-17")
+    assert [c.countries for c in found if c.value < 0] == [["TJK", "UKR"], ["KGZ", "TJK"], ["ARM", "TJK"]]
+
+
+def test_a_figure_with_a_past_verb_is_not_made_a_forecast_by_a_verb_after_it():
+    """modality.verb-after does not apply when the figure's own verb is past: «увеличился в 6 раз, в
+    ближайшее время ожидается …»."""
+    (c, *_) = claims("За 5 лет товарооборот между Казахстаном и Венгрией увеличился в 6 раз, в ближайшее время "
+                     "ожидается рост поставок.")
+    assert (c.value, c.modality) == (6.0, "actual")
+
+
+def test_hope_is_an_expectation():
+    """modality.mood-word: «выразил надежду на увеличение … до 1 млрд» is a forecast."""
+    (c,) = claims("Премьер-министр Турции выразил надежду на увеличение товарооборота Турции и Киргизии до 1 "
+                  "миллиарда долларов.")
+    assert c.modality == "forecast"
