@@ -95,6 +95,44 @@ def readable(rows: pd.DataFrame | Mapping[str, list], lang: Lang) -> pd.DataFram
     })
 
 
+# The grid's geometry (Streamlit's default row height; its header is one row): the table is as tall as
+# its rows up to MAX_HEIGHT_PX, so a short result does not sit above an empty grid.
+ROW_PX = 35
+MAX_HEIGHT_PX = 420
+_CHAR_PX, _PAD_PX = 7.5, 28  # an average character of the grid's font; cell padding and the sort icon
+# The narrowest and widest a column is drawn: long text (titles, the figure as written) wraps to the
+# widest and shows whole on hover; short columns (period, modality) are never cut.
+_WIDTH_PX = {"title": (120, 360), "as_written": (90, 220), "source": (70, 80), "period": (70, 280)}
+_WIDTH_DEFAULT_PX = (60, 200)
+
+
+def table_height(n_rows: int) -> int:
+    """The grid's height in pixels for `n_rows` rows: header and rows, at most MAX_HEIGHT_PX."""
+    return min(MAX_HEIGHT_PX, ROW_PX * (max(n_rows, 1) + 1) + 3)
+
+
+def column_widths(shown: pd.DataFrame, names: Mapping[str, str]) -> dict[str, int]:
+    """A width in pixels for each table column, from its longest text (label or value), so that short
+    columns show whole and long ones stay within their limit."""
+    out = {}
+    for key, _ in TABLE_COLUMNS:
+        values = shown[key].dropna().astype(str) if key in shown else pd.Series([], dtype=str)
+        longest = max([len(names.get(key, key)), *values.str.len().tolist()])
+        lo, hi = _WIDTH_PX.get(key, _WIDTH_DEFAULT_PX)
+        out[key] = int(min(hi, max(lo, longest * _CHAR_PX + _PAD_PX)))
+    return out
+
+
+def selected_row(selection: Mapping | None) -> int | None:
+    """The row a click on the table selected: a row (its checkbox) or any cell of it."""
+    selection = selection or {}
+    rows = list(selection.get("rows") or [])
+    if rows:
+        return int(rows[0])
+    cells = list(selection.get("cells") or [])
+    return int(cells[0][0]) if cells else None
+
+
 def labels(lang: Lang) -> dict[str, str]:
     return {key: t(label, lang) for key, label in TABLE_COLUMNS}
 

@@ -382,11 +382,10 @@ def disagreements(df: pd.DataFrame, lang: Lang) -> None:
 # ---------------------------------------------------------------- table and CSV
 
 def _on_table_select() -> None:
-    state = st.session_state.get(K_TABLE)
-    rows = (state or {}).get("selection", {}).get("rows") or []
+    row = tables.selected_row((st.session_state.get(K_TABLE) or {}).get("selection"))
     ids = st.session_state.get(K_TABLE_IDS) or []
-    if rows and rows[0] < len(ids):
-        _set_view(claim=ids[rows[0]])
+    if row is not None and 0 <= row < len(ids):
+        _set_view(claim=ids[row])
 
 
 def table(store: data.Store, ov: data.Overview, filters: Filters, lang: Lang) -> None:
@@ -394,14 +393,15 @@ def table(store: data.Store, ov: data.Overview, filters: Filters, lang: Lang) ->
     shown = tables.readable(ov.table, lang)
     st.session_state[K_TABLE_IDS] = shown["claim_id"].tolist()
     labels = tables.labels(lang)
-    config = {key: st.column_config.TextColumn(label) for key, label in labels.items()}
-    config["source"] = st.column_config.LinkColumn(labels["source"], display_text=t("open_link", lang), width="small")
-    config["figure"] = st.column_config.TextColumn(labels["figure"], width="medium")
-    config["title"] = st.column_config.TextColumn(labels["title"], width="large")
+    widths = tables.column_widths(shown, labels)
+    config = {key: st.column_config.TextColumn(label, width=widths[key]) for key, label in labels.items()}
+    config["source"] = st.column_config.LinkColumn(labels["source"], display_text=t("open_link", lang),
+                                                   width=widths["source"])
+    # a click on any cell selects its row (the row's checkbox alone was easy to miss)
     st.dataframe(
-        shown, key=K_TABLE, hide_index=True, width="stretch", height=420,
+        shown, key=K_TABLE, hide_index=True, width="stretch", height=tables.table_height(len(shown)),
         column_order=[k for k, _ in tables.TABLE_COLUMNS], column_config=config,
-        on_select=_on_table_select, selection_mode="single-row",
+        on_select=_on_table_select, selection_mode=["single-row", "single-cell"],
     )
     total = ov.counts.figures
     c1, c2 = st.columns([3, 1], vertical_alignment="center")

@@ -365,3 +365,16 @@ def test_evidence_panel_says_how_the_figure_was_read(tmp_path, use_db):
     assert "How the figure was read" in page
     assert "<b>indicator</b>: a number of documents in a sentence about signing <code>indicator.signed-count</code>" in page
     assert "<b>period</b>:" in page
+
+
+def test_table_rows_are_selected_by_any_cell_and_columns_fit_their_text(gold):
+    import json
+
+    at = no_exception(run({"lang": "ru", "pair": "CIS-TJK"}))
+    table = next(d for d in at.dataframe if d.key == "table")
+    modes = set(table.proto.selection_mode)
+    assert {1, 4} <= modes or len(modes) == 2, modes  # single row and single cell
+    widths = {k: v.get("width") for k, v in json.loads(table.proto.columns).items()}
+    for key in ("period", "modality"):
+        longest = max(len(str(v)) for v in [*table.value[key], labels("ru")[key]])
+        assert widths[key] >= longest * 7, (key, widths[key], longest)

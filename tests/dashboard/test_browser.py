@@ -327,3 +327,19 @@ def test_a_filter_change_right_after_an_ingest_publishes_is_kept(browser, tmp_pa
             assert _box(page, "Country").startswith(code), i
             assert _query(page).startswith(f"country={code}"), i
         page.close()
+
+
+def test_a_click_on_any_cell_opens_its_source_and_a_short_table_is_short(server, browser):
+    page = _open(browser, f"{server}/?pair=KAZ-TJK")
+    want = expected_ids(Filters(pairs=(("KAZ", "TJK"),)))
+    assert 1 <= len(want) <= 3
+    grid = page.locator("[data-testid='stDataFrame']").first
+    grid.scroll_into_view_if_needed()
+    bb = grid.bounding_box()
+    assert bb is not None and bb["height"] <= 35 * (len(want) + 1) + 12, "no empty grid below the rows"
+    # the middle of the first row, well away from its checkbox
+    page.mouse.click(bb["x"] + bb["width"] / 2, bb["y"] + 35 + 17)
+    page.locator("mark.bi-sel").first.wait_for(timeout=30_000)
+    _wait_idle(page)
+    assert "claim=" in page.url
+    page.close()

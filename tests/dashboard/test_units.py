@@ -352,3 +352,33 @@ def test_a_cached_spec_is_retitled_for_each_chart():
     assert spec["config"]["locale"]["number"]["decimal"] == ","
     assert base["layer"][2]["encoding"]["y"]["title"] == ""  # the cached spec itself is not changed
     assert any(p.get("name") == charts.SELECTION for p in spec.get("params", []))
+
+
+# ---------------------------------------------------------------- the table's geometry and clicks
+
+
+def test_a_short_table_is_as_tall_as_its_rows():
+    assert tables.table_height(1) == 2 * tables.ROW_PX + 3  # header and one row
+    assert tables.table_height(3) == 4 * tables.ROW_PX + 3
+    assert tables.table_height(200) == tables.MAX_HEIGHT_PX
+
+
+def test_columns_are_wide_enough_for_their_longest_text():
+    shown = pd.DataFrame({key: ["x"] for key, _ in tables.TABLE_COLUMNS})
+    shown["period"] = ["янв.–авг.\u00a02025 (с начала года)"]
+    shown["modality"] = ["Фактическое значение"]
+    shown["title"] = ["T" * 400]
+    widths = tables.column_widths(shown, tables.labels("ru"))
+    for key in ("period", "modality"):
+        assert widths[key] >= len(shown[key][0]) * 7, key
+    assert widths["title"] <= 360  # long text wraps at a limit
+
+
+@pytest.mark.parametrize(("selection", "row"), [
+    ({"rows": [3], "columns": [], "cells": []}, 3),
+    ({"rows": [], "columns": [], "cells": [[5, "figure"]]}, 5),  # a click on a cell selects its row
+    ({"rows": [], "columns": [], "cells": []}, None),
+    (None, None),
+])
+def test_a_click_on_a_row_or_any_of_its_cells_selects_the_row(selection, row):
+    assert tables.selected_row(selection) == row
