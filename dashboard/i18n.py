@@ -52,9 +52,10 @@ _LABELS: dict[str, tuple[str, str]] = {
     "search": ("Search in sentences", "Поиск в предложениях"),
     "search_placeholder": ("e.g. товарооборот", "например, товарооборот"),
     "search_help": (
-        "Every word typed must occur in the sentence, in any case and order, also inside a longer word.",
-        "Каждое слово должно встречаться в предложении — в любом регистре и порядке, в том числе внутри "
-        "другого слова.",
+        "Every word typed must occur in the sentence, in any order and case (ё = е), in any of its forms "
+        "(Китай finds Китаем) or inside a longer word.",
+        "Каждое слово должно встречаться в предложении — в любом порядке и регистре (ё = е), в любой форме "
+        "(«Китай» находит «Китаем») или внутри другого слова.",
     ),
     "all": ("All", "Все"),
     "reset": ("Reset filters", "Сбросить фильтры"),

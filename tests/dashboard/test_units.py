@@ -183,6 +183,8 @@ FILTERS = [
     Filters(outlets=("kant.kg", "")),
     Filters(search="товарооборот"),
     Filters(search="Оборот МЛРД"),  # case-insensitive, every word, inside longer words
+    Filters(search="объём"),  # ё as е: the sentences write «объем»
+    Filters(search="товарооборота"),  # any form of the word's lemma: «товарооборот», «товарооборотом»
     Filters(country="RUS", indicators=("trade_turnover",), modalities=("actual",), year_to=2021),
 ]
 
@@ -382,3 +384,55 @@ def test_columns_are_wide_enough_for_their_longest_text():
 ])
 def test_a_click_on_a_row_or_any_of_its_cells_selects_the_row(selection, row):
     assert tables.selected_row(selection) == row
+
+
+# ---------------------------------------------------------------- search by the word, not its spelling
+
+
+SEARCH_SENTENCES = [
+    "Товарооборот с Китаем вырос на 20%.",
+    "Объём торговли с Китаем составил 2 млрд долларов.",
+    "Объем торговли с Казахстаном составил 1 млрд долларов.",
+    "Китай увеличил экспорт в Казахстан.",
+]
+
+
+@pytest.fixture(scope="module")
+def search_db(tmp_path_factory):
+    from dashboard_testdb import build_db
+
+    text = " ".join(SEARCH_SENTENCES)
+    doc = {"id": "s1", "text": text, "published": "2025-01-02", "url": "https://example.kg/1", "title": "t"}
+    claims = []
+    for i, sent in enumerate(SEARCH_SENTENCES):
+        start = text.index(sent)
+        claims.append({"doc_id": "s1", "indicator": "trade_turnover", "countries": ["CHN", "KAZ"],
+                       "flow_from": None, "value": float(i + 1), "value_max": None, "unit": "USD", "kind": "level",
+                       "comparator": "eq", "modality": "actual", "period": "2024", "text": sent[:5],
+                       "span": [start, start + 5], "sentence": sent, "sentence_span": [start, start + len(sent)]})
+    path = build_db(tmp_path_factory.mktemp("search") / "s.duckdb", [doc], claims)
+    con = duckdb.connect(str(path), read_only=True)
+    idx = queries.load_snapshot(con)
+    words = search.WordIndex(queries.search_vocabulary(con, idx.claim_id), idx.n)
+    yield con, idx, words
+    con.close()
+
+
+@pytest.mark.parametrize(("query", "want"), [
+    ("объём", {1, 2}),  # ё and е are one letter to a reader
+    ("ОБЪЕМ", {1, 2}),
+    ("Китай", {0, 1, 3}),  # «Китаем» is a form of «Китай»
+    ("Китая", {0, 1, 3}),  # a form typed finds the others
+    ("Кита", {0, 1, 3}),  # a stem still finds what holds it
+    ("Казахстану", {2, 3}),
+    ("торговля Китай", {1}),  # every word
+    ("оборот", {0}),  # inside a longer word, as before
+])
+def test_search_finds_every_form_of_a_word_and_both_paths_agree(search_db, query, want):
+    con, idx, words = search_db
+    toks = search.tokens(query)
+    by_index = words.hits(toks)
+    by_scan = search.mask_of(queries.search_scan(con, toks, idx.claim_id), idx.n)
+    assert (by_index == by_scan).all(), "the word index and the scan must agree"
+    got = {SEARCH_SENTENCES.index(s) for s in queries.claims_by_id(con, idx.claim_ids(np.flatnonzero(by_index)))["sentence"]}
+    assert got == want
