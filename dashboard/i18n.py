@@ -109,6 +109,9 @@ _LABELS: dict[str, tuple[str, str]] = {
     "field_period": ("period", "период"),
     "no_url": ("(no URL)", "(без ссылки)"),
     "no_period": ("period not stated", "период не указан"),
+    "period_so_far": ("{period} so far (to {date})", "{period}, неполный период (на {date})"),
+    "period_so_far_year": ("{period} so far (to {date})", "{period}, с начала года (на {date})"),
+    "partial_mark": ("so far", "неполн."),
     "conflicts": ("Figures that disagree", "Расходящиеся цифры"),
     "conflicts_caption": (
         "Same pair, indicator, unit, modality and period, but different values: each source is shown, "
@@ -400,10 +403,25 @@ def _one_period(p: str, lang: Lang) -> tuple[str, str] | None:
     return "", year
 
 
-def format_period(period: str | None, lang: Lang) -> str:
-    """'2016-01/2016-04' -> 'Jan–Apr 2016'; '2018-Q1' -> 'I кв. 2018'; unknown shapes pass through."""
+def partial_until(period_end: date | None, published: date | None, modality: str | None) -> date | None:
+    """The last day an actual figure can cover when its period ends after its article was published: the
+    publication date. «С начала года» is stored as the whole year ("2025") in the contract, but a figure
+    published in February reports January and February only; shown as the year it reads as a collapse
+    next to the previous full year. None for a whole period, a plan or a forecast (which may look ahead),
+    or when a date is missing."""
+    if modality != "actual" or period_end is None or published is None:
+        return None
+    return published if period_end > published else None
+
+
+def format_period(period: str | None, lang: Lang, until: date | None = None) -> str:
+    """'2016-01/2016-04' -> 'Jan–Apr 2016'; '2018-Q1' -> 'I кв. 2018'; unknown shapes pass through.
+    A period known only `until` a day (`partial_until`) says so: '2025 so far (to 2025-02-26)'."""
     if not period or not isinstance(period, str):
         return ""
+    if until is not None:
+        key = "period_so_far_year" if re.fullmatch(r"\d{4}", period) else "period_so_far"
+        return t(key, lang, period=format_period(period, lang), date=format_date(until, lang))
     parts = [_one_period(p, lang) for p in period.split("/")]
     if any(p is None for p in parts):
         return period

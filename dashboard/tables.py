@@ -8,6 +8,7 @@ from functools import cache
 
 import io
 import math
+from datetime import date, datetime
 from collections.abc import Mapping
 
 import pandas as pd
@@ -47,6 +48,13 @@ def _none(x: object) -> bool:
     )
 
 
+def day(x: object) -> date | None:
+    """A date from the snapshot (date) or from SQL (date, Timestamp); None when missing."""
+    if _none(x):
+        return None
+    return x.date() if isinstance(x, (pd.Timestamp, datetime)) else x  # type: ignore[return-value]
+
+
 def _opt(x: object) -> float | None:
     return None if _none(x) else float(x)  # type: ignore[arg-type]
 
@@ -72,7 +80,7 @@ def readable(rows: pd.DataFrame | Mapping[str, list], lang: Lang) -> pd.DataFram
     n = len(c["claim_id"])
     no_url = t("no_url", lang)
     date_ = cache(lambda d: i18n.format_date(d, lang))
-    period = cache(lambda p: i18n.format_period(p, lang))
+    period = cache(lambda p, until: i18n.format_period(p, lang, until))
     indicator = cache(lambda x: i18n.indicator_label(str(x), lang))
     modality = cache(lambda x: i18n.modality_label(str(x), lang))
     fig = cache(lambda v, u, k, cmp, vmax: i18n.format_figure(float(v), str(u), lang, kind=str(k),
@@ -81,7 +89,8 @@ def readable(rows: pd.DataFrame | Mapping[str, list], lang: Lang) -> pd.DataFram
     flow = c.get("flow_from", [None] * n)
     return pd.DataFrame({
         "published": [date_(d) for d in c["doc_published"]],
-        "period": [period(p) for p in c["period"]],
+        "period": [period(p, i18n.partial_until(day(e), day(d), m))
+                   for p, e, d, m in zip(c["period"], c.get("period_end", [None] * n), c["doc_published"], c["modality"])],
         "pair": [str(p) for p in c["pair"]],
         "indicator": [indicator(x) for x in c["indicator"]],
         "figure": [fig(*args) for args in zip(c["value"], c["unit"], c["kind"], c["comparator"], vmax)],

@@ -306,7 +306,8 @@ def _tile(row: dict | None, label: str, lang: Lang) -> tuple[str, str, str]:
         return label, t("none_yet", lang), ""
     value = i18n.format_figure(row["value"], row["unit"], lang, kind=row["kind"], comparator=row["comparator"],
                                value_max=row["value_max"])
-    when = i18n.format_period(row["period"], lang) if row["period"] else t("no_period", lang)
+    until = i18n.partial_until(row["period_end"], row["doc_published"], row["modality"])
+    when = i18n.format_period(row["period"], lang, until) if row["period"] else t("no_period", lang)
     source = row["outlet"] or t("no_url", lang)
     return label, value, f"{row['pair']} · {when} · {source} · {i18n.format_date(row['doc_published'], lang)}"
 
@@ -432,7 +433,8 @@ def evidence(store: data.Store, lang: Lang) -> None:
         return
     figure = tables.figure(row, lang)
     pair = i18n.pair_label(str(row["pair"]), lang)
-    when = i18n.format_period(row["period"], lang) if isinstance(row["period"], str) else t("no_period", lang)
+    until = i18n.partial_until(tables.day(row["period_end"]), tables.day(row["doc_published"]), row["modality"])
+    when = i18n.format_period(row["period"], lang, until) if isinstance(row["period"], str) else t("no_period", lang)
     st.html(views.tiles_html([(
         f"{i18n.indicator_label(row['indicator'], lang)} · {i18n.modality_label(row['modality'], lang)}",
         figure, f"{pair} · {when}",

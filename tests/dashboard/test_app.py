@@ -378,3 +378,26 @@ def test_table_rows_are_selected_by_any_cell_and_columns_fit_their_text(gold):
     for key in ("period", "modality"):
         longest = max(len(str(v)) for v in [*table.value[key], labels("ru")[key]])
         assert widths[key] >= longest * 7, (key, widths[key], longest)
+
+
+def test_a_year_so_far_is_shown_as_partial_not_as_the_year(make_db, use_db):
+    """«С начала года» is stored as the year ("2025"); published in February, it covers two months and
+    must not read as a collapse next to the previous full year."""
+    text = ("Товарооборот Казахстана и Узбекистана в 2024 году составил 4 млрд долларов. "
+            "С начала года товарооборот составил 600 млн долларов.")
+    docs, claims = [], []
+    for i, (sentence, period, value, published) in enumerate([
+        (text.split(". ")[0] + ".", "2024", 4e9, "2025-02-01"),
+        (text.split(". ")[1], "2025", 6e8, "2025-02-26"),
+    ]):
+        doc_id = f"ytd{i}"
+        docs.append({"id": doc_id, "text": sentence, "published": published, "url": f"https://kun.uz/{i}", "title": "t"})
+        claims.append({"doc_id": doc_id, "indicator": "trade_turnover", "countries": ["KAZ", "UZB"],
+                       "flow_from": None, "value": value, "value_max": None, "unit": "USD", "kind": "level",
+                       "comparator": "eq", "modality": "actual", "period": period, "text": sentence[:10],
+                       "span": [0, 10], "sentence": sentence, "sentence_span": [0, len(sentence)]})
+    use_db(make_db(docs, claims))
+    at = no_exception(run())
+    shown = next(d for d in at.dataframe if d.key == "table").value
+    assert list(shown["period"]) == ["2025 so far (to 2025-02-26)", "2024"]
+    assert "2025 so far (to 2025-02-26)" in html_text(at)  # the latest actual figure's tile

@@ -436,3 +436,43 @@ def test_search_finds_every_form_of_a_word_and_both_paths_agree(search_db, query
     assert (by_index == by_scan).all(), "the word index and the scan must agree"
     got = {SEARCH_SENTENCES.index(s) for s in queries.claims_by_id(con, idx.claim_ids(np.flatnonzero(by_index)))["sentence"]}
     assert got == want
+
+
+# ---------------------------------------------------------------- periods not over when stated
+
+
+def test_an_actual_figure_of_a_period_not_over_is_partial():
+    year_end, feb = date(2025, 12, 31), date(2025, 2, 26)
+    assert i18n.partial_until(year_end, feb, "actual") == feb  # «с начала года»: January and February
+    assert i18n.partial_until(date(2024, 12, 31), feb, "actual") is None  # the year before: whole
+    assert i18n.partial_until(year_end, feb, "target") is None  # a plan may look ahead
+    assert i18n.partial_until(year_end, None, "actual") is None
+    assert i18n.format_period("2025", "en", feb) == "2025 so far (to 2025-02-26)"
+    assert i18n.format_period("2025", "ru", feb) == "2025, с начала года (на 26.02.2025)"
+    assert i18n.format_period("2025-Q1", "ru", feb) == f"I{NBSP}кв.{NBSP}2025, неполный период (на 26.02.2025)"
+
+
+def test_a_year_so_far_is_charted_up_to_its_publication_and_marked():
+    from dashboard.index import Series
+
+    s = Series("trade_turnover", "level", "USD")
+
+    def row(cid, period, start, end, published, value):
+        days = lambda d: (d - date(1970, 1, 1)).days  # noqa: E731
+        return {"claim_id": cid, "country_a": "KAZ", "country_b": "UZB", "pair": "KAZ–UZB",
+                "indicator": "trade_turnover", "kind": "level", "unit": "USD", "modality": "actual",
+                "comparator": "eq", "period": period, "flow_from": None, "value": value, "value_max": None,
+                "period_start": start, "period_end": end, "figure_text": "x", "doc_id": cid, "doc_title": "t",
+                "doc_url": None, "doc_published": published, "outlet": "", "ps_days": days(start),
+                "pe_days": days(end), "pub_days": days(published)}
+
+    rows = [row("full", "2024", date(2024, 1, 1), date(2024, 12, 31), date(2025, 2, 1), 4e9),
+            row("ytd", "2025", date(2025, 1, 1), date(2025, 12, 31), date(2025, 2, 26), 6e8)]
+    cols = {k: [r[k] for r in rows] for k in rows[0]}
+    df = charts.chart_data(cols, s, "en")[0].set_index("claim_id")
+    assert df.loc["ytd", "x_end"] == np.datetime64("2025-02-26")  # not the end of 2025
+    assert df.loc["ytd", "x"] < np.datetime64("2025-02-26") and df.loc["full", "x"] == np.datetime64("2024-07-01")
+    assert df.loc["ytd", "period_label"] == "2025 so far (to 2025-02-26)" and "so far" in df.loc["ytd", "mark"]
+    assert df.loc["full", "period_label"] == "2024" and df.loc["full", "mark"] == ""
+    shown = tables.readable(cols, "ru")
+    assert list(shown["period"]) == ["2024", "2025, с начала года (на 26.02.2025)"]
