@@ -8,12 +8,14 @@ from functools import cache
 
 import io
 import math
+import re
 from datetime import date, datetime
 from collections.abc import Mapping
 
 import pandas as pd
 
 from dashboard import i18n
+from dashboard.filters import NO_OUTLET, Filters
 from dashboard.i18n import Lang, t
 from dashboard.views import safe_url
 from etl import csvsafe
@@ -154,11 +156,11 @@ def csv_frame(rows: pd.DataFrame, lang: Lang) -> pd.DataFrame:
     df.insert(len(df.columns), t("col_sentence", lang), [str(x) for x in rows["sentence"].tolist()])
     for col in RAW_COLUMNS:
         values = rows[col] if col in rows else pd.Series([None] * len(rows))
-        df[col] = [_raw(v) for v in values]
+        df[col] = [_raw(v, lang) for v in values]
     return df
 
 
-def _raw(v: object) -> object:
+def _raw(v: object, lang: Lang) -> object:
     if _none(v):
         return ""
     if isinstance(v, pd.Timestamp):
@@ -167,21 +169,62 @@ def _raw(v: object) -> object:
         return v.isoformat()  # type: ignore[union-attr]
     if isinstance(v, float) and v.is_integer():
         return int(v) if abs(v) < 2**53 else v
+    if isinstance(v, float):
+        return CSV_DIALECT[lang][1].join(repr(v).split("."))
     return v
 
 
+# (field separator, decimal mark) by language: a spreadsheet set to Russian reads ";" and "2,5" (with
+# "," it puts each line in one column, and takes "2.5" for a date or text)
+CSV_DIALECT: dict[str, tuple[str, str]] = {"en": (",", "."), "ru": (";", ",")}
+# No-break spaces (the screen's "1,5 млрд", articles' "1 500"): a spreadsheet takes such a cell for text
+_NO_BREAK = {"\u00a0": " ", "\u202f": " "}
+
+
+def plain_spaces(text: object) -> object:
+    return text.translate(str.maketrans(_NO_BREAK)) if isinstance(text, str) else text
+
+
 def csv_bytes(rows: pd.DataFrame, lang: Lang) -> bytes:
-    """UTF-8 with a byte-order mark, so spreadsheet programs read the Cyrillic right; text cells that a
-    spreadsheet would run as formulas are neutralised (etl/csvsafe.py)."""
+    """UTF-8 with a byte-order mark, so spreadsheet programs read the Cyrillic right; separator and
+    decimal mark of the language (`CSV_DIALECT`); plain spaces for no-break ones; text
+    cells that a spreadsheet would run as formulas neutralised (etl/csvsafe.py)."""
     buf = io.StringIO()
     frame = csv_frame(rows, lang)
     names = labels(lang)
     untrusted = {names.get(k, k) for k in ARTICLE_TEXT} | {t("col_sentence", lang)}
     for col in frame.columns:
+        frame[col] = frame[col].map(plain_spaces)
         if col in untrusted:
             frame[col] = frame[col].map(csvsafe.neutralise)
-    frame.to_csv(buf, index=False, lineterminator="\r\n")
+    frame.to_csv(buf, index=False, sep=CSV_DIALECT[lang][0], lineterminator="\r\n")
     return buf.getvalue().encode("utf-8-sig")
+
+
+_UNSAFE = re.compile(r"(?:[^A-Za-z0-9._-]|-)+")  # a run of anything else (or of dashes) becomes one dash
+_NAME_MAX = 120
+
+
+def csv_name(f: Filters) -> str:
+    """The CSV's file name from the filters: `claims_KAZ-CHN_trade_turnover_2024.csv`; letters, digits,
+    ".", "_" and "-" only (any file system, no quoting in a shell); `claims_all.csv` without filters."""
+    parts: list[str] = []
+    if f.country:
+        parts.append("-".join((f.country, *f.partners)))
+    parts += [f"{a}-{b}" for a, b in f.pairs]
+    parts += list(f.indicators) + list(f.modalities)
+    if f.year_from is not None and f.year_to is not None:
+        parts.append(str(f.year_from) if f.year_from == f.year_to else f"{f.year_from}-{f.year_to}")
+    elif f.year_from is not None:
+        parts.append(f"from-{f.year_from}")
+    elif f.year_to is not None:
+        parts.append(f"to-{f.year_to}")
+    parts += ["no-url" if o == NO_OUTLET else o for o in f.outlets]
+    if f.search:
+        words = _UNSAFE.sub("-", f.search).strip("-._")
+        parts.append(f"q-{words}" if words else "q")  # a Cyrillic search is named, not spelled
+    stem = "_".join(p for p in (_UNSAFE.sub("-", x).strip("-") for x in parts) if p) or "all"
+    return f"claims_{stem}"[:_NAME_MAX].rstrip("-_.") + ".csv"
 
 
 def disagreements(chart_df: pd.DataFrame) -> pd.DataFrame:

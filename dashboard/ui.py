@@ -9,7 +9,6 @@ into it on a session's first run and after the browser's Back or Forward (`page_
 from __future__ import annotations
 
 import json
-from datetime import date
 from dataclasses import replace
 
 import pandas as pd
@@ -413,7 +412,7 @@ def table(store: data.Store, ov: data.Overview, filters: Filters, lang: Lang) ->
                      total=i18n.format_number(total, lang, 0)))
     c2.download_button(
         t("download_csv", lang), data=lambda: tables.csv_bytes(data.csv_rows(store, filters)[0], lang),
-        file_name=f"claims-{date.today().isoformat()}.csv", mime="text/csv", on_click="ignore",
+        file_name=tables.csv_name(filters), mime="text/csv", on_click="ignore",
         icon=":material/download:", type="primary", key="csv",
     )
 

@@ -174,17 +174,16 @@ def test_stale_or_hand_edited_links_do_not_break_the_page(gold):
 # ---------------------------------------------------------------- CSV and chart files
 
 
-def _csv(downloads: dict) -> tuple[bytes, list[list[str]]]:
-    (name,) = [n for n in downloads if n and n.endswith(".csv")]
-    assert name == f"claims-{date.today().isoformat()}.csv"
+def _csv(downloads: dict, name: str = "claims_all.csv", lang: str = "en") -> tuple[bytes, list[list[str]]]:
+    assert name in downloads, [n for n in downloads if n and n.endswith(".csv")]
     data = downloads[name]()
-    return data, list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    return data, list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";" if lang == "ru" else ","))
 
 
 @pytest.mark.parametrize("lang", ["en", "ru"])
 def test_csv_is_exactly_the_filtered_table(gold, downloads, lang):
     at = no_exception(run({"lang": lang, "country": "KGZ"}))
-    data, rows = _csv(downloads)
+    data, rows = _csv(downloads, "claims_KGZ.csv", lang)
     assert data.startswith(b"\xef\xbb\xbf"), "UTF-8 with BOM, for spreadsheet programs"
     header, body = rows[0], rows[1:]
     shown = next(d for d in at.dataframe if d.key == "table").value
@@ -192,17 +191,33 @@ def test_csv_is_exactly_the_filtered_table(gold, downloads, lang):
     assert len(body) == len(shown) == len(expected_ids(Filters(country="KGZ")))
     for key, _ in TABLE_COLUMNS:  # every column of the table, cell by cell, in the same order
         col = header.index(names[key])
-        assert [r[col] for r in body] == [("" if pd.isna(v) else str(v)) for v in shown[key]], key
+        # the same text, with plain spaces where the screen keeps a number and its unit together
+        assert [r[col] for r in body] == [("" if pd.isna(v) else str(v).replace("\u00a0", " ")) for v in shown[key]], key
     assert [r[header.index("claim_id")] for r in body] == list(shown["claim_id"])
     sentence = header.index("Предложение" if lang == "ru" else "Sentence")
     assert all(r[sentence] for r in body) and any("Кыргызстан" in r[sentence] for r in body)
     assert all(r[header.index("doc_id")] for r in body)
 
 
+def test_csv_in_russian_opens_in_columns_in_a_russian_spreadsheet(gold, downloads):
+    """A spreadsheet set to Russian splits on ";" and reads "2,5" as a number; a no-break space makes a
+    figure text; the file name says what was filtered."""
+    no_exception(run({"lang": "ru", "country": "KAZ", "partner": "UZB", "indicator": "trade_turnover",
+                      "from": "2024", "to": "2024"}))
+    data, rows = _csv(downloads, "claims_KAZ-UZB_trade_turnover_2024.csv", "ru")
+    text = data.decode("utf-8-sig")
+    assert "\u00a0" not in text
+    header, body = rows[0], rows[1:]
+    assert body and all(len(r) == len(header) for r in body), "every line splits into the columns on ';'"
+    values = [r[header.index("value")] for r in body]
+    assert all(v.replace(",", "").isdigit() for v in values) and not any("." in v for v in values)
+    assert any("млрд USD" in r[header.index(labels("ru")["figure"])] for r in body)
+
+
 def test_csv_follows_a_filter_change(gold, downloads):
     at = run()
     at.sidebar.multiselect(key="f_indicators").set_value(["aid"]).run()
-    _, rows = _csv(downloads)
+    _, rows = _csv(downloads, "claims_aid.csv")
     ids = [r[rows[0].index("claim_id")] for r in rows[1:]]
     assert set(ids) == expected_ids(Filters(indicators=("aid",))) == table_ids(at)
 

@@ -145,6 +145,7 @@ def test_page_filter_chart_point_csv_and_row_in_a_browser(server, browser, tmp_p
     # the CSV downloads exactly the filtered rows
     with page.expect_download(timeout=60_000) as info:
         page.get_by_role("button", name="Download CSV").click()
+    assert info.value.suggested_filename == "claims_KGZ.csv"  # named after the filters
     path = tmp_path / info.value.suggested_filename
     info.value.save_as(path)
     raw = path.read_bytes()

@@ -269,7 +269,7 @@ def test_csv_has_bom_table_columns_first_then_sentence_and_raw_fields(snapshot):
     rows = queries.claims_in_order(con, ids)
     data = tables.csv_bytes(rows, "ru")
     assert data.startswith(b"\xef\xbb\xbf")
-    parsed = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    parsed = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
     header, body = parsed[0], parsed[1:]
     labels = list(tables.labels("ru").values())
     assert header[: len(labels)] == labels
@@ -290,7 +290,7 @@ def test_csv_cells_a_spreadsheet_would_run_are_neutralised(snapshot):
     assert [r[header.index("doc_url")] for r in body] == ["'+cmd", "'-1"]
     # the program's own formatting («+21 %») is no formula and stays as the table shows it
     figure = header.index(tables.labels("en")["figure"])
-    assert [r[figure] for r in body] == list(tables.csv_frame(rows, "en")[tables.labels("en")["figure"]])
+    assert [r[figure] for r in body] == [tables.plain_spaces(x) for x in tables.csv_frame(rows, "en")[tables.labels("en")["figure"]]]
 
 
 def test_export_png_and_svg():
@@ -476,3 +476,28 @@ def test_a_year_so_far_is_charted_up_to_its_publication_and_marked():
     assert df.loc["full", "period_label"] == "2024" and df.loc["full", "mark"] == ""
     shown = tables.readable(cols, "ru")
     assert list(shown["period"]) == ["2024", "2025, с начала года (на 26.02.2025)"]
+
+
+@pytest.mark.parametrize(("lang", "sep", "value"), [("en", ",", "2.5"), ("ru", ";", "2,5")])
+def test_csv_separator_and_decimal_mark_follow_the_language(snapshot, lang, sep, value):
+    con, idx, _ = snapshot
+    rows = queries.claims_in_order(con, idx.claim_ids(idx.newest(idx.mask(Filters(country="KGZ"))))[:1])
+    rows["value"] = [2.5]
+    parsed = list(csv.reader(io.StringIO(tables.csv_bytes(rows, lang).decode("utf-8-sig")), delimiter=sep))
+    assert parsed[1][parsed[0].index("value")] == value
+    assert NBSP not in tables.csv_bytes(rows, lang).decode("utf-8-sig")
+
+
+@pytest.mark.parametrize(("f", "name"), [
+    (Filters(), "claims_all.csv"),
+    (Filters(country="KAZ", partners=("CHN",), indicators=("trade_turnover",), year_from=2024, year_to=2024),
+     "claims_KAZ-CHN_trade_turnover_2024.csv"),
+    (Filters(pairs=(("KGZ", "RUS"),), modalities=("target",), year_from=2018, year_to=2020),
+     "claims_KGZ-RUS_target_2018-2020.csv"),
+    (Filters(outlets=("kant.kg", ""), year_from=2018), "claims_from-2018_kant.kg_no-url.csv"),
+    (Filters(search="товарооборот"), "claims_q.csv"),
+    (Filters(search="../../etc/passwd; rm -rf"), "claims_q-etc-passwd-rm-rf.csv"),
+])
+def test_csv_file_name_says_what_was_filtered_in_safe_characters(f, name):
+    assert tables.csv_name(f) == name
+    assert re.fullmatch(r"[A-Za-z0-9._-]+", tables.csv_name(f))
