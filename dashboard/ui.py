@@ -308,7 +308,8 @@ def _tile(row: dict | None, label: str, lang: Lang) -> tuple[str, str, str]:
     until = i18n.partial_until(row["period_end"], row["doc_published"], row["modality"])
     when = i18n.format_period(row["period"], lang, until) if row["period"] else t("no_period", lang)
     source = row["outlet"] or t("no_url", lang)
-    return label, value, f"{row['pair']} · {when} · {source} · {i18n.format_date(row['doc_published'], lang)}"
+    pair = i18n.pair_label(str(row["pair"]), lang)  # with the names: "CIS" alone says little
+    return label, value, f"{pair} · {when} · {source} · {i18n.format_date(row['doc_published'], lang)}"
 
 
 def tiles(sv: data.SeriesView, lang: Lang) -> None:
@@ -347,9 +348,9 @@ def chart(sv: data.SeriesView, series: Series, lang: Lang) -> pd.DataFrame:
         n_points = len(sv.points["claim_id"])
         if sv.n_dated > n_points:
             notes.append(t("points_capped", lang, shown=i18n.format_number(n_points, lang, 0),
-                           total=i18n.format_number(sv.n_dated, lang, 0)))
+                           total=i18n.count(sv.n_dated, "figure", lang)))
         if n_undated:
-            notes.append(t("undated_note", lang, n=i18n.format_number(n_undated, lang, 0)))
+            notes.append(t("undated_note", lang, n=i18n.count(n_undated, "figure", lang)))
         if notes:
             st.caption(" ".join(notes))
         stem = f"{series.indicator}-{series.kind}-{series.unit.replace('%', 'pct')}"
@@ -406,10 +407,10 @@ def table(store: data.Store, ov: data.Overview, filters: Filters, lang: Lang) ->
     total = ov.counts.figures
     c1, c2 = st.columns([3, 1], vertical_alignment="center")
     c1.caption(t("showing", lang, shown=i18n.format_number(len(shown), lang, 0),
-                 total=i18n.format_number(total, lang, 0)))
+                 total=i18n.count(total, "figure", lang)))
     if total > data.CSV_MAX_ROWS:
         c1.caption(t("csv_capped", lang, cap=i18n.format_number(data.CSV_MAX_ROWS, lang, 0),
-                     total=i18n.format_number(total, lang, 0)))
+                     total=i18n.count(total, "row", lang)))
     c2.download_button(
         t("download_csv", lang), data=lambda: tables.csv_bytes(data.csv_rows(store, filters)[0], lang),
         file_name=tables.csv_name(filters), mime="text/csv", on_click="ignore",
@@ -470,7 +471,7 @@ def evidence(store: data.Store, lang: Lang) -> None:
             )
             for c in doc_claims.to_dict("records")
         ]
-        with st.expander(t("whole_article", lang, n=len(marks)), expanded=False):
+        with st.expander(t("whole_article", lang, n=i18n.count(len(marks), "figure", lang)), expanded=False):
             st.html(views.document_html(str(doc["text"]), marks))
 
 

@@ -416,3 +416,12 @@ def test_a_year_so_far_is_shown_as_partial_not_as_the_year(make_db, use_db):
     shown = next(d for d in at.dataframe if d.key == "table").value
     assert list(shown["period"]) == ["2025 so far (to 2025-02-26)", "2024"]
     assert "2025 so far (to 2025-02-26)" in html_text(at)  # the latest actual figure's tile
+
+
+@pytest.mark.parametrize(("lang", "caption"), [("en", "Showing 1 of 1 figure."), ("ru", "Показано 1, всего 1 цифра.")])
+def test_one_figure_is_one_figure_and_a_bloc_has_its_name(gold, lang, caption):
+    at = no_exception(run({"lang": lang, "country": "CIS", "indicator": "trade_turnover"}))
+    assert len(table_ids(at)) == 1
+    assert caption in [c.value for c in at.caption]
+    name = "Commonwealth of Independent States" if lang == "en" else "Содружество Независимых Государств"
+    assert f"CIS–TJK · {name} – " in html_text(at)  # the headline tile names the sides

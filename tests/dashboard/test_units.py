@@ -6,6 +6,7 @@ import csv
 import io
 import re
 from datetime import date
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import duckdb
@@ -501,3 +502,31 @@ def test_csv_separator_and_decimal_mark_follow_the_language(snapshot, lang, sep,
 def test_csv_file_name_says_what_was_filtered_in_safe_characters(f, name):
     assert tables.csv_name(f) == name
     assert re.fullmatch(r"[A-Za-z0-9._-]+", tables.csv_name(f))
+
+
+# ---------------------------------------------------------------- wording
+
+
+@pytest.mark.parametrize(("n", "en", "ru"), [
+    (0, "0 figures", "0 цифр"), (1, "1 figure", "1 цифра"), (2, "2 figures", "2 цифры"),
+    (4, "4 figures", "4 цифры"), (5, "5 figures", "5 цифр"), (11, "11 figures", "11 цифр"),
+    (12, "12 figures", "12 цифр"), (21, "21 figures", "21 цифра"), (22, "22 figures", "22 цифры"),
+    (111, "111 figures", "111 цифр"), (1001, "1,001 figures", f"1{NBSP}001 цифра"),
+])
+def test_counts_take_the_plural_form_of_their_number(n, en, ru):
+    assert i18n.count(n, "figure", "en") == en
+    assert i18n.count(n, "figure", "ru") == ru
+
+
+def test_every_code_has_a_full_name():
+    """Each code the extractor can give a side (the lexicon's countries and the blocs) reads with its
+    name in both languages, not as the code alone."""
+    with open(Path(i18n.__file__).resolve().parent.parent / "etl" / "lexicon" / "countries.csv", encoding="utf-8") as f:
+        codes = [row["code"] for row in csv.DictReader(f)]
+    from etl.vocabulary import BLOCS
+
+    for code in [*codes, *BLOCS]:
+        for lang in ("en", "ru"):
+            assert i18n.country_name(code, lang) != code, (code, lang)
+    assert i18n.country_option("CIS", "en") == "CIS · Commonwealth of Independent States"
+    assert i18n.country_option("CIS", "ru") == "CIS · Содружество Независимых Государств"
