@@ -427,6 +427,13 @@ def _one_period(p: str, lang: Lang) -> tuple[str, str] | None:
     return "", year
 
 
+def _day_label(d: date, period: str, lang: Lang) -> str:
+    """A day short where the period names its year ('Feb 26' / '26.02' in 2025), else in full."""
+    if not period.startswith(str(d.year)):
+        return format_date(d, lang)
+    return f"{_MONTHS['en'][d.month - 1]} {d.day}" if lang == "en" else d.strftime("%d.%m")
+
+
 def partial_until(period_end: date | None, published: date | None, modality: str | None) -> date | None:
     """The last day an actual figure can cover when its period ends after its article was published: the
     publication date. «С начала года» is stored as the whole year ("2025") in the contract, but a figure
@@ -445,7 +452,7 @@ def format_period(period: str | None, lang: Lang, until: date | None = None) -> 
         return ""
     if until is not None:
         key = "period_so_far_year" if re.fullmatch(r"\d{4}", period) else "period_so_far"
-        return t(key, lang, period=format_period(period, lang), date=format_date(until, lang))
+        return t(key, lang, period=format_period(period, lang), date=_day_label(until, period, lang))
     parts = [_one_period(p, lang) for p in period.split("/")]
     if any(p is None for p in parts):
         return period

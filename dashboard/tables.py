@@ -113,7 +113,7 @@ MAX_HEIGHT_PX = 420
 _CHAR_PX, _PAD_PX = 7.5, 28  # an average character of the grid's font; cell padding and the sort icon
 # The narrowest and widest a column is drawn: long text (titles, the figure as written) wraps to the
 # widest and shows whole on hover; short columns (period, modality) are never cut.
-_WIDTH_PX = {"title": (120, 360), "as_written": (90, 220), "source": (70, 80), "period": (70, 280)}
+_WIDTH_PX = {"title": (120, 300), "as_written": (90, 180), "source": (70, 80), "period": (70, 260)}
 _WIDTH_DEFAULT_PX = (60, 200)
 
 
