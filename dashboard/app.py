@@ -19,7 +19,8 @@ from dashboard.i18n import t  # noqa: E402
 st.set_page_config(page_title="Bilateral indicators", page_icon=":material/monitoring:", layout="wide")
 st.html(views.CSS)
 
-lang = ui.language_switch(ui.seed_language())
+_, view = ui.page_state()
+lang = ui.language_switch(view.lang)
 
 try:
     store = data.open_store()
@@ -28,17 +29,15 @@ except data.Problem as problem:
     ui.problem(problem, lang)
     st.stop()
 
-ui.seed_from_url(store.options)
 filters = ui.sidebar_filters(store.options, lang)
 overview = data.overview(store.path, store.version, filters)
 ui.header(overview.counts, lang)
 
-series = None
 if not overview.series:
     ui.no_match(lang)
 else:
     series = ui.series_picker(overview.series, lang)
-    sv = data.series_view(store.path, store.version, filters, series, bool(st.session_state.get(ui.K_UNDATED)))
+    sv = data.series_view(store.path, store.version, filters, series, ui.undated())
     ui.tiles(sv, lang)
     main, side = st.columns([5, 3], gap="medium")
     with main:
@@ -48,5 +47,5 @@ else:
     with side, st.container(key="evidence"):
         ui.evidence(store, lang)
 
-ui.sync_url(filters, ui.view_state(lang, series))
+ui.sync_url(filters, ui.view_state())
 store.build_word_index()

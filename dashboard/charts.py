@@ -85,13 +85,17 @@ def chart_data(cols: dict[str, list], series: Series, lang: Lang) -> tuple[pd.Da
     no_url, no_period = t("no_url", lang), t("no_period", lang)
     pair_name = cache(lambda line: i18n.pair_label(line.replace(_ARROW, "–"), lang).split(" · ", 1)[-1])
     modality = cache(lambda m: i18n.modality_label(m, lang))
-    period = cache(lambda p: i18n.format_period(p, lang))
+    period = cache(lambda p, until: i18n.format_period(p, lang, until))
     published = cache(lambda d: i18n.format_date(d, lang))
     figure = cache(lambda v, c, vmax: i18n.format_figure(v, series.unit, lang, kind=series.kind, comparator=c,
                                                           value_max=vmax))
     dated = [r["dated"] for r in reps]
+    # a figure of a period not over when it was published covers that period up to the publication only
+    until = [i18n.partial_until(r["period_end"], r["doc_published"], r["modality"]) if d else None
+             for r, d in zip(reps, dated)]
     start = _days([r["ps_days"] if d else r["pub_days"] for r, d in zip(reps, dated)])
-    end = _days([r["pe_days"] if d else r["pub_days"] for r, d in zip(reps, dated)])
+    end = _days([r["pub_days"] if u else r["pe_days"] if d else r["pub_days"] for r, d, u in zip(reps, dated, until)])
+    so_far = t("partial_mark", lang)
     out = {
         "claim_id": [r["claim_id"] for r in reps],
         "line": [r["line"] for r in reps],
@@ -105,9 +109,11 @@ def chart_data(cols: dict[str, list], series: Series, lang: Lang) -> tuple[pd.Da
         "y2": np.array([np.nan if r["value_max"] is None else r["value_max"] for r in reps]) / factor,
         "figure": [figure(r["value"], r["comparator"], r["value_max"]) for r in reps],
         "figure_text": [r["figure_text"] for r in reps],
-        "mark": [i18n.comparator_symbol(r["comparator"]) for r in reps],
+        "mark": [" ".join(x for x in (i18n.comparator_symbol(r["comparator"]), so_far if u else "") if x)
+                 for r, u in zip(reps, until)],
+        "partial": [u is not None for u in until],
         "exact": [r["comparator"] == "eq" for r in reps],
-        "period_label": [period(r["period"]) if d else no_period for r, d in zip(reps, dated)],
+        "period_label": [period(r["period"], u) if d else no_period for r, d, u in zip(reps, dated, until)],
         "outlet": [r["outlet"] or no_url for r in reps],
         "published": [published(r["doc_published"]) for r in reps],
         "title": [(r["doc_title"] or "")[:90] for r in reps],

@@ -62,7 +62,7 @@ class Store:
             return None
         toks = tuple(search.tokens(query))
         if not toks:  # punctuation only ("%"): the index has no words for it, the scan finds it literally
-            toks = (query.strip().lower(),)
+            toks = (search.fold(query.strip()),)
         elif self._words is not None:
             return self._words.hits(list(toks))
         with self._lock:

@@ -11,6 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
+from dashboard import country_names
 from etl import vocabulary
 from etl.vocabulary import INDICATORS_INFO
 
@@ -52,9 +53,10 @@ _LABELS: dict[str, tuple[str, str]] = {
     "search": ("Search in sentences", "Поиск в предложениях"),
     "search_placeholder": ("e.g. товарооборот", "например, товарооборот"),
     "search_help": (
-        "Every word typed must occur in the sentence, in any case and order, also inside a longer word.",
-        "Каждое слово должно встречаться в предложении — в любом регистре и порядке, в том числе внутри "
-        "другого слова.",
+        "Every word typed must occur in the sentence, in any order and case (ё = е), in any of its forms "
+        "(Китай finds Китаем) or inside a longer word.",
+        "Каждое слово должно встречаться в предложении — в любом порядке и регистре (ё = е), в любой форме "
+        "(«Китай» находит «Китаем») или внутри другого слова.",
     ),
     "all": ("All", "Все"),
     "reset": ("Reset filters", "Сбросить фильтры"),
@@ -71,11 +73,11 @@ _LABELS: dict[str, tuple[str, str]] = {
     "n_pairs": ("Country pairs", "Пар стран"),
     "none_yet": ("none", "нет"),
     "table": ("Claims", "Цифры"),
-    "showing": ("Showing {shown} of {total} figures.", "Показано {shown} из {total}."),
+    "showing": ("Showing {shown} of {total}.", "Показано {shown}, всего {total}."),  # total: `count(…, "figure")`
     "download_csv": ("Download CSV", "Скачать CSV"),
     "csv_capped": (
-        "The CSV holds the first {cap} of {total} rows; `python -m etl export` writes them all.",
-        "CSV содержит первые {cap} из {total} строк; все строки выгружает `python -m etl export`.",
+        "The CSV holds the first {cap} of {total}; `python -m etl export` writes them all.",
+        "В CSV первые {cap}, всего {total}; все строки выгружает `python -m etl export`.",
     ),
     "download_png": ("Chart as PNG", "График в PNG"),
     "download_svg": ("Chart as SVG", "График в SVG"),
@@ -89,7 +91,7 @@ _LABELS: dict[str, tuple[str, str]] = {
         "Выбранной цифры больше нет в базе.",
     ),
     "clear_selection": ("Clear", "Сбросить"),
-    "whole_article": ("Whole article, {n} figures highlighted", "Вся статья, выделено цифр: {n}"),
+    "whole_article": ("Whole article ({n} highlighted)", "Вся статья (выделено: {n})"),
     "untitled": ("(untitled)", "(без заголовка)"),
     "published": ("Published", "Опубликовано"),
     "published_inferred": ("inferred from the text", "определено по тексту"),
@@ -108,6 +110,9 @@ _LABELS: dict[str, tuple[str, str]] = {
     "field_period": ("period", "период"),
     "no_url": ("(no URL)", "(без ссылки)"),
     "no_period": ("period not stated", "период не указан"),
+    "period_so_far": ("{period} so far (to {date})", "{period}, неполный период (на {date})"),
+    "period_so_far_year": ("{period} so far (to {date})", "{period}, с начала года (на {date})"),
+    "partial_mark": ("so far", "неполн."),
     "conflicts": ("Figures that disagree", "Расходящиеся цифры"),
     "conflicts_caption": (
         "Same pair, indicator, unit, modality and period, but different values: each source is shown, "
@@ -117,12 +122,12 @@ _LABELS: dict[str, tuple[str, str]] = {
     ),
     "no_conflicts": ("No disagreeing figures in this selection.", "В этой выборке цифры не расходятся."),
     "points_capped": (
-        "The chart shows the {shown} most cited of {total} distinct figures.",
-        "На графике {shown} самых цитируемых из {total} различных цифр.",
+        "The chart shows the {shown} most recent of {total}.",
+        "На графике {shown} самых новых, всего {total}.",
     ),
     "undated_note": (
-        "{n} figures without a stated period are listed in the table only.",
-        "Цифры без периода ({n}) есть только в таблице.",
+        "Without a stated period, so in the table only: {n}.",
+        "Без периода, поэтому только в таблице: {n}.",
     ),
     "no_chart_points": (
         "No figure in this series has a period to place on the time axis.",
@@ -215,6 +220,29 @@ _COUNTRY_NAMES: dict[str, tuple[str, str]] = {
 _LEXICON = Path(__file__).resolve().parent.parent / "etl" / "lexicon" / "countries.csv"
 
 
+# A noun's forms for counting: English one/other; Russian one (1, 21, 101), few (2–4, 22–24) and many
+# (5–20, 25–30, 11–14 and 0): 1 цифра, 2 цифры, 5 цифр.
+_NOUNS: dict[str, tuple[tuple[str, str], tuple[str, str, str]]] = {
+    "figure": (("figure", "figures"), ("цифра", "цифры", "цифр")),
+    "row": (("row", "rows"), ("строка", "строки", "строк")),
+}
+
+
+def plural(n: int, noun: str, lang: Lang) -> str:
+    """The form of `noun` that goes after the number `n`."""
+    en, ru = _NOUNS[noun]
+    if lang == "en":
+        return en[0] if n == 1 else en[1]
+    if n % 10 == 1 and n % 100 != 11:
+        return ru[0]
+    return ru[1] if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14 else ru[2]
+
+
+def count(n: int, noun: str, lang: Lang) -> str:
+    """'1 figure', '1,234 figures', '2 цифры', '5 цифр'."""
+    return f"{format_number(n, lang, 0)} {plural(n, noun, lang)}"
+
+
 def t(key: str, lang: Lang, **fmt: object) -> str:
     """The label `key` in `lang`, with `{placeholders}` filled from `fmt`; the key itself if unknown."""
     pair = _LABELS.get(key)
@@ -257,7 +285,7 @@ def country_name(code: str, lang: Lang) -> str:
     known = _COUNTRY_NAMES.get(code)
     if lang == "ru":
         return known[1] if known else _lexicon_ru_names().get(code, code)
-    return known[0] if known else code
+    return known[0] if known else country_names.ENGLISH.get(code, code)
 
 
 def country_option(code: str, lang: Lang) -> str:
@@ -399,10 +427,32 @@ def _one_period(p: str, lang: Lang) -> tuple[str, str] | None:
     return "", year
 
 
-def format_period(period: str | None, lang: Lang) -> str:
-    """'2016-01/2016-04' -> 'Jan–Apr 2016'; '2018-Q1' -> 'I кв. 2018'; unknown shapes pass through."""
+def _day_label(d: date, period: str, lang: Lang) -> str:
+    """A day short where the period names its year ('Feb 26' / '26.02' in 2025), else in full."""
+    if not period.startswith(str(d.year)):
+        return format_date(d, lang)
+    return f"{_MONTHS['en'][d.month - 1]} {d.day}" if lang == "en" else d.strftime("%d.%m")
+
+
+def partial_until(period_end: date | None, published: date | None, modality: str | None) -> date | None:
+    """The last day an actual figure can cover when its period ends after its article was published: the
+    publication date. «С начала года» is stored as the whole year ("2025") in the contract, but a figure
+    published in February reports January and February only; shown as the year it reads as a collapse
+    next to the previous full year. None for a whole period, a plan or a forecast (which may look ahead),
+    or when a date is missing."""
+    if modality != "actual" or period_end is None or published is None:
+        return None
+    return published if period_end > published else None
+
+
+def format_period(period: str | None, lang: Lang, until: date | None = None) -> str:
+    """'2016-01/2016-04' -> 'Jan–Apr 2016'; '2018-Q1' -> 'I кв. 2018'; unknown shapes pass through.
+    A period known only `until` a day (`partial_until`) says so: '2025 so far (to 2025-02-26)'."""
     if not period or not isinstance(period, str):
         return ""
+    if until is not None:
+        key = "period_so_far_year" if re.fullmatch(r"\d{4}", period) else "period_so_far"
+        return t(key, lang, period=format_period(period, lang), date=_day_label(until, period, lang))
     parts = [_one_period(p, lang) for p in period.split("/")]
     if any(p is None for p in parts):
         return period

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from dashboard import search
 from dashboard.index import CODE_COLUMNS, ClaimIndex
 
 # The outlet is the host of the article's URL without "www."; "" when there is no URL.
@@ -183,18 +184,29 @@ def _register_positions(cur: duckdb.DuckDBPyConnection, claim_ids: pa.Array) -> 
     cur.register("snapshot_ids", pa.table({"claim_id": claim_ids, "pos": pa.array(np.arange(len(claim_ids)))}))
 
 
+# A sentence folded as `search.fold` folds a query (lower case, ё as е), and split into words: the scan
+# and the word index read sentences through these two, so they agree.
+FOLDED_SENTENCE = "replace(lower({col}), 'ё', 'е')"
+WORD_SPLIT = r"regexp_split_to_array({s}, '[^\p{{L}}\p{{N}}]+')"
+
+
 def search_scan(con: duckdb.DuckDBPyConnection, tokens: list[str], claim_ids: pa.Array) -> np.ndarray:
-    """Positions (in the snapshot whose ids are `claim_ids`) of the claims whose sentence contains every
-    token, case-insensitively: a full scan of the sentences."""
+    """Positions (in the snapshot whose ids are `claim_ids`) of the claims whose sentence holds every
+    token (`search.tokens`): inside the folded sentence, or one of its words a form of the token
+    (`search.forms`). A full scan of the sentences."""
     if not tokens:
         return np.zeros(0, dtype=np.int64)
-    cond = " AND ".join(["contains(s, ?)"] * len(tokens))
+    cond = " AND ".join(["(contains(s, ?) OR list_has_any(w, ?::VARCHAR[]))"] * len(tokens))
+    params: list = []
+    for tok in tokens:
+        params += [tok, list(search.forms(tok))]
+    folded = FOLDED_SENTENCE.format(col="sentence")
     with _cursor(con) as cur:
         _register_positions(cur, claim_ids)
         rows = cur.execute(
-            f"SELECT p.pos FROM (SELECT claim_id FROM (SELECT claim_id, lower(sentence) AS s FROM claims) "
-            f"WHERE {cond}) c JOIN snapshot_ids p USING (claim_id)",
-            tokens,
+            f"SELECT p.pos FROM (SELECT claim_id FROM (SELECT claim_id, s, {WORD_SPLIT.format(s='s')} AS w "
+            f"FROM (SELECT claim_id, {folded} AS s FROM claims)) WHERE {cond}) c JOIN snapshot_ids p USING (claim_id)",
+            params,
         ).fetchall()
     return np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
 
@@ -205,9 +217,9 @@ def search_vocabulary(con: duckdb.DuckDBPyConnection, claim_ids: pa.Array) -> pa
     with _cursor(con) as cur:
         _register_positions(cur, claim_ids)
         return cur.sql(
-            r"""
+            f"""
             SELECT word, list(DISTINCT pos) AS positions
-            FROM (SELECT p.pos, unnest(regexp_split_to_array(lower(c.sentence), '[^\p{L}\p{N}]+')) AS word
+            FROM (SELECT p.pos, unnest({WORD_SPLIT.format(s=FOLDED_SENTENCE.format(col='c.sentence'))}) AS word
                   FROM claims c JOIN snapshot_ids p USING (claim_id))
             WHERE word <> ''
             GROUP BY word

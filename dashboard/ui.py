@@ -1,14 +1,19 @@
 """The page's sections: sidebar filters, headline tiles, chart, table, the source panel, empty states.
 
-Widget values live in `st.session_state` under the keys below; the URL is written from them at the end
-of each run (`sync_url`) and read into them once per session (`seed_from_url`)."""
+The page's state is one `Filters` and one `View` in `st.session_state` (`_S_FILTERS`, `_S_VIEW`), not the
+widgets' own values: a widget's change reaches it through the widget's callback, which Streamlit runs
+before the script, so nothing the run does afterwards (a database that is being reopened, a run that
+stops before it draws the sidebar, a slider whose range moved) can lose it. Each widget is then drawn
+from that state (`_show`). The URL is written from the state at the end of each run (`sync_url`) and read
+into it on a session's first run and after the browser's Back or Forward (`page_state`)."""
 from __future__ import annotations
 
 import json
-from datetime import date
+from dataclasses import replace
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from dashboard import charts, data, i18n, tables, views
 from dashboard.filters import NO_OUTLET, Filters, Options, View, parse_query, restrict, to_query
@@ -22,14 +27,14 @@ K_COUNTRY, K_PARTNERS, K_PAIRS = "f_country", "f_partners", "f_pairs"
 K_INDICATORS, K_MODALITIES, K_YEARS, K_OUTLETS, K_SEARCH = (
     "f_indicators", "f_modalities", "f_years", "f_outlets", "f_search",
 )
-K_SERIES, K_UNDATED, K_CLAIM = "v_series", "v_undated", "v_claim"
+K_SERIES, K_UNDATED = "v_series", "v_undated"
 K_CHART, K_TABLE, K_TABLE_IDS = "chart", "table", "_table_claim_ids"
-K_YEARS_RANGE = "_years_range"
+_S_FILTERS, _S_VIEW = "_filters", "_view"
 _SEEDED = "_seeded_from_url"
-_FILTER_KEYS = (K_COUNTRY, K_PARTNERS, K_PAIRS, K_INDICATORS, K_MODALITIES, K_YEARS, K_OUTLETS, K_SEARCH)
+_DRAWN = "_drawn_labels"  # widget key -> the option labels it was last drawn with
 
 
-# ---------------------------------------------------------------- URL <-> session state
+# ---------------------------------------------------------------- the page's state, the URL
 
 def _query_params() -> dict[str, list[str]]:
     return {k: st.query_params.get_all(k) for k in st.query_params.keys()}
@@ -39,142 +44,190 @@ def url_state() -> tuple[Filters, View]:
     return parse_query(_query_params())
 
 
-def seed_language() -> Lang:
-    """The language: from the URL on the first run of a session, then from the switch."""
-    if K_LANG not in st.session_state:
-        st.session_state[K_LANG] = url_state()[1].lang
-    return st.session_state[K_LANG]
+def history_navigation() -> bool:
+    """Whether the browser's Back or Forward caused this run: Streamlit then reruns with the URL of the
+    history entry (and, for this run only, replaces that entry instead of adding one when the URL is
+    written). `is_history_navigation` is Streamlit's own flag (1.67); older versions lack it."""
+    ctx = get_script_run_ctx(suppress_warning=True)
+    return bool(getattr(ctx, "is_history_navigation", False))
 
 
-def seed_from_url(options: Options) -> None:
-    """Once per session: the URL's filters (those the database can honour) into the widgets' state."""
-    if st.session_state.get(_SEEDED):
-        return
-    filters, view = url_state()
-    f = restrict(filters, options)
-    st.session_state[K_COUNTRY] = f.country
-    st.session_state[K_PARTNERS] = list(f.partners)
-    st.session_state[K_PAIRS] = [_pair_key(p) for p in f.pairs]
-    st.session_state[K_INDICATORS] = [i for i in f.indicators if i in options.indicators]
-    st.session_state[K_MODALITIES] = list(f.modalities)
-    if options.years is not None:
-        lo, hi = options.years
-        st.session_state[K_YEARS] = (f.year_from if f.year_from is not None else lo,
-                                     f.year_to if f.year_to is not None else hi)
-    st.session_state[K_OUTLETS] = list(f.outlets)
-    st.session_state[K_SEARCH] = f.search
-    st.session_state[K_UNDATED] = view.undated
-    st.session_state[K_CLAIM] = view.claim
-    if view.series:
-        st.session_state[K_SERIES] = view.series
-    st.session_state[_SEEDED] = True
+def page_state() -> tuple[Filters, View]:
+    """This run's filters and view: the URL's on a session's first run and after Back or Forward (the
+    URL is then what the user asks to see: writing the old state over it would undo the Back), else
+    what the widgets' callbacks left. The filters are not yet checked against the database."""
+    if not st.session_state.get(_SEEDED) or history_navigation():
+        filters, view = url_state()
+        st.session_state[_S_FILTERS], st.session_state[_S_VIEW] = filters, view
+        st.session_state[_SEEDED] = True
+    return st.session_state[_S_FILTERS], st.session_state[_S_VIEW]
+
+
+def _filters() -> Filters:
+    return st.session_state[_S_FILTERS]
+
+
+def _view() -> View:
+    return st.session_state[_S_VIEW]
+
+
+def _set_filters(**changes: object) -> None:
+    st.session_state[_S_FILTERS] = replace(_filters(), **changes)
+
+
+def _set_view(**changes: object) -> None:
+    st.session_state[_S_VIEW] = replace(_view(), **changes)
 
 
 def sync_url(filters: Filters, view: View) -> None:
-    """Write the current state into the address bar (only when it changed, to keep history clean)."""
+    """Write the state into the address bar when it differs from it: one history entry per change. Not
+    on a Back or Forward run, whose URL is the state just restored (writing would replace the entry)."""
+    if history_navigation():
+        return
     want = to_query(filters, view)
     if want != _query_params():
         st.query_params.from_dict(want)
+
+
+def _same(a: object, b: object) -> bool:
+    """Widget values compare by content: a multiselect gives a list, a range slider a tuple."""
+    norm = lambda x: list(x) if isinstance(x, (list, tuple)) else x  # noqa: E731
+    return norm(a) == norm(b)
+
+
+def _show(key: str, value: object, labels: tuple = ()) -> None:
+    """Before widget `key` is drawn: hand it `value` when the page's state, not the widget, changed it
+    (reset, Back, a value the database no longer has, a widget the last run did not draw), or when its
+    option labels changed (language, counts). Streamlit 1.67 keeps a select widget's value in the
+    browser as the label it was drawn with: without this the browser goes on showing the old label
+    ("(47)", English after a switch to Russian) and the old value after a reset."""
+    drawn = st.session_state.setdefault(_DRAWN, {})
+    if key not in st.session_state or not _same(st.session_state[key], value) or drawn.get(key) != labels:
+        st.session_state[key] = value
+    drawn[key] = labels
 
 
 def _pair_key(pair: tuple[str, str]) -> str:
     return f"{pair[0]}-{pair[1]}"
 
 
-def _keep_valid(key: str, allowed: set) -> None:
-    """Drop state values a widget no longer offers (new data, another country): a multiselect would
-    otherwise refuse to render."""
-    current = st.session_state.get(key)
-    if isinstance(current, list):
-        st.session_state[key] = [v for v in current if v in allowed]
-    elif current is not None and current not in allowed:
-        st.session_state[key] = None
+def _pair_of(key: str) -> tuple[str, str]:
+    a, _, b = key.partition("-")
+    return a, b
 
 
 def _reset_filters() -> None:
-    for key in _FILTER_KEYS:
-        st.session_state.pop(key, None)
-    st.session_state[K_CLAIM] = None
+    st.session_state[_S_FILTERS] = Filters()
+    _set_view(claim=None)
+
+
+# ---------------------------------------------------------------- sidebar widgets' callbacks
+# Each runs before the script, when its widget changed; st.session_state[key] is then the widget's new
+# value read with the labels the user saw.
+
+def _on_lang() -> None:
+    _set_view(lang=st.session_state[K_LANG])
+
+
+def _on_country() -> None:
+    country = st.session_state[K_COUNTRY]
+    _set_filters(country=country, partners=() if country != _filters().country else _filters().partners)
+
+
+def _on_list(key: str, field: str) -> None:
+    _set_filters(**{field: tuple(st.session_state[key] or ())})
+
+
+def _on_pairs() -> None:
+    _set_filters(pairs=tuple(_pair_of(k) for k in st.session_state[K_PAIRS] or ()))
+
+
+def _on_modalities() -> None:
+    picked = st.session_state[K_MODALITIES] or []
+    _set_filters(modalities=tuple(m for m in MODALITIES if m in picked))
+
+
+def _on_years(lo: int, hi: int) -> None:
+    y0, y1 = (int(v) for v in st.session_state[K_YEARS])
+    whole = (y0, y1) == (lo, hi)  # the whole range is no constraint (it would drop undated figures)
+    _set_filters(year_from=None if whole else y0, year_to=None if whole else y1)
+
+
+def _on_search() -> None:
+    _set_filters(search=(st.session_state[K_SEARCH] or "").strip())
 
 
 # ---------------------------------------------------------------- sidebar
 
 def language_switch(lang: Lang) -> Lang:
+    _show(K_LANG, lang)
     st.sidebar.segmented_control(
         t("language", lang), LANGS, key=K_LANG, format_func={"en": "English", "ru": "Русский"}.get,
-        required=True,
+        required=True, on_change=_on_lang,
     )
-    return st.session_state[K_LANG]
+    return lang
+
+
+def _valid(filters: Filters, options: Options) -> Filters:
+    """The filters the database can honour (a new version may lack a country, an outlet, a year)."""
+    f = restrict(filters, options)
+    return replace(f, indicators=tuple(i for i in f.indicators if i in options.indicators))
 
 
 def sidebar_filters(options: Options, lang: Lang) -> Filters:
-    """The filter widgets; returns what they select."""
+    """The filter widgets, drawn from the page's state; returns the filters the database can honour."""
+    f = _valid(_filters(), options)
+    st.session_state[_S_FILTERS] = f
     sb = st.sidebar
     sb.header(t("filters", lang))
 
-    _keep_valid(K_COUNTRY, set(options.countries))
-    country = sb.selectbox(
-        t("country", lang), [None, *options.countries], key=K_COUNTRY, placeholder=t("any_country", lang),
-        format_func=lambda c: t("any_country", lang) if c is None else i18n.country_option(c, lang),
-    )
-    partners_all = options.partners_of(country) if country else ()
-    _keep_valid(K_PARTNERS, set(partners_all))
-    partners = sb.multiselect(
-        t("partners", lang), list(partners_all), key=K_PARTNERS, disabled=not country,
-        help=t("partners_help", lang), placeholder=t("all", lang),
-        format_func=lambda c: i18n.country_option(c, lang),
-    )
+    countries = [None, *options.countries]
+    country_label = lambda c: t("any_country", lang) if c is None else i18n.country_option(c, lang)  # noqa: E731
+    _show(K_COUNTRY, f.country, tuple(map(country_label, countries)))
+    sb.selectbox(t("country", lang), countries, key=K_COUNTRY, placeholder=t("any_country", lang),
+                 format_func=country_label, on_change=_on_country)
+
+    partners_all = list(options.partners_of(f.country)) if f.country else []
+    partner_label = lambda c: i18n.country_option(c, lang)  # noqa: E731
+    _show(K_PARTNERS, list(f.partners), tuple(map(partner_label, partners_all)))
+    sb.multiselect(t("partners", lang), partners_all, key=K_PARTNERS, disabled=not f.country,
+                   help=t("partners_help", lang), placeholder=t("all", lang), format_func=partner_label,
+                   on_change=_on_list, args=(K_PARTNERS, "partners"))
+
     pair_keys = [_pair_key(p) for p in options.pairs]
-    _keep_valid(K_PAIRS, set(pair_keys))
-    pairs = sb.multiselect(
-        t("pairs", lang), pair_keys, key=K_PAIRS, placeholder=t("all", lang),
-        format_func=lambda k: i18n.pair_label(k.replace("-", "–"), lang),
-    )
-    _keep_valid(K_INDICATORS, set(options.indicators))
-    indicators = sb.multiselect(
-        t("indicators", lang), list(options.indicators), key=K_INDICATORS, placeholder=t("all", lang),
-        format_func=lambda i: i18n.indicator_label(i, lang),
-    )
-    modalities = sb.pills(
-        t("modalities", lang), list(MODALITIES), key=K_MODALITIES, selection_mode="multi",
-        format_func=lambda m: i18n.modality_label(m, lang),
-    )
-    year_from = year_to = None
+    pair_label = lambda k: i18n.pair_label(k.replace("-", "–"), lang)  # noqa: E731
+    _show(K_PAIRS, [_pair_key(p) for p in f.pairs], tuple(map(pair_label, pair_keys)))
+    sb.multiselect(t("pairs", lang), pair_keys, key=K_PAIRS, placeholder=t("all", lang), format_func=pair_label,
+                   on_change=_on_pairs)
+
+    indicator_label = lambda i: i18n.indicator_label(i, lang)  # noqa: E731
+    _show(K_INDICATORS, list(f.indicators), tuple(map(indicator_label, options.indicators)))
+    sb.multiselect(t("indicators", lang), list(options.indicators), key=K_INDICATORS, placeholder=t("all", lang),
+                   format_func=indicator_label, on_change=_on_list, args=(K_INDICATORS, "indicators"))
+
+    modality_label = lambda m: i18n.modality_label(m, lang)  # noqa: E731
+    _show(K_MODALITIES, list(f.modalities), tuple(map(modality_label, MODALITIES)))
+    sb.pills(t("modalities", lang), list(MODALITIES), key=K_MODALITIES, selection_mode="multi",
+             format_func=modality_label, on_change=_on_modalities)
+
     if options.years is not None and options.years[0] < options.years[1]:
         lo, hi = options.years
-        current = st.session_state.get(K_YEARS)
-        if not (isinstance(current, (tuple, list)) and len(current) == 2) or (
-            tuple(current) == st.session_state.get(K_YEARS_RANGE)  # the whole range stays the whole range
-        ):
-            st.session_state[K_YEARS] = (lo, hi)
-        else:
-            a, b = (min(max(int(v), lo), hi) for v in current)
-            st.session_state[K_YEARS] = (min(a, b), max(a, b))
-        st.session_state[K_YEARS_RANGE] = (lo, hi)  # when new data widens it, an untouched slider follows
-        y0, y1 = sb.slider(t("period", lang), min_value=lo, max_value=hi, key=K_YEARS, step=1,
-                           help=t("period_help", lang))
-        if (y0, y1) != (lo, hi):
-            year_from, year_to = y0, y1
-    _keep_valid(K_OUTLETS, set(options.outlets))
-    outlets = sb.multiselect(
-        t("outlets", lang), list(options.outlets), key=K_OUTLETS, placeholder=t("all", lang),
-        format_func=lambda o: t("no_url", lang) if o == NO_OUTLET else o,
-    )
-    search = sb.text_input(t("search", lang), key=K_SEARCH, placeholder=t("search_placeholder", lang),
-                           max_chars=200, help=t("search_help", lang))
+        shown = (f.year_from if f.year_from is not None else lo, f.year_to if f.year_to is not None else hi)
+        _show(K_YEARS, shown, (lo, hi))
+        sb.slider(t("period", lang), min_value=lo, max_value=hi, key=K_YEARS, step=1, help=t("period_help", lang),
+                  on_change=_on_years, args=(lo, hi))
+
+    outlet_label = lambda o: t("no_url", lang) if o == NO_OUTLET else o  # noqa: E731
+    _show(K_OUTLETS, list(f.outlets), tuple(map(outlet_label, options.outlets)))
+    sb.multiselect(t("outlets", lang), list(options.outlets), key=K_OUTLETS, placeholder=t("all", lang),
+                   format_func=outlet_label, on_change=_on_list, args=(K_OUTLETS, "outlets"))
+
+    _show(K_SEARCH, f.search)
+    sb.text_input(t("search", lang), key=K_SEARCH, placeholder=t("search_placeholder", lang),
+                  max_chars=200, help=t("search_help", lang), on_change=_on_search)
     sb.button(t("reset", lang), on_click=_reset_filters, width="stretch")
     sb.caption(t("share_hint", lang))
-    return Filters(
-        country=country,
-        partners=tuple(partners) if country else (),
-        pairs=tuple(tuple(k.split("-", 1)) for k in pairs),  # type: ignore[misc]
-        indicators=tuple(indicators),
-        modalities=tuple(m for m in MODALITIES if m in (modalities or [])),
-        year_from=year_from,
-        year_to=year_to,
-        outlets=tuple(outlets),
-        search=(search or "").strip(),
-    )
+    return f
 
 
 # ---------------------------------------------------------------- empty states
@@ -219,14 +272,32 @@ def series_label(s: Series, lang: Lang) -> str:
 
 
 def series_picker(series: list[Series], lang: Lang) -> Series:
+    """The chart's series: the one picked, while the filters keep it, else the largest. A pick the
+    filters drop is forgotten, so the URL never names a series the page does not show."""
     keys = [s.key for s in series]
-    if st.session_state.get(K_SERIES) not in keys:
-        st.session_state[K_SERIES] = keys[0]
+    if _view().series not in keys:
+        _set_view(series=None)
+    shown = _view().series or keys[0]
     by_key = {s.key: s for s in series}
+    label = lambda k: series_label(by_key[k], lang)  # noqa: E731
     c1, c2 = st.columns([3, 2], vertical_alignment="bottom")
-    key = c1.selectbox(t("series", lang), keys, key=K_SERIES, format_func=lambda k: series_label(by_key[k], lang))
-    c2.toggle(t("undated", lang), key=K_UNDATED)
-    return by_key[key]
+    _show(K_SERIES, shown, tuple(map(label, keys)))
+    c1.selectbox(t("series", lang), keys, key=K_SERIES, format_func=label, on_change=_on_series)
+    _show(K_UNDATED, _view().undated)
+    c2.toggle(t("undated", lang), key=K_UNDATED, on_change=_on_undated)
+    return by_key[shown]
+
+
+def _on_series() -> None:
+    _set_view(series=st.session_state[K_SERIES])
+
+
+def _on_undated() -> None:
+    _set_view(undated=bool(st.session_state[K_UNDATED]))
+
+
+def undated() -> bool:
+    return _view().undated
 
 
 def _tile(row: dict | None, label: str, lang: Lang) -> tuple[str, str, str]:
@@ -234,9 +305,11 @@ def _tile(row: dict | None, label: str, lang: Lang) -> tuple[str, str, str]:
         return label, t("none_yet", lang), ""
     value = i18n.format_figure(row["value"], row["unit"], lang, kind=row["kind"], comparator=row["comparator"],
                                value_max=row["value_max"])
-    when = i18n.format_period(row["period"], lang) if row["period"] else t("no_period", lang)
+    until = i18n.partial_until(row["period_end"], row["doc_published"], row["modality"])
+    when = i18n.format_period(row["period"], lang, until) if row["period"] else t("no_period", lang)
     source = row["outlet"] or t("no_url", lang)
-    return label, value, f"{row['pair']} · {when} · {source} · {i18n.format_date(row['doc_published'], lang)}"
+    pair = i18n.pair_label(str(row["pair"]), lang)  # with the names: "CIS" alone says little
+    return label, value, f"{pair} · {when} · {source} · {i18n.format_date(row['doc_published'], lang)}"
 
 
 def tiles(sv: data.SeriesView, lang: Lang) -> None:
@@ -257,13 +330,13 @@ def _on_chart_select() -> None:
     state = st.session_state.get(K_CHART)
     picked = (state or {}).get("selection", {}).get(charts.SELECTION) or []
     if picked and picked[0].get("claim_id"):
-        st.session_state[K_CLAIM] = str(picked[0]["claim_id"])
+        _set_view(claim=str(picked[0]["claim_id"]))
 
 
 def chart(sv: data.SeriesView, series: Series, lang: Lang) -> pd.DataFrame:
     """The series chart with its notes and export buttons; returns the chart's data (for disagreements)."""
     df, y_title = charts.chart_data(sv.points, series, lang)
-    n_undated = series.n_undated if not st.session_state.get(K_UNDATED) else 0
+    n_undated = series.n_undated if not _view().undated else 0
     if df.empty:
         st.info(t("no_chart_points", lang))
     else:
@@ -275,9 +348,9 @@ def chart(sv: data.SeriesView, series: Series, lang: Lang) -> pd.DataFrame:
         n_points = len(sv.points["claim_id"])
         if sv.n_dated > n_points:
             notes.append(t("points_capped", lang, shown=i18n.format_number(n_points, lang, 0),
-                           total=i18n.format_number(sv.n_dated, lang, 0)))
+                           total=i18n.count(sv.n_dated, "figure", lang)))
         if n_undated:
-            notes.append(t("undated_note", lang, n=i18n.format_number(n_undated, lang, 0)))
+            notes.append(t("undated_note", lang, n=i18n.count(n_undated, "figure", lang)))
         if notes:
             st.caption(" ".join(notes))
         stem = f"{series.indicator}-{series.kind}-{series.unit.replace('%', 'pct')}"
@@ -310,11 +383,10 @@ def disagreements(df: pd.DataFrame, lang: Lang) -> None:
 # ---------------------------------------------------------------- table and CSV
 
 def _on_table_select() -> None:
-    state = st.session_state.get(K_TABLE)
-    rows = (state or {}).get("selection", {}).get("rows") or []
+    row = tables.selected_row((st.session_state.get(K_TABLE) or {}).get("selection"))
     ids = st.session_state.get(K_TABLE_IDS) or []
-    if rows and rows[0] < len(ids):
-        st.session_state[K_CLAIM] = ids[rows[0]]
+    if row is not None and 0 <= row < len(ids):
+        _set_view(claim=ids[row])
 
 
 def table(store: data.Store, ov: data.Overview, filters: Filters, lang: Lang) -> None:
@@ -322,25 +394,26 @@ def table(store: data.Store, ov: data.Overview, filters: Filters, lang: Lang) ->
     shown = tables.readable(ov.table, lang)
     st.session_state[K_TABLE_IDS] = shown["claim_id"].tolist()
     labels = tables.labels(lang)
-    config = {key: st.column_config.TextColumn(label) for key, label in labels.items()}
-    config["source"] = st.column_config.LinkColumn(labels["source"], display_text=t("open_link", lang), width="small")
-    config["figure"] = st.column_config.TextColumn(labels["figure"], width="medium")
-    config["title"] = st.column_config.TextColumn(labels["title"], width="large")
+    widths = tables.column_widths(shown, labels)
+    config = {key: st.column_config.TextColumn(label, width=widths[key]) for key, label in labels.items()}
+    config["source"] = st.column_config.LinkColumn(labels["source"], display_text=t("open_link", lang),
+                                                   width=widths["source"])
+    # a click on any cell selects its row (the row's checkbox alone was easy to miss)
     st.dataframe(
-        shown, key=K_TABLE, hide_index=True, width="stretch", height=420,
+        shown, key=K_TABLE, hide_index=True, width="stretch", height=tables.table_height(len(shown)),
         column_order=[k for k, _ in tables.TABLE_COLUMNS], column_config=config,
-        on_select=_on_table_select, selection_mode="single-row",
+        on_select=_on_table_select, selection_mode=["single-row", "single-cell"],
     )
     total = ov.counts.figures
     c1, c2 = st.columns([3, 1], vertical_alignment="center")
     c1.caption(t("showing", lang, shown=i18n.format_number(len(shown), lang, 0),
-                 total=i18n.format_number(total, lang, 0)))
+                 total=i18n.count(total, "figure", lang)))
     if total > data.CSV_MAX_ROWS:
         c1.caption(t("csv_capped", lang, cap=i18n.format_number(data.CSV_MAX_ROWS, lang, 0),
-                     total=i18n.format_number(total, lang, 0)))
+                     total=i18n.count(total, "row", lang)))
     c2.download_button(
         t("download_csv", lang), data=lambda: tables.csv_bytes(data.csv_rows(store, filters)[0], lang),
-        file_name=f"claims-{date.today().isoformat()}.csv", mime="text/csv", on_click="ignore",
+        file_name=tables.csv_name(filters), mime="text/csv", on_click="ignore",
         icon=":material/download:", type="primary", key="csv",
     )
 
@@ -349,18 +422,19 @@ def table(store: data.Store, ov: data.Overview, filters: Filters, lang: Lang) ->
 
 def evidence(store: data.Store, lang: Lang) -> None:
     st.subheader(t("evidence", lang))
-    claim_id = st.session_state.get(K_CLAIM)
+    claim_id = _view().claim
     if not claim_id:
         st.info(t("evidence_hint", lang))
         return
     row = data.claim_detail(store.path, store.version, claim_id)
     if row is None:
         st.warning(t("claim_gone", lang))
-        st.button(t("clear_selection", lang), on_click=lambda: st.session_state.update({K_CLAIM: None}))
+        st.button(t("clear_selection", lang), on_click=_clear_claim)
         return
     figure = tables.figure(row, lang)
     pair = i18n.pair_label(str(row["pair"]), lang)
-    when = i18n.format_period(row["period"], lang) if isinstance(row["period"], str) else t("no_period", lang)
+    until = i18n.partial_until(tables.day(row["period_end"]), tables.day(row["doc_published"]), row["modality"])
+    when = i18n.format_period(row["period"], lang, until) if isinstance(row["period"], str) else t("no_period", lang)
     st.html(views.tiles_html([(
         f"{i18n.indicator_label(row['indicator'], lang)} · {i18n.modality_label(row['modality'], lang)}",
         figure, f"{pair} · {when}",
@@ -386,7 +460,7 @@ def evidence(store: data.Store, lang: Lang) -> None:
     c1, c2 = st.columns(2)
     if url:
         c1.link_button(t("open_source", lang), url, icon=":material/open_in_new:")
-    c2.button(t("clear_selection", lang), on_click=lambda: st.session_state.update({K_CLAIM: None}),
+    c2.button(t("clear_selection", lang), on_click=_clear_claim,
               key="clear_claim")
     if doc is not None:
         marks = [
@@ -397,7 +471,7 @@ def evidence(store: data.Store, lang: Lang) -> None:
             )
             for c in doc_claims.to_dict("records")
         ]
-        with st.expander(t("whole_article", lang, n=len(marks)), expanded=False):
+        with st.expander(t("whole_article", lang, n=i18n.count(len(marks), "figure", lang)), expanded=False):
             st.html(views.document_html(str(doc["text"]), marks))
 
 
@@ -414,10 +488,9 @@ def _trace_lines(raw: object, lang: Lang) -> list[tuple[str, str, str]]:
     return [(t(f"field_{field}", lang), words, rule) for field, rule, words in rules.explain(trace, lang)]
 
 
-def view_state(lang: Lang, series: Series | None) -> View:
-    return View(
-        lang=lang,
-        series=series.key if series else st.session_state.get(K_SERIES),
-        undated=bool(st.session_state.get(K_UNDATED)),
-        claim=st.session_state.get(K_CLAIM),
-    )
+def _clear_claim() -> None:
+    _set_view(claim=None)
+
+
+def view_state() -> View:
+    return _view()

@@ -200,6 +200,30 @@ def _jsonl_units(f: BinaryIO, name: str, on_problem: Callable[[ReadProblem], Non
 # ---------------------------------------------------------------- reading one unit
 
 
+# A plain-text file whose lines hold no headline of four words (text.heading_of, which asks that many to
+# pass over a scraped page's chrome) may still open with a short title, «Торговля с Китаем»: its first
+# line is its title when it reads as one (three words with letters, a dateline «среда, 02 июля 2025» has
+# two; no full stop; within a line's length) and the text goes on after it (else it is the text).
+_TITLE_MIN_WORDS = 3
+_TITLE_MAX_CHARS = 300
+_WORD_WITH_LETTER = re.compile(r"[^\W\d_]")
+
+
+def text_title(text: str) -> str | None:
+    """The title of a plain-text file: its first headline (text.heading_of), else its first line when
+    that reads as a title rather than as a first paragraph."""
+    found = heading_of(text)
+    if found is not None:
+        return found
+    head = text.lstrip()[: 2 * _TITLE_MAX_CHARS + 1]
+    first, newline, rest = head.partition("\n")
+    line = " ".join(first.split())
+    if (newline and rest.strip() and line and len(line) <= _TITLE_MAX_CHARS and line[-1] not in ".…"
+            and sum(1 for w in line.split() if _WORD_WITH_LETTER.search(w)) >= _TITLE_MIN_WORDS):
+        return line
+    return None
+
+
 def read_unit(unit: ReadUnit) -> SourcedDocument | ReadProblem:
     """The document in `unit`, or the reason there is none; never raises."""
     try:
@@ -214,7 +238,7 @@ def _read_unit(unit: ReadUnit) -> SourcedDocument | ReadProblem:
             doc = parse_jsonl_line(unit.raw or b"")
         elif unit.kind == "txt":
             text = decode_text(_read_bytes(unit.path, unit.max_bytes))
-            doc = Document(id=name_of(Path(unit.path).stem), text=text, title=heading_of(text))
+            doc = Document(id=name_of(Path(unit.path).stem), text=text, title=text_title(text))
         else:
             doc = read_html(_read_bytes(unit.path, unit.max_bytes), name_of(Path(unit.path).stem))
     except UnreadableInput as e:

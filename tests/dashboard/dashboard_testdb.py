@@ -125,7 +125,7 @@ def expected_ids(f: Filters) -> set[str]:
             continue
         if f.outlets and host_of(docs[c["doc_id"]].get("url")) not in f.outlets:
             continue
-        if f.search and not all(tok in c["sentence"].lower() for tok in search.tokens(f.search)):
+        if f.search and not all(search.matches(c["sentence"], tok) for tok in search.tokens(f.search)):
             continue
         out.add(claim_id(c))
     return out

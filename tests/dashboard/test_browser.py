@@ -9,13 +9,15 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from urllib.parse import quote
 from pathlib import Path
 
 import pytest
 
 from dashboard.filters import Filters
-from dashboard_testdb import APP, ROOT, expected_ids
+from dashboard_testdb import APP, ROOT, build_db, claim_id, expected_ids, gold_claims, gold_docs
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "artifacts"
@@ -36,11 +38,11 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(gold_db: Path):
-    """`streamlit run dashboard/app.py` on a free port against the gold database."""
+@contextmanager
+def _serve(db: Path) -> Iterator[str]:
+    """`streamlit run dashboard/app.py` on a free port against `db`; yields its URL."""
     port = _free_port()
-    env = {**os.environ, "INDICATORS_DB": str(gold_db)}
+    env = {**os.environ, "INDICATORS_DB": str(db)}
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(APP), "--server.port", str(port),
          "--server.headless", "true", "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
@@ -59,12 +61,21 @@ def server(gold_db: Path):
             proc.kill()
             pytest.fail(f"streamlit did not start:\n{proc.stdout.read() if proc.stdout else ''}")
         time.sleep(0.3)
-    yield url
-    proc.terminate()
     try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(scope="module")
+def server(gold_db: Path):
+    """The app against the gold database."""
+    with _serve(gold_db) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -134,6 +145,7 @@ def test_page_filter_chart_point_csv_and_row_in_a_browser(server, browser, tmp_p
     # the CSV downloads exactly the filtered rows
     with page.expect_download(timeout=60_000) as info:
         page.get_by_role("button", name="Download CSV").click()
+    assert info.value.suggested_filename == "claims_KGZ.csv"  # named after the filters
     path = tmp_path / info.value.suggested_filename
     info.value.save_as(path)
     raw = path.read_bytes()
@@ -165,4 +177,170 @@ def test_page_filter_chart_point_csv_and_row_in_a_browser(server, browser, tmp_p
     page.wait_for_timeout(800)
     page.screenshot(path=str(shot))
     assert shot.stat().st_size > 50_000
+    page.close()
+
+
+# ---------------------------------------------------------------- the page's state as a browser keeps it
+
+
+def _open(browser, url: str):
+    page = browser.new_page(viewport={"width": 1500, "height": 1300}, accept_downloads=True)
+    page.goto(url, wait_until="domcontentloaded")
+    page.wait_for_selector("[data-testid='stDataFrame']", timeout=60_000)
+    _wait_idle(page)
+    return page
+
+
+def _query(page) -> str:
+    return page.url.partition("?")[2]
+
+
+def _box(page, label: str) -> str:
+    """What a select box shows (its input's text), as the user reads it."""
+    return page.get_by_role("combobox", name=label, exact=True).input_value()
+
+
+def _chips(page, label: str) -> list[str]:
+    """The values a multiselect shows."""
+    box = page.locator("[data-testid='stMultiSelect']").filter(has=page.get_by_role("combobox", name=label, exact=True))
+    return [x.strip() for x in box.locator("[data-testid='stMultiSelectTagsContainer'] [data-tag] > span[title]").all_inner_texts()]
+
+
+def _series(page) -> str:
+    return page.locator("[data-testid='stMain'] [data-testid='stSelectbox'] input").first.input_value()
+
+
+def _pick_country(page, code: str) -> None:
+    page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").first.click()
+    page.keyboard.type(code)
+    page.keyboard.press("Enter")
+    _wait_idle(page)
+
+
+def _showing(page) -> str:
+    return page.locator("[data-testid='stCaptionContainer']").filter(has_text="Showing").first.inner_text()
+
+
+def test_reset_clears_what_the_sidebar_shows(server, browser):
+    page = _open(browser, f"{server}/?country=KGZ&indicator=trade_turnover")
+    assert _box(page, "Country") == "KGZ · Kyrgyzstan"
+    assert _chips(page, "Indicators") == ["Trade turnover"]
+    page.get_by_role("button", name="Reset filters").click()
+    _wait_idle(page)
+    assert _box(page, "Country") == "" and _chips(page, "Indicators") == []
+    assert _query(page) == ""
+    # the same country picked again filters again (the box had kept it, so picking it changed nothing)
+    _pick_country(page, "KGZ")
+    want = expected_ids(Filters(country="KGZ"))
+    page.get_by_text(f"Showing {len(want)} of {len(want)} figures.").wait_for(timeout=30_000)
+    assert "country=KGZ" in _query(page)
+    # a later change (the language) does not bring the reset filters back
+    page.get_by_role("button", name="Reset filters").click()
+    _wait_idle(page)
+    page.locator("[data-testid='stSidebar'] button", has_text="Русский").click()
+    _wait_idle(page)
+    assert _query(page) == "lang=ru" and _box(page, "Страна") == "" and _chips(page, "Показатели") == []
+
+
+def test_option_labels_follow_the_counts_and_the_language(server, browser):
+    page = _open(browser, server)
+    assert _series(page).startswith("Trade turnover · level · USD (")
+    box = page.locator("[data-testid='stMain'] [data-testid='stSelectbox']").first
+    box.click()
+    page.get_by_role("option").nth(2).click()
+    _wait_idle(page)
+    picked = _series(page)
+    assert picked.startswith("Aid · level · t (")
+    _pick_country(page, "KAZ")
+    n_aid = len(expected_ids(Filters(country="KAZ", indicators=("aid",))))
+    assert _series(page) == f"Aid · level · t ({n_aid})", "the label counts what the filters now select"
+    assert "series=aid.level.t" in _query(page), "the picked series stays picked"
+    page.locator("[data-testid='stSidebar'] button", has_text="Русский").click()
+    _wait_idle(page)
+    assert _box(page, "Страна") == "KAZ · Казахстан"
+    assert _series(page) == f"Помощь · уровень · t ({n_aid})"
+    _pick_country(page, "KGZ")
+    assert _box(page, "Страна") == "KGZ · Кыргызстан"
+    assert _series(page).startswith("Помощь · уровень · t (")
+
+
+def test_back_and_forward_walk_the_views_one_change_at_a_time(server, browser):
+    page = _open(browser, server)
+    start = page.url
+    assert _query(page) == "", "the page as opened is no history entry of its own"
+    _pick_country(page, "KAZ")
+    page.get_by_role("combobox", name="Indicators", exact=True).click()
+    page.keyboard.type("Trade turnover")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Escape")
+    _wait_idle(page)
+    page.locator("[data-testid='stSidebar'] button", has_text="Русский").click()
+    _wait_idle(page)
+    _pick_country(page, "KGZ")
+    views = [
+        ("", "", []),
+        ("country=KAZ", "KAZ · Kazakhstan", []),
+        ("country=KAZ&indicator=trade_turnover", "KAZ · Kazakhstan", ["Trade turnover"]),
+        ("lang=ru&country=KAZ&indicator=trade_turnover", "KAZ · Казахстан", ["Товарооборот"]),
+        ("lang=ru&country=KGZ&indicator=trade_turnover", "KGZ · Кыргызстан", ["Товарооборот"]),
+    ]
+
+    def check(i: int) -> None:
+        query, country, indicators = views[i]
+        assert _query(page) == query, i
+        ru = query.startswith("lang=ru")
+        assert _box(page, "Страна" if ru else "Country") == country, i
+        assert _chips(page, "Показатели" if ru else "Indicators") == indicators, i
+
+    check(4)
+    for i in (3, 2, 1, 0):
+        page.go_back()
+        _wait_idle(page)
+        check(i)
+    assert page.url == start
+    for i in (1, 2, 3):
+        page.go_forward()
+        _wait_idle(page)
+        check(i)
+    # a change after going back starts a new branch of history, as on any web page
+    _pick_country(page, "UZB")
+    assert _query(page) == "lang=ru&country=UZB&indicator=trade_turnover"
+    page.go_back()
+    _wait_idle(page)
+    check(3)
+    page.close()
+
+
+def test_a_filter_change_right_after_an_ingest_publishes_is_kept(browser, tmp_path):
+    """An ingest replaces the store file while the page is open; the change made next must land (the run
+    reopens the database, and the slider's range and the options move with the new data)."""
+    claims = gold_claims()
+    versions = [claims[:60], claims]  # the smaller one has fewer years, pairs and countries
+    live = build_db(tmp_path / "live.duckdb", gold_docs(), versions[0])
+    with _serve(live) as url:
+        page = _open(browser, url)
+        for i, code in enumerate(["KGZ", "KAZ", "UZB", "TJK", "RUS", "KGZ", "KAZ"]):
+            newer = build_db(tmp_path / f"v{i}.duckdb", gold_docs(), versions[(i + 1) % 2])
+            os.replace(newer, live)
+            _pick_country(page, code)
+            want = {claim_id(c) for c in versions[(i + 1) % 2] if code in c["countries"]}
+            page.get_by_text(f"Showing {len(want)} of {len(want)} figures.").wait_for(timeout=30_000)
+            assert _box(page, "Country").startswith(code), i
+            assert _query(page).startswith(f"country={code}"), i
+        page.close()
+
+
+def test_a_click_on_any_cell_opens_its_source_and_a_short_table_is_short(server, browser):
+    page = _open(browser, f"{server}/?pair=KAZ-TJK")
+    want = expected_ids(Filters(pairs=(("KAZ", "TJK"),)))
+    assert 1 <= len(want) <= 3
+    grid = page.locator("[data-testid='stDataFrame']").first
+    grid.scroll_into_view_if_needed()
+    bb = grid.bounding_box()
+    assert bb is not None and bb["height"] <= 35 * (len(want) + 1) + 12, "no empty grid below the rows"
+    # the middle of the first row, well away from its checkbox
+    page.mouse.click(bb["x"] + bb["width"] / 2, bb["y"] + 35 + 17)
+    page.locator("mark.bi-sel").first.wait_for(timeout=30_000)
+    _wait_idle(page)
+    assert "claim=" in page.url
     page.close()

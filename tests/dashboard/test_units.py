@@ -6,6 +6,7 @@ import csv
 import io
 import re
 from datetime import date
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import duckdb
@@ -183,6 +184,8 @@ FILTERS = [
     Filters(outlets=("kant.kg", "")),
     Filters(search="товарооборот"),
     Filters(search="Оборот МЛРД"),  # case-insensitive, every word, inside longer words
+    Filters(search="объём"),  # ё as е: the sentences write «объем»
+    Filters(search="товарооборота"),  # any form of the word's lemma: «товарооборот», «товарооборотом»
     Filters(country="RUS", indicators=("trade_turnover",), modalities=("actual",), year_to=2021),
 ]
 
@@ -267,7 +270,7 @@ def test_csv_has_bom_table_columns_first_then_sentence_and_raw_fields(snapshot):
     rows = queries.claims_in_order(con, ids)
     data = tables.csv_bytes(rows, "ru")
     assert data.startswith(b"\xef\xbb\xbf")
-    parsed = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    parsed = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
     header, body = parsed[0], parsed[1:]
     labels = list(tables.labels("ru").values())
     assert header[: len(labels)] == labels
@@ -288,7 +291,7 @@ def test_csv_cells_a_spreadsheet_would_run_are_neutralised(snapshot):
     assert [r[header.index("doc_url")] for r in body] == ["'+cmd", "'-1"]
     # the program's own formatting («+21 %») is no formula and stays as the table shows it
     figure = header.index(tables.labels("en")["figure"])
-    assert [r[figure] for r in body] == list(tables.csv_frame(rows, "en")[tables.labels("en")["figure"]])
+    assert [r[figure] for r in body] == [tables.plain_spaces(x) for x in tables.csv_frame(rows, "en")[tables.labels("en")["figure"]]]
 
 
 def test_export_png_and_svg():
@@ -352,3 +355,179 @@ def test_a_cached_spec_is_retitled_for_each_chart():
     assert spec["config"]["locale"]["number"]["decimal"] == ","
     assert base["layer"][2]["encoding"]["y"]["title"] == ""  # the cached spec itself is not changed
     assert any(p.get("name") == charts.SELECTION for p in spec.get("params", []))
+
+
+# ---------------------------------------------------------------- the table's geometry and clicks
+
+
+def test_a_short_table_is_as_tall_as_its_rows():
+    assert tables.table_height(1) == 2 * tables.ROW_PX + 3  # header and one row
+    assert tables.table_height(3) == 4 * tables.ROW_PX + 3
+    assert tables.table_height(200) == tables.MAX_HEIGHT_PX
+
+
+def test_columns_are_wide_enough_for_their_longest_text():
+    shown = pd.DataFrame({key: ["x"] for key, _ in tables.TABLE_COLUMNS})
+    shown["period"] = ["2025, с начала года (на 26.02)"]
+    shown["modality"] = ["Фактическое значение"]
+    shown["title"] = ["T" * 400]
+    widths = tables.column_widths(shown, tables.labels("ru"))
+    for key in ("period", "modality"):
+        assert widths[key] >= len(shown[key][0]) * 7, key
+    assert widths["title"] <= 360  # long text wraps at a limit
+
+
+@pytest.mark.parametrize(("selection", "row"), [
+    ({"rows": [3], "columns": [], "cells": []}, 3),
+    ({"rows": [], "columns": [], "cells": [[5, "figure"]]}, 5),  # a click on a cell selects its row
+    ({"rows": [], "columns": [], "cells": []}, None),
+    (None, None),
+])
+def test_a_click_on_a_row_or_any_of_its_cells_selects_the_row(selection, row):
+    assert tables.selected_row(selection) == row
+
+
+# ---------------------------------------------------------------- search by the word, not its spelling
+
+
+SEARCH_SENTENCES = [
+    "Товарооборот с Китаем вырос на 20%.",
+    "Объём торговли с Китаем составил 2 млрд долларов.",
+    "Объем торговли с Казахстаном составил 1 млрд долларов.",
+    "Китай увеличил экспорт в Казахстан.",
+]
+
+
+@pytest.fixture(scope="module")
+def search_db(tmp_path_factory):
+    from dashboard_testdb import build_db
+
+    text = " ".join(SEARCH_SENTENCES)
+    doc = {"id": "s1", "text": text, "published": "2025-01-02", "url": "https://example.kg/1", "title": "t"}
+    claims = []
+    for i, sent in enumerate(SEARCH_SENTENCES):
+        start = text.index(sent)
+        claims.append({"doc_id": "s1", "indicator": "trade_turnover", "countries": ["CHN", "KAZ"],
+                       "flow_from": None, "value": float(i + 1), "value_max": None, "unit": "USD", "kind": "level",
+                       "comparator": "eq", "modality": "actual", "period": "2024", "text": sent[:5],
+                       "span": [start, start + 5], "sentence": sent, "sentence_span": [start, start + len(sent)]})
+    path = build_db(tmp_path_factory.mktemp("search") / "s.duckdb", [doc], claims)
+    con = duckdb.connect(str(path), read_only=True)
+    idx = queries.load_snapshot(con)
+    words = search.WordIndex(queries.search_vocabulary(con, idx.claim_id), idx.n)
+    yield con, idx, words
+    con.close()
+
+
+@pytest.mark.parametrize(("query", "want"), [
+    ("объём", {1, 2}),  # ё and е are one letter to a reader
+    ("ОБЪЕМ", {1, 2}),
+    ("Китай", {0, 1, 3}),  # «Китаем» is a form of «Китай»
+    ("Китая", {0, 1, 3}),  # a form typed finds the others
+    ("Кита", {0, 1, 3}),  # a stem still finds what holds it
+    ("Казахстану", {2, 3}),
+    ("торговля Китай", {1}),  # every word
+    ("оборот", {0}),  # inside a longer word, as before
+])
+def test_search_finds_every_form_of_a_word_and_both_paths_agree(search_db, query, want):
+    con, idx, words = search_db
+    toks = search.tokens(query)
+    by_index = words.hits(toks)
+    by_scan = search.mask_of(queries.search_scan(con, toks, idx.claim_id), idx.n)
+    assert (by_index == by_scan).all(), "the word index and the scan must agree"
+    got = {SEARCH_SENTENCES.index(s) for s in queries.claims_by_id(con, idx.claim_ids(np.flatnonzero(by_index)))["sentence"]}
+    assert got == want
+
+
+# ---------------------------------------------------------------- periods not over when stated
+
+
+def test_an_actual_figure_of_a_period_not_over_is_partial():
+    year_end, feb = date(2025, 12, 31), date(2025, 2, 26)
+    assert i18n.partial_until(year_end, feb, "actual") == feb  # «с начала года»: January and February
+    assert i18n.partial_until(date(2024, 12, 31), feb, "actual") is None  # the year before: whole
+    assert i18n.partial_until(year_end, feb, "target") is None  # a plan may look ahead
+    assert i18n.partial_until(year_end, None, "actual") is None
+    assert i18n.format_period("2025", "en", feb) == "2025 so far (to Feb 26)"
+    assert i18n.format_period("2025", "ru", feb) == "2025, с начала года (на 26.02)"
+    assert i18n.format_period("2025-Q1", "ru", feb) == f"I{NBSP}кв.{NBSP}2025, неполный период (на 26.02)"
+    assert i18n.format_period("2024/2025", "en", feb) == "2024–2025 so far (to 2025-02-26)"
+
+
+def test_a_year_so_far_is_charted_up_to_its_publication_and_marked():
+    from dashboard.index import Series
+
+    s = Series("trade_turnover", "level", "USD")
+
+    def row(cid, period, start, end, published, value):
+        days = lambda d: (d - date(1970, 1, 1)).days  # noqa: E731
+        return {"claim_id": cid, "country_a": "KAZ", "country_b": "UZB", "pair": "KAZ–UZB",
+                "indicator": "trade_turnover", "kind": "level", "unit": "USD", "modality": "actual",
+                "comparator": "eq", "period": period, "flow_from": None, "value": value, "value_max": None,
+                "period_start": start, "period_end": end, "figure_text": "x", "doc_id": cid, "doc_title": "t",
+                "doc_url": None, "doc_published": published, "outlet": "", "ps_days": days(start),
+                "pe_days": days(end), "pub_days": days(published)}
+
+    rows = [row("full", "2024", date(2024, 1, 1), date(2024, 12, 31), date(2025, 2, 1), 4e9),
+            row("ytd", "2025", date(2025, 1, 1), date(2025, 12, 31), date(2025, 2, 26), 6e8)]
+    cols = {k: [r[k] for r in rows] for k in rows[0]}
+    df = charts.chart_data(cols, s, "en")[0].set_index("claim_id")
+    assert df.loc["ytd", "x_end"] == np.datetime64("2025-02-26")  # not the end of 2025
+    assert df.loc["ytd", "x"] < np.datetime64("2025-02-26") and df.loc["full", "x"] == np.datetime64("2024-07-01")
+    assert df.loc["ytd", "period_label"] == "2025 so far (to Feb 26)" and "so far" in df.loc["ytd", "mark"]
+    assert df.loc["full", "period_label"] == "2024" and df.loc["full", "mark"] == ""
+    shown = tables.readable(cols, "ru")
+    assert list(shown["period"]) == ["2024", "2025, с начала года (на 26.02)"]
+
+
+@pytest.mark.parametrize(("lang", "sep", "value"), [("en", ",", "2.5"), ("ru", ";", "2,5")])
+def test_csv_separator_and_decimal_mark_follow_the_language(snapshot, lang, sep, value):
+    con, idx, _ = snapshot
+    rows = queries.claims_in_order(con, idx.claim_ids(idx.newest(idx.mask(Filters(country="KGZ"))))[:1])
+    rows["value"] = [2.5]
+    parsed = list(csv.reader(io.StringIO(tables.csv_bytes(rows, lang).decode("utf-8-sig")), delimiter=sep))
+    assert parsed[1][parsed[0].index("value")] == value
+    assert NBSP not in tables.csv_bytes(rows, lang).decode("utf-8-sig")
+
+
+@pytest.mark.parametrize(("f", "name"), [
+    (Filters(), "claims_all.csv"),
+    (Filters(country="KAZ", partners=("CHN",), indicators=("trade_turnover",), year_from=2024, year_to=2024),
+     "claims_KAZ-CHN_trade_turnover_2024.csv"),
+    (Filters(pairs=(("KGZ", "RUS"),), modalities=("target",), year_from=2018, year_to=2020),
+     "claims_KGZ-RUS_target_2018-2020.csv"),
+    (Filters(outlets=("kant.kg", ""), year_from=2018), "claims_from-2018_kant.kg_no-url.csv"),
+    (Filters(search="товарооборот"), "claims_q.csv"),
+    (Filters(search="../../etc/passwd; rm -rf"), "claims_q-etc-passwd-rm-rf.csv"),
+])
+def test_csv_file_name_says_what_was_filtered_in_safe_characters(f, name):
+    assert tables.csv_name(f) == name
+    assert re.fullmatch(r"[A-Za-z0-9._-]+", tables.csv_name(f))
+
+
+# ---------------------------------------------------------------- wording
+
+
+@pytest.mark.parametrize(("n", "en", "ru"), [
+    (0, "0 figures", "0 цифр"), (1, "1 figure", "1 цифра"), (2, "2 figures", "2 цифры"),
+    (4, "4 figures", "4 цифры"), (5, "5 figures", "5 цифр"), (11, "11 figures", "11 цифр"),
+    (12, "12 figures", "12 цифр"), (21, "21 figures", "21 цифра"), (22, "22 figures", "22 цифры"),
+    (111, "111 figures", "111 цифр"), (1001, "1,001 figures", f"1{NBSP}001 цифра"),
+])
+def test_counts_take_the_plural_form_of_their_number(n, en, ru):
+    assert i18n.count(n, "figure", "en") == en
+    assert i18n.count(n, "figure", "ru") == ru
+
+
+def test_every_code_has_a_full_name():
+    """Each code the extractor can give a side (the lexicon's countries and the blocs) reads with its
+    name in both languages, not as the code alone."""
+    with open(Path(i18n.__file__).resolve().parent.parent / "etl" / "lexicon" / "countries.csv", encoding="utf-8") as f:
+        codes = [row["code"] for row in csv.DictReader(f)]
+    from etl.vocabulary import BLOCS
+
+    for code in [*codes, *BLOCS]:
+        for lang in ("en", "ru"):
+            assert i18n.country_name(code, lang) != code, (code, lang)
+    assert i18n.country_option("CIS", "en") == "CIS · Commonwealth of Independent States"
+    assert i18n.country_option("CIS", "ru") == "CIS · Содружество Независимых Государств"

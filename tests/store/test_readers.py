@@ -230,7 +230,15 @@ def test_any_contract_document_survives_a_jsonl_round_trip(tmp_path_factory, doc
      "Товарооборот России и Узбекистана растёт"),
     # a file that opens with its first paragraph has no title
     ("Президент Киргизии 24 мая встретился с президентом России в Сочи.\nОбсуждены планы.", None),
-], ids=["headline", "after-chrome", "not-a-blurb", "no-headline"])
+    # a short title on the first line is the title (fewer words than a headline among chrome needs)
+    ("Торговля с Китаем\n\nТоварооборот Казахстана и Китая вырос на 5%. Экспорт растёт.", "Торговля с Китаем"),
+    ("  Итоги года: экспорт\nТоварооборот вырос.", "Итоги года: экспорт"),
+    # …but not a dateline, nor a text of one line
+    ("среда, 02 июля 2025\nТоварооборот вырос на 5%. Экспорт растёт.", None),
+    ("Торговля с Китаем растёт", "Торговля с Китаем растёт"),  # a headline (four words) as before
+    ("Торговля с Китаем", None),
+], ids=["headline", "after-chrome", "not-a-blurb", "no-headline", "short-title", "short-title-spaces",
+        "dateline", "four-words-alone", "one-line"])
 def test_a_text_files_title_is_its_first_headline(tmp_path, text, title):
     (tmp_path / "a.txt").write_text(text, encoding="utf-8")
     docs, problems = read_all(tmp_path / "a.txt")
