@@ -637,6 +637,20 @@ def _one_named(q: Ask):
     return [only, other] if other else None
 
 
+@rule("countries.previous-statistic-pair")
+def _previous_statistic_pair(q: Ask):
+    """«Оборот ЕАЭС с Ираном составил $5 млрд. При этом экспорт вырос в 2,1 раза»: no side named, the pair of
+    the trade figure just before (this sentence or the one before) rather than the article's."""
+    if q.codes or q.ind not in TRADE_INDICATORS:
+        return SKIP
+    for i, c in reversed(q.so_far.claims):
+        if i < q.s.index - 1:
+            break
+        if c.indicator in TRADE_INDICATORS:
+            return list(c.countries)
+    return SKIP
+
+
 @rule("countries.article-pair")
 def _article_pair(q: Ask):
     return q.doc.sides[:2] if not q.codes and len(q.doc.sides) >= 2 else SKIP
@@ -707,6 +721,18 @@ def _prepositions(q: Ask):
 def _previous_figure(q: Ask):
     prev = q.prev_same
     return prev.flow_from if prev and prev.flow_from in q.pair else SKIP
+
+
+@rule("flow_from.owner-of-trade")
+def _owner_of_trade(q: Ask):
+    """«Оборот ЕАЭС с Ираном … При этом экспорт вырос»: the side named with «с» nearby is the partner, the
+    other owns the trade: its exports come from it, its imports from the partner."""
+    partners = {m.code for p in (*q.prev[-1:], q.s) for m in p.mentions
+                if m.code in q.pair and m.prep in q.fw.partner_prepositions}
+    if len(partners) != 1:
+        return SKIP
+    (partner,) = partners
+    return partner if q.ind == "import" else next(c for c in q.pair if c != partner)
 
 
 @rule("flow_from.title")

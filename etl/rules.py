@@ -86,6 +86,10 @@ _RULES = (  # each field's rules in the order Rulebook.decide tries them
     Rule("countries.one-named-and-main-side", "здесь названа одна сторона, вторая — главная сторона статьи", "one side named here, the other the article's main side",
          "Торговля Казахстана и Китая растёт. Экспорт в Китай в 2024 году достиг 15 млрд долларов.",
          ["CHN", "KAZ"]),
+    Rule("countries.previous-statistic-pair", "стороны здесь не названы: пара торговой цифры прямо перед ней",
+         "no side named here: the pair of the trade figure just before",
+         "Армения наращивает торговлю. Оборот ЕАЭС с Ираном в 2021 году составил 5 млрд долларов. При этом экспорт "
+         "вырос в 2,1 раза.", ["EAEU", "IRN"]),
     Rule("countries.article-pair", "стороны здесь не названы: пара, о которой статья", "no side named here: the pair the article is about",
          "Узбекистан и Турция наращивают торговлю. В прошлом году товарооборот составил 3 млрд долларов.",
          ["TUR", "UZB"]),
@@ -100,6 +104,9 @@ _RULES = (  # each field's rules in the order Rulebook.decide tries them
     Rule("flow_from.prepositions", "предлоги и падежи сторон: «из», «в», «Китай вложил»", "the sides' prepositions and cases: «из», «в», «Китай вложил»",
          "Экспорт Казахстана в Китай составил 9 млрд долларов.", "KAZ"),
     Rule("flow_from.previous-figure", "направление предыдущей цифры этого показателя", "the direction of the previous figure of this statistic"),
+    Rule("flow_from.owner-of-trade", "сторона с «с» — партнёр, другая — та, чья торговля: экспорт от неё, импорт к ней",
+         "the side with «с» is the partner, the other owns the trade: its exports come from it, its imports to it",
+         "Оборот ЕАЭС с Ираном в 2021 году составил 5 млрд долларов. При этом экспорт вырос в 2,1 раза.", "EAEU"),
     Rule("flow_from.title", "направление, указанное в заголовке", "the direction the title states"),
     Rule("flow_from.main-side", "подсказок нет: главная сторона статьи", "no cue: the article's main side"),
     # kind
