@@ -1006,9 +1006,14 @@ def _subset(s: Sentence, at: int, lex: Lexicon) -> bool:
     toks = s.toks
     if at > 0 and toks[at - 1].kind == "word" and word_info(toks[at - 1].lower).lemma in lex.subset_adjectives:
         return True
+    if at > 0 and toks[at - 1].kind == "word" and word_info(toks[at - 1].lower).lemma in lex.words.share_lemmas:
+        return True  # «доля импорта выросла в 4,2 раза»: a share of it, not the flow itself
     in_mention = s.mention_tokens
+    verb = word_info(toks[at].lower).pos in ("VERB", "INFN", "PRTF", "PRTS", "GRND")
     k = at + 1
     while k < len(toks) and k <= at + 5 and toks[k].kind == "word":
+        if toks[k].lower in lex.words.restriction_particles:
+            return True  # «экспорт из Молдовы только алкогольной продукции»
         if k in in_mention:
             k += 1
             continue
@@ -1021,7 +1026,9 @@ def _subset(s: Sentence, at: int, lex: Lexicon) -> bool:
                 return True  # «экспорт ненефтяной продукции»: a sector of the goods
             k += 1
             continue
-        return info.pos == "NOUN" and info.case == "gent" and not (info.lemmas & lex.whole_trade_nouns)
+        # «экспорт угля», and the object of a verb: «экспортировал в Китай природный газ»
+        return info.pos == "NOUN" and (info.case == "gent" or (verb and info.case in ("accs", "nomn"))) \
+            and not (info.lemmas & lex.whole_trade_nouns)
     return False
 
 
@@ -1122,7 +1129,13 @@ def _time_tok_index(s: Sentence, t: TimeExpr) -> int:
 
 
 def _not_past(t: TimeExpr, published: date | None) -> bool:
-    return bool(t.period and published and int(t.period.split("/")[-1][:4]) >= published.year)
+    """A time that may be a plan's horizon: not before the year of telling; with that year unknown, a whole
+    year («по итогам 2022 года может превысить»), while a month or a day more likely dates the planning."""
+    if not t.period:
+        return False
+    if published is None:
+        return len(t.period) == 4
+    return int(t.period.split("/")[-1][:4]) >= published.year
 
 
 def _last_actual_period(so_far: SoFar) -> str | None:

@@ -59,6 +59,7 @@ class FunctionWords:
     ours_stems: tuple[str, ...]
     factor_preposition: frozenset[str]
     time_prepositions: frozenset[str]
+    restriction_particles: frozenset[str]
     share_lemmas: frozenset[str]
     ratio_of_two_lemmas: frozenset[str]
     ratio_of_two_forms: frozenset[str]

@@ -335,3 +335,22 @@ def test_hope_is_an_expectation():
     (c,) = claims("Премьер-министр Турции выразил надежду на увеличение товарооборота Турции и Киргизии до 1 "
                   "миллиарда долларов.")
     assert c.modality == "forecast"
+
+
+@pytest.mark.parametrize("text", [
+    # indicator.part-of-trade: the object of a verb of trade is a product…
+    "В 2022 году Туркменистан экспортировал в Китай природный газ на сумму 10 млрд долларов.",
+    # …so is what «только» singles out…
+    "Экспорт из Молдовы в Россию только алкогольной продукции вырос на 56,6%.",
+    # …and a share of a flow is not the flow
+    "Доля импорта Киргизии из России выросла в 4,2 раза.",
+])
+def test_a_product_or_a_share_of_trade_is_no_claim(text):
+    assert claims(text) == []
+
+
+def test_a_whole_year_is_the_horizon_of_a_forecast_told_on_an_unknown_date():
+    """period.horizon-of-plan: «по итогам 2022 года может превысить 2 млрд», the article's year unknown."""
+    found = extract_document(Document(id="real", text="Товарооборот между Россией и Монголией по итогам 2022 года "
+                                                      "может превысить 2 млрд долларов."))
+    assert [(c.modality, c.period) for c in found] == [("forecast", "2022")]
