@@ -8,17 +8,18 @@ from __future__ import annotations
 import csv
 import os
 import pickle
+import re
 import sys
 import tomllib
 import typing
 from collections import defaultdict
 from dataclasses import dataclass, fields
-from functools import cache, wraps
+from functools import cache
 from pathlib import Path
-from typing import Callable, TypeVar
 
 from etl import cache as cache_file
 from etl import version
+from etl.lazy import per_lexicon  # noqa: F401  (re-exported: etl/numbers.py, etl/countries.py)
 from etl.morph import lexeme_forms, singular_forms
 from etl.vocabulary import INDICATORS
 
@@ -73,6 +74,38 @@ class FunctionWords:
     member_lemmas: frozenset[str]
 
 
+# The kinds of time expression etl/periods.py resolves: calendar.toml gives each its patterns and the words
+# they need, and no other kind.
+TIME_KINDS = ("month_range", "quarter", "half", "n_months", "span_back", "day", "month_year", "month",
+              "year_range", "year", "ytd", "same_period", "rel_year", "today", "rel_month", "weekday",
+              "year_earlier")
+WORD_START = r"(?<![\w-])"  # «{b}» of calendar.toml's patterns: no letter, digit or hyphen before
+
+
+@dataclass(frozen=True)
+class CalendarWords:
+    """etl/lexicon/calendar.toml: the time words and the time patterns etl/periods.py reads, checked on
+    load. The patterns are regex source with their pieces filled in; etl/periods.py compiles them, once
+    per lexicon."""
+
+    months: tuple[str, ...]  # regex stems, January first
+    weekdays: tuple[str, ...]  # Monday first
+    ordinals: tuple[str, ...]
+    cardinals: tuple[str, ...]
+    halves: tuple[str, ...]  # the first half's stem, the second's
+    timeless: tuple[str, ...]
+    comparison_base: str
+    day_months: tuple[str, ...]
+    relative_years: dict[str, int]
+    day_offsets: dict[str, int]
+    base_before: str  # [roles]
+    to_before: str
+    since_before: str
+    than_before: str
+    patterns: tuple[tuple[str, str], ...]  # (kind, regex), in the order they are tried
+    needs: dict[str, tuple[str, ...]]  # kind -> the words its patterns cannot match without
+
+
 @dataclass(frozen=True)
 class Lexicon:
     # Entities: first word form -> names starting with it (longest first).
@@ -119,6 +152,7 @@ class Lexicon:
     currency_word_forms: dict[str, str]
     count_noun_forms: dict[str, str]  # form -> lemma of the agreement noun
     words: FunctionWords  # the function words the rules look at (function_words.toml)
+    calendar: CalendarWords  # time words and patterns (calendar.toml)
     unit_words: dict[str, frozenset[str]]  # numerals.toml [unit_words]: %, t and x words after a number
     # (currency, side) -> the currency a bare shared word means in a figure of that side: «манатов» in a
     # figure of Azerbaijan's is AZN, though «манат» alone reads as TMT (currency_by_side.csv)
@@ -229,23 +263,6 @@ def _entities() -> tuple[list[EntityName], dict[str, str], dict[str, frozenset[s
     return out, prefixes, members, names
 
 
-T = TypeVar("T")
-
-
-def per_lexicon(build: Callable[[Lexicon], T]) -> Callable[[Lexicon], T]:
-    """Memoise a table derived from a lexicon (a Lexicon holds dicts, so it cannot key a dict): the one
-    for the last lexicon asked about, which is the one lexicon a process loads."""
-    last: list = [None, None]  # [lexicon, table]
-
-    @wraps(build)
-    def get(lex: Lexicon) -> T:
-        if last[0] is not lex:
-            last[:] = [lex, build(lex)]
-        return last[1]
-
-    return get
-
-
 @cache
 def load() -> Lexicon:
     """The lexicon, from the on-disk cache when it was built from these very tables (see `_cache_path`)."""
@@ -266,7 +283,8 @@ def load() -> Lexicon:
 # everything it is made from, so an edited table or a new dictionary builds a new one; etl/cache.py
 # says why a planted, broken or foreign file is never used.
 CACHE_ENV = "BILATERAL_ETL_CACHE_DIR"  # a folder; "" or "off" turns the cache off
-_CACHE_CLASSES = frozenset({("etl.lexicon", "Lexicon"), ("etl.lexicon", "EntityName"), ("etl.lexicon", "FunctionWords")})
+_CACHE_CLASSES = frozenset({("etl.lexicon", "Lexicon"), ("etl.lexicon", "EntityName"), ("etl.lexicon", "FunctionWords"),
+                            ("etl.lexicon", "CalendarWords")})
 
 
 def _cache_dir() -> Path | None:
@@ -351,6 +369,121 @@ def _function_words() -> FunctionWords:
     return FunctionWords(**{k: tuple(v) if want[k].startswith("tuple") else frozenset(v) for k, v in table.items()})
 
 
+_CALENDAR_LISTS = ("months", "weekdays", "ordinals", "cardinals", "halves", "timeless", "day_months")
+_CALENDAR_TABLES = ("relative_years", "day_offsets", "roles", "pieces", "needs")
+_CALENDAR_ROLES = ("base", "to", "since", "than")
+_PLACEHOLDER = re.compile(r"\{([A-Za-z_]\w*)\}")  # «{YSPEC}», not the regex count «{1,2}»
+
+
+def stem_words(stem: str) -> list[str]:
+    """«ма[йяею]» -> ["май", "мая", "мае", "маю"]: the literal words a stem with one class can start."""
+    m = re.fullmatch(r"(\w*)\[(\w+)\](\w*)", stem)
+    return [m[1] + c + m[3] for c in m[2]] if m else [stem]
+
+
+def _lower_case(pattern: str) -> bool:
+    """Written in lower case (group names aside): compiled without re.I, it matches lower-cased text as
+    the pattern with re.I matches the text."""
+    bare = re.sub(r"\(\?P[<=]", "", pattern)
+    return bare == bare.lower()
+
+
+def _calendar_words() -> CalendarWords:
+    path = LEXICON_DIR / "calendar.toml"
+    table = _read_toml("calendar.toml")
+
+    def fail(what: str) -> typing.NoReturn:
+        raise LexiconError(f"{path}: {what}")
+
+    def compiled(key: str, regex: object, lower: bool = False) -> str:
+        if not isinstance(regex, str) or not regex:
+            fail(f"{key} must be a non-empty regex string")
+        try:
+            re.compile(regex)
+        except re.error as e:
+            fail(f"{key} is not a regex: {e}")
+        if lower and not _lower_case(regex):
+            fail(f"{key} must be in lower case (it is matched on lower-cased text)")
+        return regex
+
+    _check_keys(path, table, set(_CALENDAR_LISTS) | set(_CALENDAR_TABLES) | {"comparison_base", "patterns"})
+    for key in _CALENDAR_LISTS:
+        if not (isinstance(table[key], list) and table[key]):
+            fail(f"{key} must be a non-empty list of regex stems")
+        for i, stem in enumerate(table[key]):
+            compiled(f"{key}[{i}]", stem)
+    if len(table["halves"]) != 2:
+        fail("halves must name two stems: the first half's and the second's")
+    for key in _CALENDAR_TABLES:
+        if not isinstance(table[key], dict) or not table[key]:
+            fail(f"[{key}] must be a non-empty table")
+    for key in ("relative_years", "day_offsets"):
+        bad = [k for k, v in table[key].items() if not k or type(v) is not int]
+        if bad:
+            fail(f"[{key}] {', '.join(bad)}: each must be a word = a whole number")
+    _check_keys(path, table["roles"], set(_CALENDAR_ROLES), "[roles] ")
+    roles = {k: compiled(f"[roles] {k}", v, lower=k != "than") for k, v in table["roles"].items()}
+
+    lists = {"M": table["months"], "WD": table["weekdays"], "ORD": table["ordinals"], "CARD": table["cardinals"],
+             "REL": sorted(table["relative_years"], key=len, reverse=True), "HALF": table["halves"],
+             "DAY": list(table["day_offsets"])}
+    pieces = {name: "|".join(stems) for name, stems in lists.items()} | {"b": WORD_START}
+
+    def filled(key: str, template: object) -> str:
+        if not isinstance(template, str) or not template:
+            fail(f"{key} must be a non-empty regex string")
+        unknown = sorted({m[1] for m in _PLACEHOLDER.finditer(template)} - set(pieces))
+        if unknown:
+            fail(f"{key} names no piece {', '.join('{' + u + '}' for u in unknown)}")
+        return _PLACEHOLDER.sub(lambda m: pieces[m[1]], template)
+
+    for name, template in table["pieces"].items():
+        if name in pieces:
+            fail(f"[pieces] {name} is already the name of a list")
+        pieces[name] = compiled(f"[pieces] {name}", filled(f"[pieces] {name}", template))
+
+    month_words = [w for m in table["months"] for w in stem_words(m)]
+    _check_keys(path, table["needs"], set(TIME_KINDS), "[needs] ")
+    needs = {}
+    for kind, words in table["needs"].items():
+        if not (isinstance(words, list) and words and all(isinstance(w, str) and w for w in words)):
+            fail(f"[needs] {kind} must be a non-empty list of words")
+        needs[kind] = tuple(x for w in words for x in (month_words if w == "{M}" else [w]))
+
+    patterns = []
+    if not (isinstance(table["patterns"], list) and all(isinstance(p, dict) for p in table["patterns"])):
+        fail("patterns must be [[patterns]] tables")
+    for i, p in enumerate(table["patterns"]):
+        kind = p.get("kind")
+        key = f"patterns[{i}] ({kind})"
+        _check_keys(path, p, {"kind", "regex"}, f"{key} ")
+        if kind not in TIME_KINDS:
+            fail(f"{key}: unknown kind; the kinds are {', '.join(TIME_KINDS)}")
+        regex = compiled(key, filled(key, p["regex"]), lower=True)
+        if not regex.startswith(WORD_START):
+            fail(f"{key} must start with the word-start test {{b}}")
+        patterns.append((kind, regex))
+    missing = [k for k in TIME_KINDS if k not in {k for k, _ in patterns}]
+    if missing:
+        fail(f"no pattern of the kind(s) {', '.join(missing)}")
+
+    return CalendarWords(
+        months=tuple(table["months"]), weekdays=tuple(table["weekdays"]), ordinals=tuple(table["ordinals"]),
+        cardinals=tuple(table["cardinals"]), halves=tuple(table["halves"]), timeless=tuple(table["timeless"]),
+        comparison_base=compiled("comparison_base", table["comparison_base"]),
+        day_months=tuple(table["day_months"]), relative_years=dict(table["relative_years"]),
+        day_offsets=dict(table["day_offsets"]), base_before=roles["base"], to_before=roles["to"],
+        since_before=roles["since"], than_before=roles["than"], patterns=tuple(patterns), needs=needs)
+
+
+def _check_keys(path: Path, table: dict, want: set[str], where: str = "") -> None:
+    """The table has each of `want` and no other key: else an error naming the file."""
+    missing, unknown = sorted(want - set(table)), sorted(set(table) - want)
+    if missing or unknown:
+        raise LexiconError(f"{path}: {where}" + "; ".join(
+            ([f"missing {', '.join(missing)}"] if missing else []) + ([f"unknown {', '.join(unknown)}"] if unknown else [])))
+
+
 def build() -> Lexicon:
     """The lexicon from the tables in etl/lexicon/ (no cache)."""
     entities, prefixes, members, country_names = _entities()
@@ -426,6 +559,7 @@ def build() -> Lexicon:
         currency_word_forms={**_hard_masculine_forms(cur_lemmas), **_forms_of(cur_lemmas), **cur_forms},
         count_noun_forms=_forms_of({w: w for w, i in indicator_lemmas.items() if i == "agreements"}),
         words=_function_words(),
+        calendar=_calendar_words(),
         unit_words={k: frozenset(v) for k, v in num["unit_words"].items()},
         currency_by_side={(r["currency"], r["side"]): r["becomes"] for r in _read_csv("currency_by_side.csv")},
         currency_by_side_units=frozenset(r["currency"] for r in _read_csv("currency_by_side.csv")),

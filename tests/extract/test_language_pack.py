@@ -1,0 +1,74 @@
+"""The language pack: every Russian word the extractor's code reads is in etl/lexicon/, each table is
+checked on load (an error names the file and the key), and the code spells no Russian word."""
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from etl import lexicon
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def tables(tmp_path, monkeypatch) -> Path:
+    """A copy of the tables the lexicon is built from, to break."""
+    folder = tmp_path / "lexicon"
+    shutil.copytree(lexicon.LEXICON_DIR, folder)
+    monkeypatch.setattr(lexicon, "LEXICON_DIR", folder)
+    return folder
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _fails(match: str) -> None:
+    with pytest.raises(lexicon.LexiconError, match=match):
+        lexicon.build()
+
+
+# --- calendar.toml -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("old, new, error", [
+    ('kind = "year_earlier"', 'kind = "decade"', r"calendar\.toml: patterns\[\d+\] \(decade\): unknown kind"),
+    ('kind = "year_earlier"', 'kind = "year"', r"calendar\.toml: no pattern of the kind\(s\) year_earlier"),
+    ("regex = '{b}годом\\s+ранее'", "regex = '{b}годом\\s+(ранее'",
+     r"calendar\.toml: patterns\[\d+\] \(year_earlier\) is not a regex"),
+    ("regex = '{b}годом\\s+ранее'", "regex = '{b}Годом\\s+ранее'",
+     r"calendar\.toml: patterns\[\d+\] \(year_earlier\) must be in lower case"),
+    ("regex = '{b}годом\\s+ранее'", "regex = 'годом\\s+ранее'",
+     r"calendar\.toml: patterns\[\d+\] \(year_earlier\) must start with the word-start test"),
+    ("regex = '{b}годом\\s+ранее'", "regex = '{b}{YEAR}\\s+ранее'",
+     r"calendar\.toml: patterns\[\d+\] \(year_earlier\) names no piece \{YEAR\}"),
+    ('kind = "year_earlier"', 'kind = "year_earlier"\nflags = "i"', r"calendar\.toml: patterns\[\d+\] \(year_earlier\) unknown flags"),
+    ('year_earlier = ["ранее"]', 'year_before = ["ранее"]', r"calendar\.toml: \[needs\] missing year_earlier; unknown year_before"),
+    ("since = '(?:", "since = '(?:(", r"calendar\.toml: \[roles\] since is not a regex"),
+    ("than = '", "then = '", r"calendar\.toml: \[roles\] missing than; unknown then"),
+    ('"вчера" = 1', '"вчера" = "1"', r"calendar\.toml: \[day_offsets\] вчера: each must be"),
+    ("YSUF = '(?:", "YSUF = '(?:(", r"calendar\.toml: \[pieces\] YSUF is not a regex"),
+    ('halves = ["перв", "втор"]', 'halves = ["перв"]', r"calendar\.toml: halves must name two stems"),
+    ('months = [', 'month = [', r"calendar\.toml: missing months; unknown month"),
+    ('"сентябр", "октябр"', '"сентябр[", "октябр"', r"calendar\.toml: months\[8\] is not a regex"),
+])
+def test_calendar_is_checked_on_load_naming_the_file_and_key(tables, old, new, error):
+    _edit(tables / "calendar.toml", old, new)
+    _fails(error)
+
+
+def test_the_calendar_keeps_the_order_of_its_patterns(lex):
+    kinds = [k for k, _ in lex.calendar.patterns]
+    assert kinds[:3] == ["month_range", "quarter", "half"] and kinds[-1] == "year_earlier"
+    assert set(kinds) == set(lexicon.TIME_KINDS) and set(lex.calendar.needs) == set(lexicon.TIME_KINDS)
+    assert not any(re.search(r"\{[A-Za-z_]", p) for _, p in lex.calendar.patterns)  # every piece filled
+
+
+def test_the_calendar_is_compiled_once_per_lexicon(lex):
+    from etl import periods
+
+    assert periods._calendar() is periods._calendar(lex) is periods._calendar(lex)
