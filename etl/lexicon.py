@@ -74,6 +74,27 @@ class FunctionWords:
     member_lemmas: frozenset[str]
 
 
+@dataclass(frozen=True)
+class SideWords:
+    """etl/lexicon/sides.toml: the words etl/countries.py reads to find a side that is not named («двух
+    стран», «наша страна», «союз») and the prepositions before a side."""
+
+    generic_pair_noun_lemmas: frozenset[str]
+    pair_quantifier_lemmas: frozenset[str]
+    ours_lemmas: frozenset[str]
+    generic_lemmas: frozenset[str]
+    between_plural_lemmas: frozenset[str]
+    between_plural_starts: tuple[str, ...]
+    between: frozenset[str]
+    prepositions: frozenset[str]
+    group_noun_lemmas: frozenset[str]
+    into_prepositions: tuple[str, ...]  # the first is what a mention's preposition reads as
+    out_of_prepositions: frozenset[str]
+    coordinators: frozenset[str]
+    union_lemmas: tuple[str, ...]
+    not_union_after_lemmas: frozenset[str]
+
+
 # The kinds of time expression etl/periods.py resolves: calendar.toml gives each its patterns and the words
 # they need, and no other kind.
 TIME_KINDS = ("month_range", "quarter", "half", "n_months", "span_back", "day", "month_year", "month",
@@ -153,6 +174,7 @@ class Lexicon:
     count_noun_forms: dict[str, str]  # form -> lemma of the agreement noun
     words: FunctionWords  # the function words the rules look at (function_words.toml)
     calendar: CalendarWords  # time words and patterns (calendar.toml)
+    sides: SideWords  # words for a side that is not named, prepositions before a side (sides.toml)
     unit_words: dict[str, frozenset[str]]  # numerals.toml [unit_words]: %, t and x words after a number
     # (currency, side) -> the currency a bare shared word means in a figure of that side: «манатов» in a
     # figure of Azerbaijan's is AZN, though «манат» alone reads as TMT (currency_by_side.csv)
@@ -284,7 +306,7 @@ def load() -> Lexicon:
 # says why a planted, broken or foreign file is never used.
 CACHE_ENV = "BILATERAL_ETL_CACHE_DIR"  # a folder; "" or "off" turns the cache off
 _CACHE_CLASSES = frozenset({("etl.lexicon", "Lexicon"), ("etl.lexicon", "EntityName"), ("etl.lexicon", "FunctionWords"),
-                            ("etl.lexicon", "CalendarWords")})
+                            ("etl.lexicon", "CalendarWords"), ("etl.lexicon", "SideWords")})
 
 
 def _cache_dir() -> Path | None:
@@ -355,18 +377,20 @@ def _check_indicator_sections(table: dict) -> None:
                            f"(etl/vocabulary.py) nor one of {', '.join(sorted(_INDICATOR_TABLE_EXTRAS))}")
 
 
-def _function_words() -> FunctionWords:
-    path = LEXICON_DIR / "function_words.toml"
-    table = _read_toml("function_words.toml")
-    want = {f.name: f.type for f in fields(FunctionWords)}
-    missing, unknown = sorted(set(want) - set(table)), sorted(set(table) - set(want))
-    if missing or unknown:
-        raise LexiconError(f"{path}: " + "; ".join(
-            ([f"missing {', '.join(missing)}"] if missing else []) + ([f"unknown {', '.join(unknown)}"] if unknown else [])))
+W = typing.TypeVar("W")
+
+
+def _word_lists(cls: type[W], name: str) -> W:
+    """A table of word lists (function_words.toml, sides.toml) as the frozen dataclass `cls`: each of its
+    fields a non-empty list of words, and no other key; else an error naming the file."""
+    path = LEXICON_DIR / name
+    table = _read_toml(name)
+    want = {f.name: f.type for f in fields(cls)}
+    _check_keys(path, table, set(want))
     bad = [k for k, v in table.items() if not (isinstance(v, list) and v and all(isinstance(w, str) and w for w in v))]
     if bad:
         raise LexiconError(f"{path}: {', '.join(bad)} must be non-empty lists of words")
-    return FunctionWords(**{k: tuple(v) if want[k].startswith("tuple") else frozenset(v) for k, v in table.items()})
+    return cls(**{k: tuple(v) if want[k].startswith("tuple") else frozenset(v) for k, v in table.items()})
 
 
 _CALENDAR_LISTS = ("months", "weekdays", "ordinals", "cardinals", "halves", "timeless", "day_months")
@@ -558,8 +582,9 @@ def build() -> Lexicon:
         group_forms=_forms_of(num["groups"]),
         currency_word_forms={**_hard_masculine_forms(cur_lemmas), **_forms_of(cur_lemmas), **cur_forms},
         count_noun_forms=_forms_of({w: w for w, i in indicator_lemmas.items() if i == "agreements"}),
-        words=_function_words(),
+        words=_word_lists(FunctionWords, "function_words.toml"),
         calendar=_calendar_words(),
+        sides=_word_lists(SideWords, "sides.toml"),
         unit_words={k: frozenset(v) for k, v in num["unit_words"].items()},
         currency_by_side={(r["currency"], r["side"]): r["becomes"] for r in _read_csv("currency_by_side.csv")},
         currency_by_side_units=frozenset(r["currency"] for r in _read_csv("currency_by_side.csv")),

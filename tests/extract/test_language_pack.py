@@ -72,3 +72,28 @@ def test_the_calendar_is_compiled_once_per_lexicon(lex):
     from etl import periods
 
     assert periods._calendar() is periods._calendar(lex) is periods._calendar(lex)
+
+
+# --- sides.toml ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("old, new, error", [
+    ('coordinators = ["и", "или"]', 'coordinators = ["и", "или"]\nconjunctions = ["и"]', r"sides\.toml: unknown conjunctions"),
+    ('coordinators = ["и", "или"]', '', r"sides\.toml: missing coordinators"),
+    ('ours_lemmas = ["наш"]', 'ours_lemmas = []', r"sides\.toml: ours_lemmas must be non-empty lists of words"),
+    ('ours_lemmas = ["наш"]', 'ours_lemmas = "наш"', r"sides\.toml: ours_lemmas must be"),
+])
+def test_side_words_are_checked_on_load_naming_the_file(tables, old, new, error):
+    _edit(tables / "sides.toml", old, new)
+    _fails(error)
+
+
+def test_the_side_words_are_read_from_the_lexicon_given(lex):
+    import dataclasses
+
+    from etl.countries import find_mentions
+    from etl.numbers import tokenize
+
+    toks = tokenize("товарооборот двух стран", 0)
+    assert [(m.kind, m.first, m.last) for m in find_mentions(toks, lex)] == [("generic", 1, 2)]
+    other = dataclasses.replace(lex, sides=dataclasses.replace(lex.sides, pair_quantifier_lemmas=frozenset({"три"})))
+    assert [m.kind for m in find_mentions(toks, other)] == []
