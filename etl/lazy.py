@@ -45,3 +45,12 @@ def per_lexicon(build: Callable[[K], T]) -> Callable[[K], T]:
         return last[1]
 
     return get
+
+
+def process_lexicon():  # -> etl.lexicon.Lexicon
+    """The process's lexicon (etl.lexicon.load()), for a caller that was given none. Imported when first
+    asked, not at import: etl/store.py and etl/readers.py import modules that use this (etl/periods.py,
+    etl/text.py) without needing the lexicon or pymorphy3."""
+    from etl.lexicon import load
+
+    return load()

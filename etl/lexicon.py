@@ -95,6 +95,16 @@ class SideWords:
     not_union_after_lemmas: frozenset[str]
 
 
+@dataclass(frozen=True)
+class TextRules:
+    """etl/lexicon/text.toml: the words etl/text.py splits sentences and clauses by."""
+
+    abbreviations: frozenset[str]  # a full stop after one is no sentence's end: «в г. Сочи»
+    continued_abbreviations: dict[str, tuple[str, ...]]  # «долл. США»: nor before one of its words
+    clause_breaks: tuple[str, ...]  # «, но»: a clause starts
+    dash_clause_breaks: tuple[str, ...]  # «— а»
+
+
 # The kinds of time expression etl/periods.py resolves: calendar.toml gives each its patterns and the words
 # they need, and no other kind.
 TIME_KINDS = ("month_range", "quarter", "half", "n_months", "span_back", "day", "month_year", "month",
@@ -175,6 +185,7 @@ class Lexicon:
     words: FunctionWords  # the function words the rules look at (function_words.toml)
     calendar: CalendarWords  # time words and patterns (calendar.toml)
     sides: SideWords  # words for a side that is not named, prepositions before a side (sides.toml)
+    text: TextRules  # abbreviations and clause-break words, for splitting sentences (text.toml)
     unit_words: dict[str, frozenset[str]]  # numerals.toml [unit_words]: %, t and x words after a number
     # (currency, side) -> the currency a bare shared word means in a figure of that side: «манатов» in a
     # figure of Azerbaijan's is AZN, though «манат» alone reads as TMT (currency_by_side.csv)
@@ -306,7 +317,8 @@ def load() -> Lexicon:
 # says why a planted, broken or foreign file is never used.
 CACHE_ENV = "BILATERAL_ETL_CACHE_DIR"  # a folder; "" or "off" turns the cache off
 _CACHE_CLASSES = frozenset({("etl.lexicon", "Lexicon"), ("etl.lexicon", "EntityName"), ("etl.lexicon", "FunctionWords"),
-                            ("etl.lexicon", "CalendarWords"), ("etl.lexicon", "SideWords")})
+                            ("etl.lexicon", "CalendarWords"), ("etl.lexicon", "SideWords"),
+                            ("etl.lexicon", "TextRules")})
 
 
 def _cache_dir() -> Path | None:
@@ -391,6 +403,29 @@ def _word_lists(cls: type[W], name: str) -> W:
     if bad:
         raise LexiconError(f"{path}: {', '.join(bad)} must be non-empty lists of words")
     return cls(**{k: tuple(v) if want[k].startswith("tuple") else frozenset(v) for k, v in table.items()})
+
+
+def _text_rules() -> TextRules:
+    path = LEXICON_DIR / "text.toml"
+    table = _read_toml("text.toml")
+    _check_keys(path, table, {"abbreviations", "continued_abbreviations", "clause_breaks", "dash_clause_breaks"})
+
+    def words(key: str, v: object) -> tuple[str, ...]:
+        if not (isinstance(v, list) and v and all(isinstance(w, str) and w for w in v)):
+            raise LexiconError(f"{path}: {key} must be a non-empty list of words")
+        return tuple(v)
+
+    cont = table["continued_abbreviations"]
+    if not isinstance(cont, dict):
+        raise LexiconError(f"{path}: continued_abbreviations must be a table of word lists")
+    breaks = {k: words(k, table[k]) for k in ("clause_breaks", "dash_clause_breaks")}
+    for key, ws in breaks.items():
+        bad = [w for w in ws if not re.fullmatch(r"[^\W\d_]+(?: [^\W\d_]+)*", w)]
+        if bad:
+            raise LexiconError(f"{path}: {key}: {', '.join(map(repr, bad))} must be letters and single spaces")
+    return TextRules(abbreviations=frozenset(words("abbreviations", table["abbreviations"])),
+                     continued_abbreviations={k: words(f"continued_abbreviations.{k}", v) for k, v in cont.items()},
+                     **breaks)
 
 
 _CALENDAR_LISTS = ("months", "weekdays", "ordinals", "cardinals", "halves", "timeless", "day_months")
@@ -585,6 +620,7 @@ def build() -> Lexicon:
         words=_word_lists(FunctionWords, "function_words.toml"),
         calendar=_calendar_words(),
         sides=_word_lists(SideWords, "sides.toml"),
+        text=_text_rules(),
         unit_words={k: frozenset(v) for k, v in num["unit_words"].items()},
         currency_by_side={(r["currency"], r["side"]): r["becomes"] for r in _read_csv("currency_by_side.csv")},
         currency_by_side_units=frozenset(r["currency"] for r in _read_csv("currency_by_side.csv")),

@@ -44,7 +44,7 @@ from dataclasses import dataclass  # noqa: E402
 from datetime import timedelta  # noqa: E402
 from typing import TYPE_CHECKING, Iterable, NamedTuple  # noqa: E402
 
-from etl.lazy import lazy, per_lexicon  # noqa: E402
+from etl.lazy import lazy, per_lexicon, process_lexicon  # noqa: E402
 
 if TYPE_CHECKING:
     from etl.lexicon import Lexicon
@@ -95,17 +95,9 @@ class _Calendar:
         return tuple((k, re.compile(p, re.I), needs, False) for k, p, needs in self.sources)
 
 
-def _lexicon() -> Lexicon:
-    """The process's lexicon, for a caller that gives none (imported here, not at the top: etl/store.py
-    reads periods without the lexicon)."""
-    from etl.lexicon import load
-
-    return load()
-
-
 def _calendar(lex: Lexicon | None = None) -> _Calendar:
     """The calendar of `lex` (of the process's lexicon when None), compiled once per lexicon."""
-    return _calendar_of(_lexicon() if lex is None else lex)
+    return _calendar_of(process_lexicon() if lex is None else lex)
 
 
 @per_lexicon

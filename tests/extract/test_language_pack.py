@@ -97,3 +97,45 @@ def test_the_side_words_are_read_from_the_lexicon_given(lex):
     assert [(m.kind, m.first, m.last) for m in find_mentions(toks, lex)] == [("generic", 1, 2)]
     other = dataclasses.replace(lex, sides=dataclasses.replace(lex.sides, pair_quantifier_lemmas=frozenset({"три"})))
     assert [m.kind for m in find_mentions(toks, other)] == []
+
+
+# --- text.toml -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("old, new, error", [
+    ('dash_clause_breaks = ["а"]', 'dash_clause_breaks = ["а"]\nclause_words = ["но"]', r"text\.toml: unknown clause_words"),
+    ('dash_clause_breaks = ["а"]', '', r"text\.toml: missing dash_clause_breaks"),
+    ('dash_clause_breaks = ["а"]', 'dash_clause_breaks = []', r"text\.toml: dash_clause_breaks must be a non-empty list"),
+    ('"так что"', '"так|что"', r"text\.toml: clause_breaks: 'так\|что' must be letters and single spaces"),
+    ('"долл" = ["США", "сша"]', '"долл" = "США"', r"text\.toml: continued_abbreviations\.долл must be"),
+])
+def test_text_rules_are_checked_on_load_naming_the_file(tables, old, new, error):
+    _edit(tables / "text.toml", old, new)
+    _fails(error)
+
+
+def test_sentences_and_clauses_are_split_by_the_lexicon_given(lex):
+    import dataclasses
+
+    from etl.text import Sentences, clause_bounds
+
+    s = "Рост составил 5%, но импорт упал — а экспорт вырос"
+    assert len(clause_bounds(s, lex)) == 3 and clause_bounds(s) == clause_bounds(s, lex)
+    rules = dataclasses.replace(lex.text, clause_breaks=("однако",), dash_clause_breaks=("и",))
+    assert clause_bounds(s, dataclasses.replace(lex, text=rules)) == [(0, len(s))]
+    text = "Переговоры прошли на улице им. Ленина. Стороны обсудили торговлю."
+    assert len(Sentences(text, lex=lex)) == 2 and len(Sentences(text)) == 2
+    no_abbreviations = dataclasses.replace(lex, text=dataclasses.replace(lex.text, abbreviations=frozenset()))
+    assert len(Sentences(text, lex=no_abbreviations)) == 3
+    assert len(Sentences("Цена 3 млрд долл. США выросла.", lex=lex)) == 1
+
+
+def test_splitting_text_reads_no_file_at_import():
+    import subprocess
+    import sys
+
+    code = ("import builtins, io; seen = []; real = io.open\n"
+            "def spy(f, *a, **k): seen.append(str(f)); return real(f, *a, **k)\n"
+            "builtins.open = io.open = spy\n"
+            "import etl.text, etl.periods, sys; print([f for f in seen if 'lexicon' in f], 'etl.lexicon' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[] False"
