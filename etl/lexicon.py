@@ -75,6 +75,35 @@ class FunctionWords:
 
 
 @dataclass(frozen=True)
+class FigureWords:
+    """etl/lexicon/numerals.toml [figure_words]: the words etl/numbers.py reads around a figure, besides
+    the number, scale, unit and currency words."""
+
+    currency_country: frozenset[str]  # «долл. США»: as written
+    and_a_half: tuple[str, ...]  # «два с половиной»: two words
+    adjective_joiners: frozenset[str]
+    before_fraction: frozenset[str]
+    change_fractions: frozenset[str]
+    fraction_prepositions: frozenset[str]
+    range_start: frozenset[str]
+    change_start: frozenset[str]
+    range_end: frozenset[str]
+    factor_prepositions: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Declension:
+    """etl/lexicon/declension.toml: case endings by rule, for the currency words and surnames the
+    dictionary only guesses. Read while the lexicon is built; not part of it."""
+
+    hard_consonants: str
+    currency_endings: tuple[str, ...]
+    possessive_surname_suffixes: tuple[str, ...]
+    possessive_surname_endings: tuple[str, ...]
+    surname_endings: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class SideWords:
     """etl/lexicon/sides.toml: the words etl/countries.py reads to find a side that is not named («двух
     стран», «наша страна», «союз») and the prepositions before a side."""
@@ -169,6 +198,7 @@ class Lexicon:
     outlet_domains: dict[str, str]  # a site's domain or top-level domain -> its country (outlets.csv)
     speech_verbs: frozenset[str]  # verbs that attribute a quotation or a figure (speech.toml)
     office_words: frozenset[str]  # words for a speaker's office: «посол», «глава МИД» (speech.toml)
+    speaker_pronouns: frozenset[str]  # «— сказал он»: the leader named before (speech.toml)
     currency_lemmas: dict[str, str]
     currency_forms: dict[str, str]
     currency_symbols: dict[str, str]
@@ -186,6 +216,8 @@ class Lexicon:
     calendar: CalendarWords  # time words and patterns (calendar.toml)
     sides: SideWords  # words for a side that is not named, prepositions before a side (sides.toml)
     text: TextRules  # abbreviations and clause-break words, for splitting sentences (text.toml)
+    warm_up: str  # a sentence to load the extractor's tables with before the first document (text.toml)
+    figures: FigureWords  # the words around a figure (numerals.toml [figure_words])
     unit_words: dict[str, frozenset[str]]  # numerals.toml [unit_words]: %, t and x words after a number
     # (currency, side) -> the currency a bare shared word means in a figure of that side: «манатов» in a
     # figure of Azerbaijan's is AZN, though «манат» alone reads as TMT (currency_by_side.csv)
@@ -205,16 +237,13 @@ def _forms_of(words: dict[str, object]) -> dict[str, object]:
     return out
 
 
-_HARD_CONSONANTS = "бвгджзклмнпрстфхцчшщ"  # a noun ending in one declines as «доллар», «Токаев»
-
-
-def _hard_masculine_forms(words: dict[str, str]) -> dict[str, str]:
-    """Case forms of currency names that end in a hard consonant, by rule: pymorphy3 reads «драмов» as
-    «драма» (a play) and has no «драм» the currency. The forms count only after an amount."""
+def _hard_masculine_forms(words: dict[str, str], decl: Declension) -> dict[str, str]:
+    """Case forms of currency names that end in a hard consonant, by rule (declension.toml): pymorphy3
+    reads «драмов» as «драма» (a play) and has no «драм» the currency. The forms count only after an amount."""
     out: dict[str, str] = {}
     for w, code in words.items():
-        if w and w[-1] in _HARD_CONSONANTS:
-            for e in ("", "а", "у", "ом", "е", "ы", "ов", "ам", "ами", "ах"):
+        if w and w[-1] in decl.hard_consonants:
+            for e in decl.currency_endings:
                 out[w + e] = code
     return out
 
@@ -233,7 +262,7 @@ def _read_toml(name: str) -> dict:
         return tomllib.load(f)
 
 
-def _entity(code: str, kind: str, name: str) -> EntityName:
+def _entity(code: str, kind: str, name: str, decl: Declension) -> EntityName:
     words = name.split()
     if len(words) == 1 and name.isupper() and len(name) <= 5:
         return EntityName(code, kind, (frozenset({name}),), case_sensitive=True)
@@ -244,24 +273,24 @@ def _entity(code: str, kind: str, name: str) -> EntityName:
         elif len(words) > 1 and i < len(words) - 1 and kind == "leader":
             forms.append(frozenset({w.lower()}))  # «Си» of «Си Цзиньпин» does not decline
         elif kind == "leader":
-            forms.append(_surname_forms(w))  # the dictionary guesses odd lexemes for rare surnames
+            forms.append(_surname_forms(w, decl))  # the dictionary guesses odd lexemes for rare surnames
         else:
             forms.append(lexeme_forms(w))
     return EntityName(code, kind, tuple(forms))
 
 
-def _surname_forms(name: str) -> frozenset[str]:
-    """Case forms of a surname by the rules of Russian declension, where the dictionary only guesses:
-    «Токаевым», «Жапарова», «Эрдоганом». Vowel-final foreign names (Моди) do not decline."""
+def _surname_forms(name: str, decl: Declension) -> frozenset[str]:
+    """Case forms of a surname by the rules of Russian declension (declension.toml), where the dictionary
+    only guesses: «Токаевым», «Жапарова», «Эрдоганом». Vowel-final foreign names (Моди) do not decline."""
     w = name.lower()
-    if w[-1] not in _HARD_CONSONANTS:
+    if w[-1] not in decl.hard_consonants:
         return frozenset({w})
-    if w.endswith(("ов", "ев", "ёв", "ин", "ын")):
-        return frozenset(w + e for e in ("", "а", "у", "ым", "е", "ой", "ы", "ых", "ыми"))
-    return frozenset(w + e for e in ("", "а", "у", "ом", "е"))
+    if w.endswith(decl.possessive_surname_suffixes):
+        return frozenset(w + e for e in decl.possessive_surname_endings)
+    return frozenset(w + e for e in decl.surname_endings)
 
 
-def _entities() -> tuple[list[EntityName], dict[str, str], dict[str, frozenset[str]], dict[str, str]]:
+def _entities(decl: Declension) -> tuple[list[EntityName], dict[str, str], dict[str, frozenset[str]], dict[str, str]]:
     out: list[EntityName] = []
     prefixes: dict[str, str] = {}
     names: dict[str, str] = {}
@@ -269,11 +298,11 @@ def _entities() -> tuple[list[EntityName], dict[str, str], dict[str, frozenset[s
         code = row["code"]
         names[code] = row["name"]
         for n in [row["name"], *_split(row["names"])]:
-            out.append(_entity(code, "name", n))
+            out.append(_entity(code, "name", n, decl))
         for a in _split(row["adjectives"]):
-            out.append(_entity(code, "adjective", a))
+            out.append(_entity(code, "adjective", a, decl))
         for d in _split(row.get("demonyms")):
-            out.append(_entity(code, "demonym", d))
+            out.append(_entity(code, "demonym", d, decl))
         for p in _split(row["compound_prefixes"]):
             prefixes[p.lower()] = code
     members: dict[str, frozenset[str]] = {}
@@ -282,17 +311,17 @@ def _entities() -> tuple[list[EntityName], dict[str, str], dict[str, frozenset[s
         members[code] = frozenset(_split(row["members"]))
         names.setdefault(code, _split(row["names"])[0])
         for n in _split(row["names"]):
-            out.append(_entity(code, "bloc", n))
+            out.append(_entity(code, "bloc", n, decl))
         for a in _split(row.get("adjectives")):
-            out.append(_entity(code, "bloc", a))
+            out.append(_entity(code, "bloc", a, decl))
     for row in _read_csv("capitals.csv"):
-        out.append(_entity(row["code"], "capital", row["city"]))
+        out.append(_entity(row["code"], "capital", row["city"], decl))
     seen_leaders: set[tuple[str, str]] = set()
     for row in _read_csv("leaders.csv"):
         key = (row["surname"], row["code"])
         if key not in seen_leaders:
             seen_leaders.add(key)
-            out.append(_entity(row["code"], "leader", row["surname"]))
+            out.append(_entity(row["code"], "leader", row["surname"], decl))
     return out, prefixes, members, names
 
 
@@ -318,7 +347,7 @@ def load() -> Lexicon:
 CACHE_ENV = "BILATERAL_ETL_CACHE_DIR"  # a folder; "" or "off" turns the cache off
 _CACHE_CLASSES = frozenset({("etl.lexicon", "Lexicon"), ("etl.lexicon", "EntityName"), ("etl.lexicon", "FunctionWords"),
                             ("etl.lexicon", "CalendarWords"), ("etl.lexicon", "SideWords"),
-                            ("etl.lexicon", "TextRules")})
+                            ("etl.lexicon", "TextRules"), ("etl.lexicon", "FigureWords")})
 
 
 def _cache_dir() -> Path | None:
@@ -392,23 +421,70 @@ def _check_indicator_sections(table: dict) -> None:
 W = typing.TypeVar("W")
 
 
-def _word_lists(cls: type[W], name: str) -> W:
-    """A table of word lists (function_words.toml, sides.toml) as the frozen dataclass `cls`: each of its
-    fields a non-empty list of words, and no other key; else an error naming the file."""
+def _word_lists(cls: type[W], name: str, section: str | None = None) -> W:
+    """A table of word lists (function_words.toml, sides.toml, a section of numerals.toml) as the frozen
+    dataclass `cls`: each of its fields a non-empty list of words, and no other key; else an error naming
+    the file (and the section)."""
     path = LEXICON_DIR / name
     table = _read_toml(name)
+    where = ""
+    if section is not None:
+        where = f"[{section}] "
+        table = table.get(section)
+        if not isinstance(table, dict):
+            raise LexiconError(f"{path}: no [{section}] table")
     want = {f.name: f.type for f in fields(cls)}
-    _check_keys(path, table, set(want))
+    _check_keys(path, table, set(want), where)
+    bad = [k for k, v in table.items() if not (isinstance(v, list) and v and all(isinstance(w, str) and w for w in v))]
+    if bad:
+        raise LexiconError(f"{path}: {where}{', '.join(bad)} must be non-empty lists of words")
+    return cls(**{k: tuple(v) if want[k].startswith("tuple") else frozenset(v) for k, v in table.items()})
+
+
+def _figure_words() -> FigureWords:
+    words = _word_lists(FigureWords, "numerals.toml", "figure_words")
+    if len(words.and_a_half) != 2:
+        raise LexiconError(f"{LEXICON_DIR / 'numerals.toml'}: [figure_words] and_a_half must be two words")
+    return words
+
+
+def _declension() -> Declension:
+    path = LEXICON_DIR / "declension.toml"
+    table = _read_toml("declension.toml")
+    want = {f.name for f in fields(Declension)}
+    _check_keys(path, table, want)
+    letters = table["hard_consonants"]
+    if not (isinstance(letters, str) and letters.isalpha() and letters == letters.lower()):
+        raise LexiconError(f"{path}: hard_consonants must be a string of lower-case letters")
+    for key in sorted(want - {"hard_consonants"}):
+        v = table[key]
+        if not (isinstance(v, list) and v and all(isinstance(e, str) and (e == "" or e.isalpha()) for e in v)):
+            raise LexiconError(f"{path}: {key} must be a non-empty list of endings (letters, or \"\")")
+    return Declension(**{k: v if k == "hard_consonants" else tuple(v) for k, v in table.items()})
+
+
+def _speech() -> dict[str, frozenset[str]]:
+    path = LEXICON_DIR / "speech.toml"
+    table = _read_toml("speech.toml")
+    _check_keys(path, table, {"verbs", "titles", "pronouns"})
     bad = [k for k, v in table.items() if not (isinstance(v, list) and v and all(isinstance(w, str) and w for w in v))]
     if bad:
         raise LexiconError(f"{path}: {', '.join(bad)} must be non-empty lists of words")
-    return cls(**{k: tuple(v) if want[k].startswith("tuple") else frozenset(v) for k, v in table.items()})
+    return {k: frozenset(v) for k, v in table.items()}
+
+
+def _warm_up() -> str:
+    sentence = _read_toml("text.toml")["warm_up"]  # the key is checked with the rest of text.toml
+    if not isinstance(sentence, str) or not sentence.strip():
+        raise LexiconError(f"{LEXICON_DIR / 'text.toml'}: warm_up must be a sentence")
+    return sentence
 
 
 def _text_rules() -> TextRules:
     path = LEXICON_DIR / "text.toml"
     table = _read_toml("text.toml")
-    _check_keys(path, table, {"abbreviations", "continued_abbreviations", "clause_breaks", "dash_clause_breaks"})
+    _check_keys(path, table, {"abbreviations", "continued_abbreviations", "clause_breaks", "dash_clause_breaks",
+                              "warm_up"})
 
     def words(key: str, v: object) -> tuple[str, ...]:
         if not (isinstance(v, list) and v and all(isinstance(w, str) and w for w in v)):
@@ -545,7 +621,8 @@ def _check_keys(path: Path, table: dict, want: set[str], where: str = "") -> Non
 
 def build() -> Lexicon:
     """The lexicon from the tables in etl/lexicon/ (no cache)."""
-    entities, prefixes, members, country_names = _entities()
+    decl = _declension()
+    entities, prefixes, members, country_names = _entities(decl)
     by_first: dict[str, list[EntityName]] = defaultdict(list)
     for e in entities:
         for form in e.words[0]:
@@ -563,7 +640,7 @@ def build() -> Lexicon:
             phrases.append((tuple(ph), name))
 
     num = _read_toml("numerals.toml")
-    speech = _read_toml("speech.toml")
+    speech = _speech()
     cur_lemmas, cur_forms, cur_symbols = {}, {}, {}
     for row in _read_csv("currencies.csv"):
         for x in _split(row["lemmas"]):
@@ -602,8 +679,9 @@ def build() -> Lexicon:
         bare_scale_forms={**{f: v for w, v in num["bare_scales"].items() for f in singular_forms(w)},
                           **num["half_scales"]},
         outlet_domains={row["domain"].strip().lower(): row["code"].strip() for row in _read_csv("outlets.csv")},
-        speech_verbs=frozenset(speech["verbs"]),
-        office_words=frozenset(speech["titles"]),
+        speech_verbs=speech["verbs"],
+        office_words=speech["titles"],
+        speaker_pronouns=speech["pronouns"],
         currency_lemmas=cur_lemmas,
         currency_forms=cur_forms,
         currency_symbols=cur_symbols,
@@ -615,12 +693,14 @@ def build() -> Lexicon:
         number_forms=_forms_of(num["units"]),
         scale_forms=_forms_of(num["scales"]),
         group_forms=_forms_of(num["groups"]),
-        currency_word_forms={**_hard_masculine_forms(cur_lemmas), **_forms_of(cur_lemmas), **cur_forms},
+        currency_word_forms={**_hard_masculine_forms(cur_lemmas, decl), **_forms_of(cur_lemmas), **cur_forms},
         count_noun_forms=_forms_of({w: w for w, i in indicator_lemmas.items() if i == "agreements"}),
         words=_word_lists(FunctionWords, "function_words.toml"),
         calendar=_calendar_words(),
         sides=_word_lists(SideWords, "sides.toml"),
         text=_text_rules(),
+        warm_up=_warm_up(),
+        figures=_figure_words(),
         unit_words={k: frozenset(v) for k, v in num["unit_words"].items()},
         currency_by_side={(r["currency"], r["side"]): r["becomes"] for r in _read_csv("currency_by_side.csv")},
         currency_by_side_units=frozenset(r["currency"] for r in _read_csv("currency_by_side.csv")),
