@@ -10,20 +10,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
-from etl.lexicon import EntityName, Lexicon, per_lexicon
+from etl.lexicon import EntityName, Lexicon, SideWords, per_lexicon
 from etl.morph import lexeme_forms, word_info
 from etl.numbers import Tok
-
-GENERIC_PAIR_NOUNS = frozenset({"страна", "государство", "республика", "сосед", "сторона", "партнёр", "партнер"})
-PAIR_QUANTIFIERS = frozenset({"два", "оба", "обе", "двое"})
-GROUP_NOUNS = frozenset({"страна", "государство", "член", "партнёр", "партнер", "участник"})
-COORDINATORS = frozenset({"и", "или"})
-PREPOSITIONS = frozenset({"в", "во", "из", "изо", "с", "со", "для", "от", "к", "ко", "между", "на", "по", "у", "между"})
-
 
 class Mention(NamedTuple):  # a tuple: cheaper to build than a frozen dataclass
     """A side named in a sentence. Its case and preposition are read when a rule asks: most mentions
@@ -34,6 +26,7 @@ class Mention(NamedTuple):  # a tuple: cheaper to build than a frozen dataclass
     first: int  # token indices in the sentence
     last: int
     toks: list[Tok]  # the sentence's tokens
+    sides: SideWords  # the lexicon's words its case and preposition are read with (sides.toml)
 
     @property
     def case(self) -> str | None:
@@ -43,7 +36,7 @@ class Mention(NamedTuple):  # a tuple: cheaper to build than a frozen dataclass
         # its parse guesses a case the word does not show; after «и» it shares the case of the first
         # conjunct («между Узбекистаном и ЕС выросла»), which this does not know
         if self.toks[self.last].text.isupper() and not (self.first > 0
-                                                         and self.toks[self.first - 1].lower in COORDINATORS):
+                                                         and self.toks[self.first - 1].lower in self.sides.coordinators):
             # the subject when its verb follows with no noun of its own case between («РФ вложила»,
             # «РФ за последние 18 лет вложила»)
             for k in range(self.last + 1, min(self.last + 7, len(self.toks))):
@@ -60,7 +53,7 @@ class Mention(NamedTuple):  # a tuple: cheaper to build than a frozen dataclass
     @property
     def prep(self) -> str | None:
         """The preposition just before, if any."""
-        return _prep_before(self.toks, self.first)
+        return _prep_before(self.toks, self.first, self.sides)
 
     def __repr__(self) -> str:
         return f"Mention(code={self.code!r}, kind={self.kind!r}, first={self.first}, last={self.last})"
@@ -93,35 +86,27 @@ def _match(toks: list[Tok], i: int, e: EntityName) -> int | None:
     return j - 1
 
 
-def _prep_before(toks: list[Tok], i: int) -> str | None:
+def _prep_before(toks: list[Tok], i: int, sides: SideWords) -> str | None:
     k = i - 1
     # skip adjectives between a preposition and the name: «в соседнюю Киргизию»
     while k >= 0 and toks[k].kind == "word" and k >= i - 3:
         low = toks[k].lower
-        if low in PREPOSITIONS:
+        if low in sides.prepositions:
             return low
         # «из стран ШОС», «в государства — члены ЕАЭС»: the group noun stands between
         info = word_info(toks[k].lower)
-        if info.pos not in ("ADJF", "PRTF") and info.lemma not in GROUP_NOUNS:
+        if info.pos not in ("ADJF", "PRTF") and info.lemma not in sides.group_noun_lemmas:
             # «в экономику Таджикистана»: a genitive side of a noun governed by «в» is the destination
-            if info.pos == "NOUN" and info.case == "accs" and k > 0 and toks[k - 1].lower in ("в", "во") \
+            if info.pos == "NOUN" and info.case == "accs" and k > 0 and toks[k - 1].lower in sides.into_prepositions \
                     and toks[i].info.case == "gent":
-                return "в"
+                return sides.into_prepositions[0]
             # «от правительства Китая», «из бюджета России»: so is the source of a noun governed by «от», «из»
-            if info.pos == "NOUN" and k > 0 and toks[k - 1].lower in ("от", "из", "изо") \
+            if info.pos == "NOUN" and k > 0 and toks[k - 1].lower in sides.out_of_prepositions \
                     and toks[i].info.case == "gent":
                 return toks[k - 1].lower
             return None
         k -= 1
     return None
-
-
-@cache
-def _generic_forms() -> frozenset[str]:
-    """Every form of the words that start a generic or «our» reference, to skip the rest cheaply."""
-    words = {"наш", "сторона", "двусторонний", "межгосударственный", "межправительственный", "страна",
-             "государство", *PAIR_QUANTIFIERS}
-    return frozenset(f for w in words for f in lexeme_forms(w))
 
 
 @dataclass(frozen=True)
@@ -132,6 +117,8 @@ class _NameIndex:
     # first word form -> the names a word in lower case can start: adjectives, demonyms and abbreviations
     # (the others are capitalised: «того» is not Togo, «республики» alone is no country)
     lower_initial: dict[str, tuple[EntityName, ...]]
+    generic: frozenset[str]  # every form of the words that start a generic or «our» reference
+    union: frozenset[str]  # every form of «союз» (sides.toml union_lemmas)
     compounds: dict[str, tuple[str, ...]] = field(default_factory=dict)  # filled by _compound, per word form
 
 
@@ -156,8 +143,12 @@ def _compound(low: str, lex: Lexicon, index: _NameIndex) -> tuple[str, ...]:
 def _name_index(lex: Lexicon) -> _NameIndex:
     lower_initial = {k: tuple(e for e in v if e.case_sensitive or e.kind in ("adjective", "demonym"))
                      for k, v in lex.names_by_first.items()}
-    starts = frozenset(k.lower() for k in lex.names_by_first) | _generic_forms()
-    return _NameIndex(starts, lower_initial)
+    sides = lex.sides
+    generic = frozenset(f for w in (sides.ours_lemmas | sides.generic_lemmas | sides.between_plural_lemmas
+                                    | sides.pair_quantifier_lemmas) for f in lexeme_forms(w))
+    starts = frozenset(k.lower() for k in lex.names_by_first) | generic
+    union = frozenset(f for w in sides.union_lemmas for f in lexeme_forms(w))
+    return _NameIndex(starts, lower_initial, generic, union)
 
 
 def find_mentions(toks: list[Tok], lex: Lexicon, outlet_country: Ours = None, union: str | None = None) -> list[Mention]:
@@ -167,18 +158,14 @@ def find_mentions(toks: list[Tok], lex: Lexicon, outlet_country: Ours = None, un
     out = _find_mentions(toks, lex, outlet_country)
     if union:
         taken = {k for m in out for k in range(m.first, m.last + 1)}
-        forms = _union_forms()
-        extra = [_new_mention(Mention, (union, "bloc", i, i, toks)) for i, t in enumerate(toks)
-                 if t.lower in forms and i not in taken
-                 and not (i > 0 and word_info(toks[i - 1].lower).lemma == "советский")]  # «Советского Союза»
+        forms = _name_index(lex).union
+        sides = lex.sides
+        extra = [_new_mention(Mention, (union, "bloc", i, i, toks, sides)) for i, t in enumerate(toks)
+                 if t.lower in forms and i not in taken  # not «Советского Союза»:
+                 and not (i > 0 and word_info(toks[i - 1].lower).lemma in sides.not_union_after_lemmas)]
         if extra:
             out = sorted(out + extra, key=lambda m: m.first)
     return out
-
-
-@cache
-def _union_forms() -> frozenset[str]:
-    return lexeme_forms("союз")
 
 
 @per_lexicon
@@ -186,7 +173,7 @@ def _union_patterns(lex: Lexicon) -> tuple[tuple[str, re.Pattern], ...]:
     """For each bloc with «союз» in one of its names (ЕАЭС, ЕС), a pattern that finds any of its names."""
     out = []
     for code, names in lex.bloc_names.items():
-        if not any("союз" in n.lower() for n in names):
+        if not any(u in n.lower() for n in names for u in lex.sides.union_lemmas):
             continue
         alts = []
         for n in names:
@@ -204,7 +191,8 @@ def _union_patterns(lex: Lexicon) -> tuple[tuple[str, re.Pattern], ...]:
 def document_union(text: str, lex: Lexicon) -> str | None:
     """The bloc «союз» alone means in a text: the one bloc named «… союз» the text names («страны союза»,
     «партнеры по союзу» after «Евразийский экономический союз»); None when it names none or two."""
-    if "союз" not in text:  # no bare «союз» to resolve (a plain substring test: most texts stop here)
+    if not any(u in text for u in lex.sides.union_lemmas):  # no bare «союз» to resolve (a plain substring
+        # test: most texts stop here)
         return None
     found = {code for code, pattern in _union_patterns(lex) if pattern.search(text)}
     return found.pop() if len(found) == 1 else None
@@ -212,8 +200,9 @@ def document_union(text: str, lex: Lexicon) -> str | None:
 
 def _find_mentions(toks: list[Tok], lex: Lexicon, outlet_country: Ours = None) -> list[Mention]:
     out: list[Mention] = []
-    generic = _generic_forms()
     index = _name_index(lex)
+    generic = index.generic
+    sides = lex.sides
     starts = index.starts
     n = len(toks)
     # Only a word that can start a name, a generic reference or a compound adjective is read further.
@@ -227,7 +216,7 @@ def _find_mentions(toks: list[Tok], lex: Lexicon, outlet_country: Ours = None) -
         # compound adjectives: «российско-киргизские», «казахско-кыргызских»
         if "-" in low and (codes := _compound(low, lex, index)):
             for c in codes:
-                out.append(_new_mention(Mention, (c, "compound", i, i, toks)))
+                out.append(_new_mention(Mention, (c, "compound", i, i, toks, sides)))
             continue
         matched = None
         names = lex.names_by_first if t.text[0].isupper() else index.lower_initial
@@ -247,32 +236,32 @@ def _find_mentions(toks: list[Tok], lex: Lexicon, outlet_country: Ours = None) -
             resume = last + 1
             if 0 < i and toks[i - 1].text in _OPENING_QUOTES and last + 1 < n and toks[last + 1].text in _CLOSING_QUOTES:
                 continue  # a thing's name in quotation marks: the airport «Минск», the hotel «Россия»
-            out.append(_new_mention(Mention, (e.code, e.kind, i, last, toks)))
+            out.append(_new_mention(Mention, (e.code, e.kind, i, last, toks, sides)))
             continue
         if low not in generic:
             continue
         info = word_info(low)
         # «наша страна» is the outlet's country; «наши страны», «двух стран» are the document's pair
-        if info.lemma == "наш" and i + 1 < n and toks[i + 1].kind == "word":
+        if info.lemma in sides.ours_lemmas and i + 1 < n and toks[i + 1].kind == "word":
             nxt = toks[i + 1].info
-            if nxt.lemma in GENERIC_PAIR_NOUNS:
+            if nxt.lemma in sides.generic_pair_noun_lemmas:
                 plural = nxt.plural
                 if plural:
-                    out.append(_new_mention(Mention, (None, "generic", i, i + 1, toks)))
+                    out.append(_new_mention(Mention, (None, "generic", i, i + 1, toks, sides)))
                 elif code := (outlet_country(t.start) if callable(outlet_country) else outlet_country):
-                    out.append(_new_mention(Mention, (code, "ours", i, i + 1, toks)))
+                    out.append(_new_mention(Mention, (code, "ours", i, i + 1, toks, sides)))
                 resume = i + 2
                 continue
-        if info.lemma in PAIR_QUANTIFIERS and i + 1 < n and toks[i + 1].kind == "word" \
-                and toks[i + 1].info.lemma in GENERIC_PAIR_NOUNS:
-            out.append(_new_mention(Mention, (None, "generic", i, i + 1, toks)))
+        if info.lemma in sides.pair_quantifier_lemmas and i + 1 < n and toks[i + 1].kind == "word" \
+                and toks[i + 1].info.lemma in sides.generic_pair_noun_lemmas:
+            out.append(_new_mention(Mention, (None, "generic", i, i + 1, toks, sides)))
             resume = i + 2
             continue
-        if info.lemma in ("сторона", "двусторонний", "межгосударственный", "межправительственный") or (
-            info.lemma in ("страна", "государство") and low.startswith(("странам", "государствам"))
-            and i > 0 and toks[i - 1].lower == "между"
+        if info.lemma in sides.generic_lemmas or (
+            info.lemma in sides.between_plural_lemmas and low.startswith(sides.between_plural_starts)
+            and i > 0 and toks[i - 1].lower in sides.between
         ):
-            out.append(_new_mention(Mention, (None, "generic", i, i, toks)))
+            out.append(_new_mention(Mention, (None, "generic", i, i, toks, sides)))
     return out
 
 

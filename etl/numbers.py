@@ -9,7 +9,7 @@ import re
 from functools import lru_cache
 from typing import NamedTuple
 
-from etl.lexicon import Lexicon, per_lexicon
+from etl.lexicon import FigureWords, Lexicon, per_lexicon
 from etl.morph import WordInfo, word_info
 
 _SPACES = " \u00a0\u2009\u202f"
@@ -25,7 +25,6 @@ _TOKEN = re.compile(
     rf"|(?P<num>\d{{1,3}}(?:[{_SPACES}]\d{{3}})+(?![\d])(?:[.,]\d+(?![.,]\d))?|\d+(?:[.,]\d+(?![.,]\d))?)(?P<suffix>[-‑][а-яёa-z]+)?"
     r"|(?P<punct>[^\w\s]))"
 )
-_MONTH_START = re.compile(r"(январ|феврал|март|апрел|ма[яей]|июн|июл|август|сентябр|октябр|ноябр|декабр)")
 _RANGE_DASH = frozenset("–—-‑")
 
 
@@ -112,7 +111,7 @@ def _currency(toks: list[Tok], i: int, lex: Lexicon) -> tuple[str, int] | None:
     j = i
     if j + 1 < len(toks) and toks[j + 1].text == "." and low in lex.unit_words["dotted_currencies"]:
         j += 1
-    if j + 1 < len(toks) and toks[j + 1].text in ("США", "USA"):
+    if j + 1 < len(toks) and toks[j + 1].text in lex.figures.currency_country:
         j += 1
     return code, j
 
@@ -132,7 +131,8 @@ def _core(toks: list[Tok], i: int, lex: Lexicon) -> tuple[float, int] | None:
             break
         v += w
         j += 1
-    if j + 2 < len(toks) and toks[j + 1].lower == "с" and toks[j + 2].lower == "половиной":
+    half = lex.figures.and_a_half
+    if j + 2 < len(toks) and toks[j + 1].lower == half[0] and toks[j + 2].lower == half[1]:
         v, j = v + 0.5, j + 2  # «два с половиной миллиарда»
     return v, j
 
@@ -213,7 +213,7 @@ def _unit_after(toks: list[Tok], j: int, lex: Lexicon, scaled: bool) -> tuple[st
     adjectives = 0
     for g in range(k, min(k + 2 * _AGREEMENT_NOUN_GAP + 1, len(toks))):
         tg = toks[g]
-        if adjectives and tg.lower in ("и", ",") and g + 1 < len(toks) and toks[g + 1].kind == "word":
+        if adjectives and tg.lower in lex.figures.adjective_joiners and g + 1 < len(toks) and toks[g + 1].kind == "word":
             continue  # adjectives joined by «и» or a comma
         if tg.kind != "word":
             break
@@ -222,11 +222,17 @@ def _unit_after(toks: list[Tok], j: int, lex: Lexicon, scaled: bool) -> tuple[st
         if word_info(tg.lower).pos not in ("ADJF", "PRTF") or adjectives == _AGREEMENT_NOUN_GAP:
             break
         adjectives += 1
-    if _MONTH_START.match(t.lower):
+    if _day_months(lex).match(t.lower):
         return None  # a date: "15 сентября"
     if info.pos in ("NOUN", "ADJF", "PRTF", "NUMR") and not (info.lemma in lex.scales):
         return None  # "117 тысяч человек", "2,5 тысячи одеял": counts of other things
     return None, j, None
+
+
+@per_lexicon
+def _day_months(lex: Lexicon) -> re.Pattern:
+    """The start of a month's name after a day («15 сентября»: calendar.toml, day_months)."""
+    return re.compile("(" + "|".join(lex.calendar.day_months) + ")")
 
 
 @per_lexicon
@@ -240,7 +246,7 @@ def _figure_starts(lex: Lexicon) -> frozenset[str]:
 @per_lexicon
 def _comparator_words(lex: Lexicon) -> frozenset[str]:
     """Words that may stand between a change verb and its amount: «прибавил около трети», «более чем на четверть»."""
-    return frozenset(w for words in lex.cues["comparator"].values() for w in words) | {"чем", "не"}
+    return frozenset(w for words in lex.cues["comparator"].values() for w in words) | lex.figures.before_fraction
 
 
 def _fraction(toks: list[Tok], i: int, lex: Lexicon) -> Figure | None:
@@ -258,23 +264,24 @@ def _fraction(toks: list[Tok], i: int, lex: Lexicon) -> Figure | None:
         info = word_info(nxt.lower)
         if info.pos == "NOUN" and info.case == "gent":
             return None  # «трети товарооборота»: a share of something
-    if t.lower != "наполовину":
+    if t.lower not in lex.figures.change_fractions:
         skip = _comparator_words(lex)
         k = first - 1
         while k >= 0 and toks[k].kind == "word" and (toks[k].lower in skip or word_info(toks[k].lower).lemma in skip):
             k -= 1
         if k < 0 or toks[k].kind != "word":
             return None
-        if toks[k].lower != "на" and word_info(toks[k].lower).pos not in ("VERB", "INFN", "GRND"):
+        if toks[k].lower not in lex.figures.fraction_prepositions \
+                and word_info(toks[k].lower).pos not in ("VERB", "INFN", "GRND"):
             return None
     return Figure(value, None, "%", toks[first].start, t.end, first, i, False)
 
 
-def _list_opener(toks: list[Tok], start_i: int) -> str:
+def _list_opener(toks: list[Tok], start_i: int, fw: FigureWords) -> str:
     """The word that opens a list or range before a number, across one adjective:
     «с прошлогодних 7,5 до 15 млрд» -> «с»."""
     k = start_i - 1
-    if k > 0 and toks[k].kind == "word" and toks[k].lower not in ("с", "со", "от") \
+    if k > 0 and toks[k].kind == "word" and toks[k].lower not in fw.change_start and toks[k].lower not in fw.range_start \
             and word_info(toks[k].lower).pos == "ADJF":
         k -= 1
     return toks[k].lower if k >= 0 else ""
@@ -285,6 +292,7 @@ def find_figures(toks: list[Tok], lex: Lexicon) -> list[Figure]:
     n = len(toks)
     resume = 0  # the token after the last figure read: its own tokens start none
     starts = _figure_starts(lex)
+    fw = lex.figures
     # Only the tokens a figure can start with are read: the others are passed over as the rules below would.
     for i in [i for i, t in enumerate(toks) if t.kind == "num" or t.lower in starts]:
         if i < resume:
@@ -331,14 +339,14 @@ def find_figures(toks: list[Tok], lex: Lexicon) -> list[Figure]:
         # is read only before a dash or «до» (it may take a parse)
         value_max = None
         nxt = toks[j + 1] if j + 2 < n else None
-        ranged = nxt is not None and (nxt.text in _RANGE_DASH or nxt.lower == "до")
-        before = _list_opener(toks, start_i) if ranged else ""
-        if not scaled and ranged and (nxt.text in _RANGE_DASH or before in ("от", "с", "со")):
+        ranged = nxt is not None and (nxt.text in _RANGE_DASH or nxt.lower in fw.range_end)
+        before = _list_opener(toks, start_i, fw) if ranged else ""
+        if not scaled and ranged and (nxt.text in _RANGE_DASH or before in fw.range_start or before in fw.change_start):
             amt2 = _amount(toks, j + 2, lex)
             if amt2 is not None and toks[j + 2].kind == "num" and toks[j + 2].number:
                 factor = amt2[0] / toks[j + 2].number
                 shared = _unit_after(toks, amt2[1], lex, amt2[2])
-                if before in ("с", "со") and shared is not None and (amt2[2] or shared[0]):
+                if before in fw.change_start and shared is not None and (amt2[2] or shared[0]):
                     # "с прошлогодних 7,5 до 15 млрд долларов": a starting point and a new level
                     unit = shared[0]
                     figures.append(Figure(value * factor, None, unit, toks[start_i].start, toks[j].end,
@@ -348,9 +356,9 @@ def find_figures(toks: list[Tok], lex: Lexicon) -> list[Figure]:
                 if amt2[2]:
                     value, value_max = value * factor, amt2[0]
                     j, scaled = amt2[1], True
-                elif shared is not None and shared[0] == "%" and before not in ("с", "со") and amt2[0] > value:
+                elif shared is not None and shared[0] == "%" and before not in fw.change_start and amt2[0] > value:
                     value_max, j = amt2[0], amt2[1]  # «на 20–25%», «от 5 до 7%»
-        elif scaled and ranged and (nxt.text in _RANGE_DASH or before == "от"):
+        elif scaled and ranged and (nxt.text in _RANGE_DASH or before in fw.range_start):
             # both ends scaled: «от 500 млн до 1 млрд долларов», «1,5 млрд – 2 млрд»
             amt2 = _amount(toks, j + 2, lex)
             if amt2 is not None and amt2[2] and amt2[0] > value:
@@ -365,7 +373,7 @@ def find_figures(toks: list[Tok], lex: Lexicon) -> list[Figure]:
         if unit is None and not scaled:
             resume = j + 1
             continue  # a bare number: a date, a count of people, a page number
-        if unit == "x" and not (start_i > 0 and toks[start_i - 1].lower == "в"):
+        if unit == "x" and not (start_i > 0 and toks[start_i - 1].lower in fw.factor_prepositions):
             resume = last + 1
             continue
         if unit == "t" and not scaled and value < 1:

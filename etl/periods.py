@@ -40,14 +40,14 @@ def period_bounds(period: str | None) -> tuple[date | None, date | None]:
 # ---------------------------------------------------------------------------------------------
 # Time expressions in Russian text, resolved against the published date.
 
-import tomllib  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
 from datetime import timedelta  # noqa: E402
-from functools import cache  # noqa: E402
-from pathlib import Path  # noqa: E402
-from typing import Iterable, NamedTuple  # noqa: E402
+from typing import TYPE_CHECKING, Iterable, NamedTuple  # noqa: E402
 
-from etl.lazy import lazy  # noqa: E402
+from etl.lazy import lazy, per_lexicon, process_lexicon  # noqa: E402
+
+if TYPE_CHECKING:
+    from etl.lexicon import Lexicon
 
 
 class TimeExpr(NamedTuple):  # a tuple: cheaper to build than a frozen dataclass
@@ -64,6 +64,8 @@ _new_time = tuple.__new__  # builds a TimeExpr without the Python-level __new__ 
 
 @dataclass(frozen=True)
 class _Calendar:
+    """The lexicon's calendar words and patterns (etl/lexicon/calendar.toml), compiled: once per lexicon."""
+
     gate_words: tuple[str, ...]  # the words some pattern needs; a sentence without one has no time expression
     date_gate_words: tuple[str, ...]  # the same for the patterns of DATED_KINDS
     sources: tuple[tuple[str, str, frozenset[str]], ...]  # (kind, pattern, the words it needs), in lower case
@@ -76,8 +78,15 @@ class _Calendar:
     ordinals: tuple[re.Pattern, ...]
     cardinals: tuple[re.Pattern, ...]
     relative: tuple[tuple[str, int], ...]
+    second_half: str  # the stem of «второй» in «во второй половине»
+    day_offsets: dict[str, int]  # «вчера» -> 1
     timeless: re.Pattern  # words of a level that holds at no period («ежегодно», «сейчас»)
     comparison_base: re.Pattern  # «аналогичным периодом 2023 года»: group y, the year compared with
+    # The words before a time that make it a comparison base, a horizon, a start: (base, to, since),
+    # for any text and, case-sensitive and faster, for text lower-cased as find_times reads it.
+    role_before: tuple[re.Pattern, re.Pattern, re.Pattern]
+    role_before_lower: tuple[re.Pattern, re.Pattern, re.Pattern]
+    than_before: re.Pattern  # «годом ранее, чем»: case-sensitive
 
     @lazy
     def patterns(self) -> tuple[tuple[str, re.Pattern, frozenset[str], bool], ...]:
@@ -86,87 +95,42 @@ class _Calendar:
         return tuple((k, re.compile(p, re.I), needs, False) for k, p, needs in self.sources)
 
 
-def _expand(stem: str) -> list[str]:
-    """«ма[йяею]» -> ["май", "мая", "мае", "маю"]: the literal words a stem with one class can start."""
-    m = re.fullmatch(r"(\w*)\[(\w+)\](\w*)", stem)
-    return [m[1] + c + m[3] for c in m[2]] if m else [stem]
+def _calendar(lex: Lexicon | None = None) -> _Calendar:
+    """The calendar of `lex` (of the process's lexicon when None), compiled once per lexicon."""
+    return _calendar_of(process_lexicon() if lex is None else lex)
 
 
-def _alt(stems: list[str]) -> str:
-    return "(?:" + "|".join(stems) + ")"
+@per_lexicon
+def _calendar_of(lex: Lexicon) -> _Calendar:
+    from etl.lexicon import WORD_START
 
-
-@cache
-def _calendar() -> _Calendar:
-    with open(Path(__file__).with_name("lexicon") / "calendar.toml", "rb") as f:
-        cal = tomllib.load(f)
-    M = _alt(cal["months"])
-    WD = _alt(cal["weekdays"])
-    ORD = _alt(cal["ordinals"])
-    CARD = _alt(cal["cardinals"])
-    REL = _alt(sorted(cal["relative_years"], key=len, reverse=True))
-    Y = r"(?P<y>(?:19|20)\d\d)"
-    YSUF = r"(?:\s*(?:год(?:а|у|ом|е)?\b|г\.|гг\.?)|-(?:м|го|й|х|ом|му)\b)"
-    YSPEC = rf"(?:{Y}{YSUF}?|(?P<rel>{REL})\w*\s+год\w*|(?P<bare>года))"
-    b = r"(?<![\w-])"
-    pats = [
-        ("month_range", rf"{b}(?:(?:за|в|во)\s+)?(?P<m1>{M})\w*\s*[–—-]\s*(?P<m2>{M})\w*(?:\s+{YSPEC})?"),
-        ("quarter", rf"{b}(?P<q>{ORD}\w*|iv|i{{1,3}}|[1-4](?:-?\w+)?)\s+квартал\w*(?:\s+{YSPEC})?"),
-        ("half", rf"{b}(?P<h>перв|втор)\w*\s+(?:половин|полугоди)\w*(?:\s+{YSPEC})?"),
-        ("half", rf"{b}(?:полгода|полугоди\w*)(?:\s+{YSPEC})?"),
-        ("n_months", rf"{b}(?:перв\w+\s+)?(?P<n>\d{{1,2}}|{CARD}\w*)\s+месяц\w*(?:\s+{YSPEC})?"),
-        ("span_back", rf"{b}(?:за\s+)?(?:(?P<n1>\d{{1,2}}|{CARD}\w*)\s+)?последни[хе]\s+(?:(?P<n2>\d{{1,2}}|{CARD}\w*)\s+)?(?:год\w*|лет)"),
-        ("day", rf"{b}(?P<d>\d\d?)(?:\s*[–—-]\s*(?P<d2>\d{{1,2}}))?\s+(?P<m>{M})\w*(?:\s+{Y}(?:\s*(?:год\w*|г\.))?)?"),
-        ("month_year", rf"{b}(?:(?:за|в|во)\s+)?(?P<m>{M})\w*\s+{Y}(?:\s*(?:год\w*|г\.))?"),
-        ("month", rf"{b}(?:в|во)\s+(?P<m>{M})\w*"),
-        ("year_range", rf"{b}(?P<y1>(?:19|20)\d\d)\s*[–—-]\s*(?P<y2>(?:19|20)\d\d)\s*(?:год\w*|гг\.?)"),
-        ("year", rf"{b}{Y}{YSUF}"),
-        ("ytd", rf"{b}с\s+начала\s+(?:(?P<rel>{REL})\w*\s+)?года"),
-        ("ytd", rf"{b}(?:по\s+итогам|к\s+концу|до\s+конца|в\s+конце|по\s+результатам)\s+(?:(?P<rel>{REL})\w*\s+)?года"),
-        ("same_period", rf"{b}(?:за|в|на)\s+(?:тот\s+же|этот|данный|указанный|отч[её]тный|этот\s+же)\s+период"),
-        ("same_period", rf"{b}(?:за|в)\s+(?:тот|том|этот|этом)\s+же\s+год\w*"),
-        ("rel_year", rf"{b}(?P<rel>{REL})\w*\s+год\w*"),
-        ("rel_year", rf"{b}(?P<rel>прошлогодн)\w*"),
-        ("today", rf"{b}(?P<w>сегодня|вчера|позавчера)\b"),
-        ("rel_month", rf"{b}(?:в|с)\s+(?:начале\s+|конце\s+|середине\s+)?(?P<relm>{REL})\w*\s+месяц\w*"),
-        ("weekday", rf"{b}(?:в|во)\s+(?P<wd>{WD})\w*"),
-        ("year_earlier", rf"{b}годом\s+ранее"),
-    ]
-    # Words a pattern cannot match without: a cheap substring test skips most patterns per sentence.
-    month_words = tuple(w for m in cal["months"] for w in _expand(m))
-    needs = {
-        "month_range": month_words, "day": month_words, "month_year": month_words, "month": month_words,
-        "quarter": ("квартал",), "half": ("полови", "полугод", "полгода"), "n_months": ("месяц",),
-        "span_back": ("последн",), "year_range": ("19", "20"), "year": ("19", "20"), "ytd": ("начала", "итогам", "конц", "результатам"), "same_period": ("период", "тот же", "том же", "этот же", "этом же"),
-        "rel_year": ("год",), "today": ("сегодня", "вчера"), "weekday": ("понедельник", "вторник", "сред",
-        "четверг", "пятниц", "суббот", "воскрес"), "year_earlier": ("ранее",), "rel_month": ("месяц",),
-    }
-    if any(k in _SCANNED and not p.startswith(b) for k, p in pats):
+    cal = lex.calendar
+    pats = cal.patterns
+    needs = cal.needs
+    if any(k in _SCANNED and not p.startswith(WORD_START) for k, p in pats):
         raise ValueError("a pattern of _SCANNED must start with the word-start test")
     gate_words = sorted({w for ws in needs.values() for w in ws}, key=len, reverse=True)
     date_gate_words = sorted({w for k in DATED_KINDS for w in needs[k]}, key=len, reverse=True)
+    roles = (cal.base_before, cal.to_before, cal.since_before)
     return _Calendar(
         gate_words=tuple(gate_words),
         date_gate_words=tuple(date_gate_words),
-        sources=tuple((k, _lower_case(p), frozenset(needs[k])) for k, p in pats),
-        lower_patterns=tuple((k, re.compile(_lower_case(p.removeprefix(b) if k in _SCANNED else p)),
+        sources=tuple((k, p, frozenset(needs[k])) for k, p in pats),
+        lower_patterns=tuple((k, re.compile(p.removeprefix(WORD_START) if k in _SCANNED else p),
                               frozenset(needs[k]), k in _SCANNED) for k, p in pats),
-        months=tuple(re.compile(m, re.I) for m in cal["months"]),
-        weekdays=tuple(re.compile(w, re.I) for w in cal["weekdays"]),
-        ordinals=tuple(re.compile(o, re.I) for o in cal["ordinals"]),
-        cardinals=tuple(re.compile(c, re.I) for c in cal["cardinals"]),
-        relative=tuple(sorted(cal["relative_years"].items(), key=lambda kv: -len(kv[0]))),
-        timeless=re.compile("|".join(cal["timeless"])),  # on lower-cased text; word starts tested after
-        comparison_base=re.compile(cal["comparison_base"], re.I),
+        months=tuple(re.compile(m, re.I) for m in cal.months),
+        weekdays=tuple(re.compile(w, re.I) for w in cal.weekdays),
+        ordinals=tuple(re.compile(o, re.I) for o in cal.ordinals),
+        cardinals=tuple(re.compile(c, re.I) for c in cal.cardinals),
+        relative=tuple(sorted(cal.relative_years.items(), key=lambda kv: -len(kv[0]))),
+        second_half=cal.halves[1],
+        day_offsets=cal.day_offsets,
+        timeless=re.compile("|".join(cal.timeless)),  # on lower-cased text; word starts tested after
+        comparison_base=re.compile(cal.comparison_base, re.I),
+        role_before=tuple(re.compile(p, re.I) for p in roles),
+        role_before_lower=tuple(re.compile(p) for p in roles),
+        than_before=re.compile(cal.than_before),
     )
-
-
-def _lower_case(pattern: str) -> str:
-    """A pattern written in lower case, checked: compiled without re.I it matches lower-cased text as the
-    pattern with re.I matches the text."""
-    if re.sub(r"\(\?P[<=]", "", pattern) != re.sub(r"\(\?P[<=]", "", pattern).lower():
-        raise ValueError(f"time pattern not in lower case: {pattern}")
-    return pattern
 
 
 # Text in these characters reads the same to a pattern with re.I and, lower-cased, to the pattern without it:
@@ -191,18 +155,6 @@ def _number(word: str | None, cal: _Calendar) -> int | None:
 
 def _roman(s: str) -> int | None:
     return {"I": 1, "II": 2, "III": 3, "IV": 4}.get(s.upper())
-
-
-_BASE_BEFORE = r"(?:чем|сравнению\s+с|сравнении\s+с|относительно|против|уровн\w*|период\w*|показател\w*)\s*$"
-# «(?<!\w)(?:к|до)\s*$», «(?<!\w)(?:с|со)\s*$», with each word-start test after the word: led by
-# letters, the patterns are scanned for fast
-_TO_BEFORE = r"(?:к(?<!\wк)|до(?<!\wдо))\s*$"
-_SINCE_BEFORE = r"(?:с(?<!\wс)|со(?<!\wсо))\s*$"
-# The words before a time that make it a comparison base, a horizon, a start: (base, to, since),
-# for any text and, case-sensitive and faster, for text lower-cased as find_times reads it.
-_THAN_BEFORE = re.compile(r"чем\s*$")  # «годом ранее, чем»: case-sensitive
-_ROLE_BEFORE = tuple(re.compile(p, re.I) for p in (_BASE_BEFORE, _TO_BEFORE, _SINCE_BEFORE))
-_ROLE_BEFORE_LOWER = tuple(re.compile(_lower_case(p)) for p in (_BASE_BEFORE, _TO_BEFORE, _SINCE_BEFORE))
 
 
 def _year_of(g: dict[str, str | None], cal: _Calendar, pub_year: int | None) -> int | None:
@@ -231,7 +183,7 @@ def _resolve(kind: str, m: re.Match, cal: _Calendar, published: date | None) -> 
         q = _roman(g["q"]) or _number(g["q"][:1] if g["q"][0].isdigit() else g["q"], cal)
         return (f"{year}-Q{q}" if year and q and 1 <= q <= 4 else None), False, None
     if kind == "half":
-        second = (g.get("h") or "").lower().startswith("втор")
+        second = (g.get("h") or "").lower().startswith(cal.second_half)
         return (f"{year}-{'07' if second else '01'}/{year}-{'12' if second else '06'}" if year else None), False, None
     if kind == "n_months":
         n = _number(g["n"], cal)
@@ -266,7 +218,7 @@ def _resolve(kind: str, m: re.Match, cal: _Calendar, published: date | None) -> 
     if kind == "today":
         if not published:
             return None, True, None
-        d = published - timedelta(days={"сегодня": 0, "вчера": 1, "позавчера": 2}[g["w"].lower()])
+        d = published - timedelta(days=cal.day_offsets[g["w"].lower()])
         return d.isoformat(), True, None
     if kind == "weekday":
         wd = _index(cal.weekdays, g["wd"])
@@ -282,11 +234,11 @@ def _resolve(kind: str, m: re.Match, cal: _Calendar, published: date | None) -> 
 DATED_KINDS = ("day", "month_year", "month", "rel_month", "today", "weekday", "quarter")
 
 
-def may_name_date(text: str) -> bool:
+def may_name_date(text: str, lex: Lexicon | None = None) -> bool:
     """False when `text` has no word that a day, month, weekday or quarter expression needs: then
     find_times finds none there, and is not worth running for dates alone."""
     low = text.lower()
-    return any(map(low.__contains__, _calendar().date_gate_words))
+    return any(map(low.__contains__, _calendar(lex).date_gate_words))
 
 
 # The kinds whose patterns start with a fixed word or a digit («в», «с», «по итогам», «19»/«20», «сегодня»).
@@ -314,9 +266,10 @@ def _at_word_starts(body: re.Pattern, text: str) -> list[re.Match]:
     return out
 
 
-def find_times(text: str, published: date | None) -> list[TimeExpr]:
-    """Time expressions in `text`, longest first where they overlap, in text order."""
-    cal = _calendar()
+def find_times(text: str, published: date | None, lex: Lexicon | None = None) -> list[TimeExpr]:
+    """Time expressions in `text`, longest first where they overlap, in text order (by the calendar of
+    `lex`, or of the process's lexicon)."""
+    cal = _calendar(lex)
     found: list[tuple[int, int, str, re.Match]] = []
     low = text.lower()
     present = set(filter(low.__contains__, cal.gate_words))  # the gate words in the text (a loop in C)
@@ -325,7 +278,7 @@ def find_times(text: str, published: date | None) -> list[TimeExpr]:
     # Case-sensitive patterns on the lower-cased text are much faster than re.I on the text.
     simple = _CASE_SIMPLE.fullmatch(text) is not None
     patterns, subject = (cal.lower_patterns, low) if simple else (cal.patterns, text)
-    base_before, to_before, since_before = _ROLE_BEFORE_LOWER if simple else _ROLE_BEFORE
+    base_before, to_before, since_before = cal.role_before_lower if simple else cal.role_before
     for kind, pat, needs, at_word_start in patterns:
         if present.isdisjoint(needs):
             continue
@@ -343,7 +296,7 @@ def find_times(text: str, published: date | None) -> list[TimeExpr]:
         if kind == "same_period":
             role = "same"
         elif kind == "year_earlier":
-            role = "base" if _THAN_BEFORE.search(text, max(0, a - 40), a) else "earlier"
+            role = "base" if cal.than_before.search(text, max(0, a - 40), a) else "earlier"
         elif kind == "span_back":
             role = "back"
         elif base_before.search(before):
@@ -405,13 +358,13 @@ def _valid(y: int, m: int, d: int) -> date | None:
 _UNDATED_SCAN_CHARS = 20_000  # how much of an undated article is read for the year it speaks from
 
 
-def undated_reference(text: str) -> date | None:
+def undated_reference(text: str, lex: Lexicon | None = None) -> date | None:
     """For an article whose date is unknown, the day against which its relative times resolve: the end
     of the latest part of a year it names with its year («за январь–май 2023 года», «за десять месяцев
     2021 года»: a part of a year is the year the article speaks in), else `comparison_reference`. Never
     stored as the article's date."""
     latest: tuple[int, int] | None = None
-    for t in find_times(text[:_UNDATED_SCAN_CHARS], None):
+    for t in find_times(text[:_UNDATED_SCAN_CHARS], None, lex):
         p = t.period
         if not p or t.role != "point" or len(p) == 4 or "/" in p and len(p) == 9:
             continue  # no period, a comparison base, a whole year, or a span of whole years
@@ -423,22 +376,22 @@ def undated_reference(text: str) -> date | None:
     if latest:
         y, m = latest
         return date(y, m, calendar.monthrange(y, m)[1])
-    return comparison_reference(text)
+    return comparison_reference(text, lex)
 
 
-def comparison_reference(text: str) -> date | None:
+def comparison_reference(text: str, lex: Lexicon | None = None) -> date | None:
     """For an article whose date is unknown: the end of the year after the latest «аналогичный период
     YYYY года» it compares with (calendar.toml, comparison_base), against which «текущего года» and
     «прошлого года» resolve; None without such a comparison. Never stored as the article's date."""
-    years = [int(m["y"]) for m in _calendar().comparison_base.finditer(text)]
+    years = [int(m["y"]) for m in _calendar(lex).comparison_base.finditer(text)]
     return date(max(years) + 1, 12, 31) if years else None
 
 
-def infer_published(text: str, url: str | None = None, head_chars: int = 2000) -> str | None:
+def infer_published(text: str, url: str | None = None, head_chars: int = 2000, lex: Lexicon | None = None) -> str | None:
     """A date stated at the top of the article ("09.03.2021 10:30", "среда, 02 июля 2025",
     "МОСКВА, 15 ноября 2022. /ТАСС/.", "Бишкек, 18.09.24."), else a date in the URL."""
     head = text[:head_chars]
-    cal = _calendar()
+    cal = _calendar(lex)
     candidates: list[tuple[int, date]] = []
     for m in _NUMERIC_DATE.finditer(head):
         y = int(m["y"])
@@ -468,9 +421,9 @@ def infer_published(text: str, url: str | None = None, head_chars: int = 2000) -
     return None
 
 
-def timeless(sentence: str) -> bool:
+def timeless(sentence: str, lex: Lexicon | None = None) -> bool:
     """The sentence states a level that holds at no period («ежегодно поставляет», «в год», «сейчас»): the
     contract leaves its period null, and it does not take the period of the figures before it."""
     low = sentence.lower()
     return any(m.start() == 0 or not (low[m.start() - 1].isalnum() or low[m.start() - 1] == "-")
-               for m in _calendar().timeless.finditer(low))
+               for m in _calendar(lex).timeless.finditer(low))

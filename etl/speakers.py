@@ -95,7 +95,7 @@ def speaker_country(text: str, quote: tuple[int, int], lex: Lexicon) -> str | No
             code = _country_of_speaker(mentions, lex)
             if code:
                 return code
-            if any(t.lower in _PRONOUNS for t in toks):
+            if any(t.lower in lex.speaker_pronouns for t in toks):
                 return _last_leader_before(text, qs, lex)  # «— сказал он»: the leader named before
             return _introduced(text, qs, _names(toks, mentions), lex)  # «— сказал аль-Марри»
     # before: Токаев заявил: «…» / По словам главы МИД Узбекистана, «…»
@@ -110,7 +110,6 @@ def speaker_country(text: str, quote: tuple[int, int], lex: Lexicon) -> str | No
     return None
 
 
-_PRONOUNS = frozenset({"он", "она", "они"})
 _INTRODUCTION_CHARS = 3000  # how far back a speaker named only by name is looked for
 _NAME_WINDOW = 5  # tokens around that earlier mention of the name where its country and office stand
 

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import bisect
 import re
-import tomllib
-from pathlib import Path
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from etl.lazy import lazy
+from etl.lazy import lazy, per_lexicon, process_lexicon
+
+if TYPE_CHECKING:
+    from etl.lexicon import Lexicon
 
 # A sentence ends at . ! ? … (with closing quotes or brackets) before a space and a capital,
 # a digit or an opening quote; or at a line break (see _newline_is_boundary).
@@ -20,22 +22,20 @@ _BOUNDARY = re.compile(
 )
 # Every match of _BOUNDARY starts with one of these: _BOUNDARY is tried only there, not at every character.
 _BOUNDARY_START = re.compile(r"[.!?…\n]")
-# Abbreviations that are followed by a capitalised word inside a sentence ("в г. Сочи", "В. В. Путин").
-_TABLE = tomllib.loads((Path(__file__).with_name("lexicon") / "text.toml").read_text(encoding="utf-8"))
-_ABBREVIATIONS = frozenset(_TABLE["abbreviations"])
-# abbreviation -> the words after which its full stop goes on: «долл. США», «млн руб.»
-_CONTINUED = {k: tuple(v) for k, v in _TABLE["continued_abbreviations"].items()}
 _LINE_END_TERMINALS = frozenset('.!?…:;»"”)')  # a line that ends in one of these ends its sentence
 _SENTENCE_IN_LINE = re.compile(r"[.!?…][»\"”)]*\s+\S")
-# Clause breaks inside a sentence: a modality or a period stated in one clause does not leak
-# into the next ("достиг 3,9 млрд, так что до намеченной отметки в 5 млрд недалеко").
-_CLAUSE_BREAK = re.compile(
-    r";|,\s+(?:а|но|однако|так что|тогда как|в то время как|при этом|причём|причем)\s|\s—\s(?=а\s)"
-)
-# Its alternatives apart, each led by a fixed character the regex engine scans for fast (the dash's
-# break starts at the space before the dash).
-_COMMA_BREAK = re.compile(r",\s+(?:а|но|однако|так что|тогда как|в то время как|при этом|причём|причем)\s")
-_DASH_BREAK = re.compile(r"—(?<=\s—)\s(?=а\s)")
+
+
+@per_lexicon
+def _clause_breaks(lex: Lexicon) -> tuple[re.Pattern, re.Pattern]:
+    """Clause breaks inside a sentence: a modality or a period stated in one clause does not leak into
+    the next ("достиг 3,9 млрд, так что до намеченной отметки в 5 млрд недалеко"). A break is
+    «;|,\\s+(?:WORDS)\\s|\\s—\\s(?=DASH_WORDS\\s)» (text.toml clause_breaks, dash_clause_breaks); here its
+    comma and dash alternatives apart, each led by a fixed character the regex engine scans for fast (the
+    dash's break starts at the space before the dash). Compiled once per lexicon."""
+    rules = lex.text
+    return (re.compile(r",\s+(?:" + "|".join(rules.clause_breaks) + r")\s"),
+            re.compile(r"—(?<=\s—)\s(?=(?:" + "|".join(rules.dash_clause_breaks) + r")\s)"))
 
 
 def _word_before(text: str, pos: int) -> str:
@@ -87,14 +87,18 @@ def _add_span(text: str, starts: list[int], ends: list[int], a: int, b: int) -> 
 
 @dataclass(frozen=True)
 class Sentences:
-    """Sentence spans of one document, up to `end` (the rest of the page is not split)."""
+    """Sentence spans of one document, up to `end` (the rest of the page is not split), by the
+    abbreviations of `lex` (of the process's lexicon when None)."""
 
     text: str
     end: int | None = None
+    lex: Lexicon | None = field(default=None, compare=False, repr=False)
 
     @lazy
     def _spans(self) -> tuple[list[int], list[int]]:
         text = self.text
+        rules = (process_lexicon() if self.lex is None else self.lex).text
+        abbreviations, continued = rules.abbreviations, rules.continued_abbreviations
         starts: list[int] = []
         ends: list[int] = []
         cut = 0
@@ -118,11 +122,11 @@ class Sentences:
                     continue
                 resume = nxt = m.end()
                 end = m.end("end")
-                if m.group("end") == ".":
+                if m.group("end") == ".":  # after an abbreviation («в г. Сочи», «долл. США»: text.toml)
                     word = _word_before(text, m.start("end"))
-                    if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
+                    if word in abbreviations or (len(word) == 1 and word.isalpha()):
                         continue
-                    if word in _CONTINUED and _continues(text, nxt, _CONTINUED[word]):
+                    if word in continued and _continues(text, nxt, continued[word]):
                         continue
             _add_span(text, starts, ends, cut, end)
             cut = nxt
@@ -150,25 +154,28 @@ class Sentences:
         return None
 
 
-def clause_bounds(sentence: str) -> list[tuple[int, int]]:
-    """[start, end) offsets of the clauses of a sentence, relative to the sentence."""
+def clause_bounds(sentence: str, lex: Lexicon | None = None) -> list[tuple[int, int]]:
+    """[start, end) offsets of the clauses of a sentence, relative to the sentence, by the clause-break
+    words of `lex` (of the process's lexicon when None)."""
+    breaks = _clause_breaks(process_lexicon() if lex is None else lex)
     out, a, pos = [], 0, 0
-    while (brk := _next_clause_break(sentence, pos)) is not None:
+    while (brk := _next_clause_break(sentence, pos, breaks)) is not None:
         out.append((a, brk[0]))
         a, pos = brk[0] + 1, brk[1]
     out.append((a, len(sentence)))
     return out
 
 
-def _next_clause_break(s: str, pos: int) -> tuple[int, int] | None:
-    """(start, end) of _CLAUSE_BREAK.search(s, pos): the leftmost of its alternatives' matches, which
-    start with different characters («;», «,», a space), so that at most one starts anywhere."""
+def _next_clause_break(s: str, pos: int, breaks: tuple[re.Pattern, re.Pattern]) -> tuple[int, int] | None:
+    """(start, end) of the next clause break at or after `pos`: the leftmost of its alternatives' matches,
+    which start with different characters («;», «,», a space), so that at most one starts anywhere."""
+    comma_break, dash_break = breaks
     found = []
     if (i := s.find(";", pos)) >= 0:
         found.append((i, i + 1))
-    if m := _COMMA_BREAK.search(s, pos):
+    if m := comma_break.search(s, pos):
         found.append(m.span())
-    if m := _DASH_BREAK.search(s, pos + 1):
+    if m := dash_break.search(s, pos + 1):
         found.append((m.start() - 1, m.end()))
     return min(found) if found else None
 

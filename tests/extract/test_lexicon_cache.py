@@ -184,3 +184,16 @@ def test_the_cache_never_changes_the_output_on_the_gold_sets(tmp_path):
         assert _extract(docs, folder) == uncached  # the run that builds and writes the cache
         assert _extract(docs, folder) == uncached  # the run that reads it
     assert len(list(Path(folder).glob("lexicon-*.pickle"))) == 1
+
+
+def test_every_class_a_lexicon_holds_is_allowed_by_the_cache(cache_dir, lex):
+    """A new table read into a new dataclass on the Lexicon must be on the unpickler's allow-list, or
+    every run would silently rebuild the lexicon (correct, but 0.6 s slower)."""
+    held = {(type(v).__module__, type(v).__name__) for v in vars(lex).values() if dataclasses.is_dataclass(v)}
+    assert {("etl.lexicon", "FunctionWords"), ("etl.lexicon", "CalendarWords"), ("etl.lexicon", "SideWords"),
+            ("etl.lexicon", "TextRules"), ("etl.lexicon", "FigureWords")} <= held
+    assert held <= lexicon._CACHE_CLASSES
+    load_uncached_by_process()
+    (path,) = cache_dir.glob("lexicon-*.pickle")
+    cached = read(path)
+    assert cached == lex and cached.calendar.patterns == lex.calendar.patterns

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from etl.rules import FIELDS
 
 from etl import vocabulary as v
 from etl.lexicon import LEXICON_DIR
@@ -83,22 +82,3 @@ def test_function_words_are_checked_on_load_naming_the_file(tmp_path, monkeypatc
     path.write_text(text.replace('negation = ["не"]', 'negation = []'), encoding="utf-8")
     with pytest.raises(lexicon.LexiconError, match=r"function_words\.toml: negation must be"):
         lexicon.build()
-
-
-@pytest.mark.parametrize("module", ["sentence.py", "claim_rules.py", "extract.py", "rules.py"])
-def test_the_rules_spell_no_russian_function_word_outside_the_tables(module):
-    """Russian words the rules compare with come from etl/lexicon/ (docstrings, comments and the plain words
-    that describe a rule aside)."""
-    import ast
-
-    tree = ast.parse((ROOT / "etl" / module).read_text(encoding="utf-8"))
-    described = {id(k.value) for n in ast.walk(tree) if isinstance(n, ast.Call) and getattr(n.func, "id", "") == "Rule"
-                 for k in [*map(lambda a: ast.Expr(a), n.args), *n.keywords]}
-    docstrings = {id(n.body[0].value) for n in ast.walk(tree)
-                  if isinstance(n, (ast.FunctionDef, ast.ClassDef, ast.Module)) and ast.get_docstring(n)}
-    rule_names = tuple(f"{f}." for f in FIELDS)
-    # (a class of letters in a regex, «[а-яё-]», is no word)
-    words = sorted({n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)
-                    and id(n) not in docstrings | described
-                    and re.search("[а-яё]", re.sub(r"\[[^]]*]", "", n.value)) and not n.value.startswith(rule_names)})
-    assert words == []
