@@ -25,7 +25,7 @@ _TOKEN = re.compile(
     rf"|(?P<num>\d{{1,3}}(?:[{_SPACES}]\d{{3}})+(?![\d])(?:[.,]\d+(?![.,]\d))?|\d+(?:[.,]\d+(?![.,]\d))?)(?P<suffix>[-‑][а-яёa-z]+)?"
     r"|(?P<punct>[^\w\s]))"
 )
-_RANGE_DASH = frozenset("–—-‑")
+_RANGE_DASH = frozenset("–—-‑−")  # (U+2212, the minus sign, some outlets print for a dash)
 
 
 class Tok(NamedTuple):

@@ -143,3 +143,9 @@ def test_any_written_percent_reads_back(lex, value, decimal, word):
     text = f"товарооборот вырос на {written(value, ' ', decimal)}{word}"
     found = figures(lex, text)
     assert len(found) == 1 and found[0][2] == "%" and found[0][0] == pytest.approx(value)
+
+
+def test_a_minus_sign_joins_a_range_as_a_dash_does(lex):
+    """«$ 500−700 млн» (U+2212) is one figure from 500 to 700 million."""
+    (fig,) = figures(lex, "Белоруссия и Вьетнам создали задел для достижения товарооборота в $ 500−700 млн.")
+    assert fig[:3] == (5e8, 7e8, "USD")

@@ -76,3 +76,11 @@ def test_period_bounds():
     assert period_bounds("2024-02") == (date(2024, 2, 1), date(2024, 2, 29))
     assert period_bounds(None) == (None, None)
     assert period_bounds("2023-02-30") == (None, None)
+
+
+@pytest.mark.parametrize("text, period", [
+    ("с 2006 по 2012 годы товарооборот увеличился в 6 раз", "2006/2012"),
+    ("инвестиции за 2007−2021 годы составили 3,2 млрд", "2007/2021"),  # (U+2212, a minus sign for a dash)
+])
+def test_year_ranges_as_real_pages_write_them(text, period):
+    assert [t.period for t in find_times(text, date(2013, 5, 1))] == [period]
