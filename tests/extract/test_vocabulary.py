@@ -85,7 +85,8 @@ def test_function_words_are_checked_on_load_naming_the_file(tmp_path, monkeypatc
         lexicon.build()
 
 
-@pytest.mark.parametrize("module", ["sentence.py", "claim_rules.py", "extract.py", "rules.py"])
+@pytest.mark.parametrize("module", ["sentence.py", "claim_rules.py", "extract.py", "rules.py",
+                                    "events.py", "event_rules.py", "event_words.py"])
 def test_the_rules_spell_no_russian_function_word_outside_the_tables(module):
     """Russian words the rules compare with come from etl/lexicon/ (docstrings, comments and the plain words
     that describe a rule aside)."""
