@@ -42,6 +42,13 @@ def build_parser() -> argparse.ArgumentParser:
                     help="add `trace` to each claim: the named rule (etl/rules.py) that decided each field")
     _add_max_mb(ex)
 
+    ev = sub.add_parser("events", help="articles -> diplomacy events (JSON lines), no database")
+    ev.add_argument("--input", "-i", default="-", help="a .jsonl file, a .txt file, a folder of .txt files, or - for stdin")
+    ev.add_argument("--output", "-o", default="-", help="events as JSON lines, or - for stdout")
+    ev.add_argument("--explain", action="store_true",
+                    help="add `trace` to each event: the named rule (etl/event_rules.py) that decided each field")
+    _add_max_mb(ev)
+
     ing = sub.add_parser("ingest", help="files and folders -> the DuckDB store")
     ing.add_argument("paths", nargs="+", metavar="PATH")
     ing.add_argument("--db", default=None, help=_DB_HELP)
@@ -83,6 +90,12 @@ def _main(argv: list[str] | None) -> int:
         from etl.extract_cli import run_extract
 
         return run_extract(args.input, args.output, max_bytes=args.max_bytes, explain=args.explain)
+    if args.command == "events":
+        from etl.extract_cli import run_extract
+        from etl.events import extract_events
+
+        return run_extract(args.input, args.output, max_bytes=args.max_bytes, explain=args.explain,
+                           extractor=extract_events, what="events")
     from etl import ingest  # the store's commands
 
     args.db = str(db_path(args.db))

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import sys
 from contextlib import contextmanager
-from typing import Iterator, TextIO
+from typing import Callable, Iterator, TextIO
 
 from etl import outputs
 from etl.extract import extract_document
@@ -25,12 +25,16 @@ def _output(path: str) -> Iterator[TextIO]:
             yield f
 
 
-def run_extract(input_path: str, output_path: str, max_bytes: int = DEFAULT_MAX_BYTES, explain: bool = False) -> int:
+def run_extract(input_path: str, output_path: str, max_bytes: int = DEFAULT_MAX_BYTES, explain: bool = False,
+                extractor: Callable = extract_document, what: str = "claims") -> int:
+    """`extract` (claims) and `events` (diplomacy events, `extractor=extract_events`): one reader path,
+    one handling of bad input, one way of writing the output."""
+    command = "extract" if what == "claims" else what
     if output_path != "-":
         try:
             outputs.refuse_clobbering(output_path, [("the input", input_path)])
         except outputs.OutputClash as e:
-            print(f"extract: {e}", file=sys.stderr)
+            print(f"{command}: {e}", file=sys.stderr)
             return 2
     problems: list[ReadProblem] = []
 
@@ -44,7 +48,7 @@ def run_extract(input_path: str, output_path: str, max_bytes: int = DEFAULT_MAX_
             for sd in iter_documents([input_path], on_problem, max_bytes):
                 n_docs += 1
                 try:
-                    lines = [json.dumps(c.to_dict(explain), ensure_ascii=False) + "\n" for c in extract_document(sd.document)]
+                    lines = [json.dumps(c.to_dict(explain), ensure_ascii=False) + "\n" for c in extractor(sd.document)]
                 except Exception as e:  # one document's bug must not lose the others
                     n_failed += 1
                     print(f"skipped: {sd.source}: extractor failed on document {sd.document.id!r}: "
@@ -53,8 +57,8 @@ def run_extract(input_path: str, output_path: str, max_bytes: int = DEFAULT_MAX_
                 out.writelines(lines)
                 n_claims += len(lines)
     except OSError as e:  # the output's folder is missing or read-only, or the disk is full
-        print(f"extract: cannot write {output_path}: {e.strerror or e}", file=sys.stderr)
+        print(f"{command}: cannot write {output_path}: {e.strerror or e}", file=sys.stderr)
         return 1
     skipped = len(problems) + n_failed
-    print(f"extract: {n_docs} documents read, {n_claims} claims, {skipped} skipped", file=sys.stderr)
+    print(f"{command}: {n_docs} documents read, {n_claims} {what}, {skipped} skipped", file=sys.stderr)
     return 1 if skipped else 0

@@ -189,13 +189,19 @@ class Rulebook:
     when the rule does not apply, else the value it decides; the first rule that applies decides, and the
     trace records its name. The last rule of every field always applies, so every field is decided."""
 
-    def __init__(self) -> None:
+    def __init__(self, rules: tuple[Rule, ...] | None = None, fields: tuple[str, ...] | None = None) -> None:
+        """The claims' rules by default; a sibling registry (the events' rules, etl/event_rules.py) passes its
+        own records and fields."""
+        self.fields = FIELDS if fields is None else fields
+        self.rules: dict[str, Rule] = RULES if rules is None else {r.name: r for r in rules}
+        self._order = _ORDER if rules is None else \
+            {f: tuple(r for r in rules if r.field == f and r.stage == "decide") for f in self.fields}
         self._when: dict[str, Callable[[Any], Any]] = {}
         self._chains: dict[str, tuple[tuple[str, Callable[[Any], Any]], ...]] = {}
 
     def when(self, name: str) -> Callable[[Callable[[Any], T]], Callable[[Any], T]]:
         """Register the code of the rule `name` (a KeyError for a rule without its record above)."""
-        rule = RULES[name]
+        rule = self.rules[name]
         if rule.stage != "decide":
             raise ValueError(f"{name}: a {rule.stage} rule is not run by the engine")
 
@@ -209,12 +215,12 @@ class Rulebook:
 
     def missing(self) -> list[str]:
         """The rules the engine would try that have no code (tests check there are none)."""
-        return [r.name for rules in _ORDER.values() for r in rules if r.name not in self._when]
+        return [r.name for rules in self._order.values() for r in rules if r.name not in self._when]
 
     def decide(self, field: str, question: Any, why: "Trace") -> Any:
         chain = self._chains.get(field)
         if chain is None:  # (name, code) of each rule, in order: built on the first decision of the field
-            chain = self._chains[field] = tuple((r.name, self._when[r.name]) for r in _ORDER[field])
+            chain = self._chains[field] = tuple((r.name, self._when[r.name]) for r in self._order[field])
         for name, when in chain:
             value = when(question)
             if value is not SKIP:
@@ -231,10 +237,11 @@ def ordered(field: str) -> tuple[Rule, ...]:
 class Trace:
     """Which rule decided each field of one claim."""
 
-    __slots__ = ("fields",)
+    __slots__ = ("fields", "order")
 
-    def __init__(self) -> None:
+    def __init__(self, order: tuple[str, ...] = FIELDS) -> None:
         self.fields: dict[str, str] = {}
+        self.order = order  # the fields in their contract's order (an event's differ from a claim's)
 
     def said(self, rule: str, value: T) -> T:
         """Record that `rule` decided its field, and hand its value back (`return why.said(rule, value)`).
@@ -243,7 +250,7 @@ class Trace:
         return value
 
     def as_dict(self) -> dict[str, str]:
-        return {f: self.fields[f] for f in FIELDS if f in self.fields}
+        return {f: self.fields[f] for f in self.order if f in self.fields}
 
 
 def explain(trace: dict[str, str], lang: str = "en") -> list[tuple[str, str, str]]:

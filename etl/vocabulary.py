@@ -110,3 +110,44 @@ COMPARATORS: tuple[str, ...] = tuple(c.value for c in Comparator)
 MODALITIES: tuple[str, ...] = tuple(m.value for m in Modality)
 UNITS_NON_CURRENCY: tuple[str, ...] = tuple(u.value for u in Unit)
 BLOCS: tuple[str, ...] = tuple(b.value for b in Bloc)
+
+
+# ---------------------------------------------------------------- diplomacy events (../shared/spec/events.md, v1.1)
+
+
+class EventType(StrEnum):
+    VISIT = "visit"
+    TALKS = "talks"
+    CALL = "call"
+    SIGNING = "signing"
+    RELATIONS = "relations"
+
+
+class Level(StrEnum):
+    """The highest office among an event's named participants, highest first."""
+
+    HEAD_OF_STATE = "head_of_state"
+    HEAD_OF_GOVERNMENT = "head_of_government"
+    MINISTER = "minister"
+    OTHER = "other"
+
+
+class EventModality(StrEnum):
+    ACTUAL = "actual"
+    PLANNED = "planned"
+
+
+EVENT_TYPE_LABELS = {EventType.VISIT: Label("Visit", "Визит"), EventType.TALKS: Label("Talks", "Переговоры"),
+                     EventType.CALL: Label("Call", "Телефонный разговор"), EventType.SIGNING: Label("Signing", "Подписание"),
+                     EventType.RELATIONS: Label("Relations established", "Установление отношений")}
+LEVEL_LABELS = {Level.HEAD_OF_STATE: Label("Heads of state", "Главы государств"),
+                Level.HEAD_OF_GOVERNMENT: Label("Heads of government", "Главы правительств"),
+                Level.MINISTER: Label("Ministers", "Министры"), Level.OTHER: Label("Other", "Другие")}
+# leaders.csv's `role` column -> the level of an event its holder takes part in
+LEADER_ROLE_LEVELS = {"president": Level.HEAD_OF_STATE, "prime_minister": Level.HEAD_OF_GOVERNMENT,
+                      "vice_premier": Level.MINISTER, "foreign_minister": Level.MINISTER, "other": Level.OTHER}
+
+EVENT_TYPES: tuple[str, ...] = tuple(t.value for t in EventType)
+LEVELS: tuple[str, ...] = tuple(x.value for x in Level)  # highest first
+EVENT_MODALITIES: tuple[str, ...] = tuple(m.value for m in EventModality)
+EVENT_FIELDS = ("type", "countries", "host", "level", "date", "modality", "count")  # the fields rules decide
