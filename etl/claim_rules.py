@@ -216,7 +216,7 @@ class Ask:
         if self.mod != "actual":
             return None
         found = _previous_period(self.so_far, self.s.index, self.ind)
-        return None if found is None or timeless(self.s.text) else found
+        return None if found is None or timeless(self.s.text, self.lex) else found
 
     # ------------------------------------------------------------------ sides
 
@@ -487,16 +487,17 @@ def _verb_after(q: Ask):
     на 9%, и мы рассчитываем, что … составит» the future verb after the comma is another statement's (an
     apposition goes on: «9,5 тыс. тонн зерна, или 122 вагона, Москва поставит»)."""
     s, fig = q.s, q.fig
-    if any(s.toks[k].kind == "word" and word_info(s.toks[k].lower).tense == "past"
-           for k in range(q.clause_first_tok, fig.first)):
-        return SKIP  # «увеличился в 6 раз, в ближайшее время ожидается …»: the figure's own verb is past
+    after = [(i, m) for i, m in s.cue_words.modal_after if i > fig.last]
+    if not after:
+        return SKIP
     hi = _first_tok_from(s, q.clause[1])
     comma = next((k for k in range(fig.last + 1, hi - 1)
                   if s.toks[k].text == "," and s.toks[k + 1].lower in q.fw.new_statement), hi)
-    for i, m in s.cue_words.modal_after:
-        if fig.last < i < comma:
-            return m, i
-    return SKIP
+    found = next(((m, i) for i, m in after if i < comma), None)
+    if found is None or any(s.toks[k].kind == "word" and word_info(s.toks[k].lower).tense == "past"
+                            for k in range(q.clause_first_tok, fig.first)):
+        return SKIP  # (and «увеличился в 6 раз, в ближайшее время ожидается …»: the figure's own verb is past)
+    return found
 
 
 @rule("modality.achieved")
@@ -830,7 +831,7 @@ def _previous_sentence_time(q: Ask):
     """«По итогам 4 месяцев 2011 года Сербия заняла 43-е место по товарообороту. Объем товарооборота составил
     $44,7 млн»: an achieved figure with no time goes on with the period the sentence before states about the
     same statistic, when that sentence made no claim."""
-    if q.mod != "actual" or not q.prev or timeless(q.s.text):
+    if q.mod != "actual" or not q.prev or timeless(q.s.text, q.lex):
         return SKIP
     before = q.prev[-1]
     if not any(c.indicator == q.ind or {c.indicator, q.ind} <= TRADE_INDICATORS for c in before.cues.indicators):

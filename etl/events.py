@@ -674,14 +674,14 @@ def _extract(doc: Document, lex: Lexicon, rejected: list[EventRejection] | None 
     first = words.prefilter.search(low) or words.treaty_prefilter.search(text)
     if first is None:
         return []
-    published = reference_date(parse_iso_date(doc.published) or parse_iso_date(infer_published(text, doc.url))) \
-        or reference_date(undated_reference(text))
+    published = reference_date(parse_iso_date(doc.published) or parse_iso_date(infer_published(text, doc.url, lex=lex))) \
+        or reference_date(undated_reference(text, lex))
     from etl.extract import _prefilters  # the page's blocks of other news end the article, as for claims
     pre = _prefilters(lex)
     end = len(text)
     if m := pre.chrome_after_break.search(text, first.start()):
         end = m.start() + 1
-    sents = Sentences(text, end)
+    sents = Sentences(text, end, lex)
     outlet = doc.outlet_country or (outlet_from_url(doc.url, lex))
     ours = OursResolver(text, lex, outlet)
     candidates = [i for i in range(len(sents)) if words.prefilter.search(low, *sents.span(i))

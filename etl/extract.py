@@ -307,8 +307,8 @@ def _extract_document(doc: Document, lex: Lexicon, rejected: list[Rejection] | N
     text = doc.text
     if not text or not text.strip():
         return []
-    published = reference_date(parse_iso_date(doc.published) or parse_iso_date(infer_published(text, doc.url))) \
-        or reference_date(undated_reference(text))
+    published = reference_date(parse_iso_date(doc.published) or parse_iso_date(infer_published(text, doc.url, lex=lex))) \
+        or reference_date(undated_reference(text, lex))
     pre = _prefilters(lex)
     # Only the article is split and read: the page's blocks of other news after it are not. Where the
     # first figure could be (a heading above it is the page's menu) matters only if there is a heading;
@@ -322,7 +322,7 @@ def _extract_document(doc: Document, lex: Lexicon, rejected: list[Rejection] | N
         if first is None:
             return []
         end = _body_end(text, pre, first)
-    sents = Sentences(text, end)
+    sents = Sentences(text, end, lex)
     figure_idx = _figure_sentences(text, sents, pre)
     if not figure_idx:
         return []

@@ -58,7 +58,7 @@ class Sentence:
 
     @lazy
     def times(self) -> list[TimeExpr]:
-        return find_times(self.text, self._published)
+        return find_times(self.text, self._published, self._lex)
 
     def times_if_dated(self) -> list[TimeExpr]:
         """The times, when the sentence may name a day, a month or a quarter (periods.DATED_KINDS); else []
@@ -78,11 +78,11 @@ class Sentence:
 
     @lazy
     def may_name_date(self) -> bool:
-        return may_name_date(self.text)
+        return may_name_date(self.text, self._lex)
 
     @lazy
     def clauses(self) -> list[tuple[int, int]]:
-        return clause_bounds(self.text)
+        return clause_bounds(self.text, self._lex)
 
     # Facts about single tokens that the rules read for every figure, found once per sentence.
 
