@@ -5,7 +5,6 @@ sentence of each figure by bisection), so the cost is linear in the text even fo
 50 MB single-line document."""
 from __future__ import annotations
 
-import bisect
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -144,14 +143,6 @@ class Sentences:
     def span(self, i: int) -> tuple[int, int]:
         starts, ends = self._spans
         return starts[i], ends[i]
-
-    def index_at(self, pos: int) -> int | None:
-        """Index of the sentence holding text position `pos`, or None if pos is between sentences."""
-        starts, ends = self._spans
-        i = bisect.bisect_right(starts, pos) - 1
-        if i >= 0 and pos < ends[i]:
-            return i
-        return None
 
 
 def clause_bounds(sentence: str, lex: Lexicon | None = None) -> list[tuple[int, int]]:
