@@ -358,8 +358,12 @@ class StoreWriter:
         elif p.work.exists():
             try:
                 con = duckdb.connect(str(p.work))  # replays the WAL of the interrupted run
-                n = con.execute("SELECT count(*) FROM documents").fetchone()[0]
-                con.close()
+                try:
+                    n = con.execute("SELECT count(*) FROM documents").fetchone()[0]
+                finally:
+                    # Left open, DuckDB would hand this instance (of a file about to be deleted) to the
+                    # next connect() of the same path: the fresh working copy would be this broken one.
+                    con.close()
             except duckdb.Error as e:
                 self.log(f"{p.work}: discarding the working copy of an interrupted run: {e}")
             else:
