@@ -225,3 +225,25 @@ def search_vocabulary(con: duckdb.DuckDBPyConnection, claim_ids: pa.Array) -> pa
             GROUP BY word
             """
         ).to_arrow_table()
+
+
+# ---------------------------------------------------------------- diplomacy events (dashboard/events.py)
+
+EVENT_COLUMNS = ("event_id", "doc_id", "type", "country_a", "country_b", "host", "level", "date", "date_start",
+                 "date_end", "modality", "count", "event_text", "span_start", "span_end", "sentence",
+                 "sentence_start", "sentence_end", "doc_title", "doc_published", "doc_url")
+
+
+def pair_events(con: duckdb.DuckDBPyConnection, country_a: str, country_b: str) -> pd.DataFrame:
+    """Every event of the pair (either order) from `events_with_source`, by date (undated ones by their
+    article's date) then position; no rows from a store made before events existed."""
+    a, b = sorted((country_a, country_b))
+    try:
+        return _df(
+            con,
+            f"SELECT {', '.join(EVENT_COLUMNS)} FROM events_with_source WHERE country_a = ? AND country_b = ? "
+            "ORDER BY coalesce(date_start, doc_published), doc_id, span_start, event_id",
+            [a, b],
+        )
+    except duckdb.CatalogException:
+        return pd.DataFrame(columns=list(EVENT_COLUMNS))

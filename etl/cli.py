@@ -64,10 +64,12 @@ def build_parser() -> argparse.ArgumentParser:
     re_.add_argument("--workers", type=int, default=1)
     re_.add_argument("--quiet", action="store_true", help="no progress bar")
 
-    exp = sub.add_parser("export", help="claims with their sources -> CSV or Parquet")
-    exp.add_argument("--format", choices=("csv", "parquet"), default="csv")
+    exp = sub.add_parser("export", help="claims or events with their sources -> CSV, Parquet or JSON lines")
+    exp.add_argument("--what", choices=("claims", "events"), default="claims",
+                     help="the claims (claims_with_source) or the diplomacy events (events_with_source)")
+    exp.add_argument("--format", choices=("csv", "parquet", "jsonl"), default="csv")
     exp.add_argument("--db", default=None, help=_DB_HELP)
-    exp.add_argument("--output", "-o", default="-", help="a file, or - for stdout (CSV only)")
+    exp.add_argument("--output", "-o", default="-", help="a file, or - for stdout (CSV or JSON lines)")
 
     bs = sub.add_parser("build-sample", help="build the database from the bundled corpus in data/samples/")
     bs.add_argument("--db", default=None, help=_DB_HELP)

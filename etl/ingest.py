@@ -1,5 +1,8 @@
 """`python -m etl ingest | reextract | export | build-sample`: files -> the DuckDB store, and back out.
 
+Each document's claims (etl/extract.py) and diplomacy events (etl/events.py) are extracted together
+and written with the document in one transaction: the store never holds one without the other.
+
 Reading and extraction (CPU-bound Python) run in `--workers` processes on chunks of inputs; the
 main process is the single writer. Outcomes come back in input order, so runs are repeatable.
 """
@@ -25,6 +28,7 @@ from typing import Any, TypeVar
 
 import duckdb
 
+import etl.events as event_extractor
 import etl.extract as extractor
 from etl import interrupts, outputs, periods
 from etl.interrupts import Terminated, exit_status
@@ -38,7 +42,8 @@ from etl.store import (
     claim_rows,
     content_sha256,
     document_row,
-    export_claims,
+    event_rows,
+    export_rows,
     StoreFull,
     store_files,
     stored_document,
@@ -115,8 +120,8 @@ def prepare(
     sha: str | None = None,
     force: bool = False,
 ) -> Outcome:
-    """Extract `doc` and build its rows, unless the store holds exactly this document (`stored_sha`)
-    and `force` (re-extraction) is off."""
+    """Extract `doc`'s claims and events and build its rows, unless the store holds exactly this document
+    (`stored_sha`) and `force` (re-extraction) is off. A failure in either extractor fails the document."""
     sha = sha or content_sha256(doc)
     if stored_sha == sha and not force:
         return Unchanged(doc.id, path, line)
@@ -126,12 +131,17 @@ def prepare(
     except Exception as e:
         return Failed(doc.id, path, line, f"extractor failed on {doc.id!r}: {type(e).__name__}: {e}")
     try:
+        events = event_extractor.extract_events(doc)  # looked up per call: tests swap it
+    except Exception as e:
+        return Failed(doc.id, path, line, f"events extractor failed on {doc.id!r}: {type(e).__name__}: {e}")
+    try:
         rows = claim_rows(doc, claims, version)
-    except InvalidClaim as e:
+        ev_rows = event_rows(doc, events, version)
+    except InvalidClaim as e:  # InvalidEvent too
         return Failed(doc.id, path, line, f"extractor output for {doc.id!r} rejected: {e}")
     inferred = None if doc.published else infer_published(doc.text, doc.url)
     row = document_row(doc, source, sha256=sha, inferred_published=inferred, extractor_version=version)
-    return Loaded(DocumentRows(doc.id, source, row, rows, replaces=stored_sha is not None), path, line)
+    return Loaded(DocumentRows(doc.id, source, row, rows, replaces=stored_sha is not None, events=ev_rows), path, line)
 
 
 # Set in each worker (and in the main process for --workers 1): doc_id -> content hash in the store.
@@ -203,9 +213,11 @@ def chunked(items: Iterable[T], size_of: Callable[[T], int]) -> Iterator[list[T]
 
 
 def _warm_up_extractor() -> None:
-    """Let the extractor load its lexicons once, before forking, instead of once per worker (~0.6 s each)."""
+    """Let the extractors load their lexicons once, before forking, instead of once per worker (~0.6 s each)."""
     try:
-        extractor.extract_document(Document(id="warm-up", text=load().warm_up))
+        warm = Document(id="warm-up", text=load().warm_up)
+        extractor.extract_document(warm)
+        event_extractor.extract_events(warm)
     except Exception:
         pass  # a broken extractor shows up, with file and line, on the real documents
 
@@ -320,6 +332,8 @@ class Report:
     unchanged: int = 0
     claims_added: int = 0
     claims_removed: int = 0
+    events_added: int = 0
+    events_removed: int = 0
     chars: int = 0
     older_extractions: int = 0
     skipped: list[ReadProblem] = field(default_factory=list)
@@ -342,13 +356,14 @@ class Report:
             outcomes = f"{self.new} new, {self.replaced} replaced, {self.unchanged} unchanged"
         lines = [
             f"{self.command} -> {self.db}: {self.read} documents read: {outcomes}, {len(self.skipped)} skipped; "
-            f"{self.claims_added} claims added, {self.claims_removed} removed "
+            f"{self.claims_added} claims added, {self.claims_removed} removed; "
+            f"{self.events_added} events added, {self.events_removed} removed "
             f"({self.chars:,} characters extracted in {seconds:.1f} s)"
         ]
         if self.older_extractions:
             lines.append(
                 f"note: {self.older_extractions} stored documents were extracted by another extractor version; "
-                "run `reextract` (`./run etl reextract` in a checkout) to refresh their claims"
+                "run `reextract` (`./run etl reextract` in a checkout) to refresh their claims and events"
             )
         if self.skipped:
             lines.append("skipped:")
@@ -393,11 +408,13 @@ def _flush(writer: StoreWriter, batch: _Batch, report: Report) -> _Batch:
             else:
                 report.new += 1
             report.claims_added += len(rows.claims)
+            report.events_added += len(rows.events)
             report.chars += rows.text_chars
         for rows, message in result.failed:
             item = where[id(rows)]
             report.skip(ReadProblem(item.path, item.line, f"document {rows.doc_id!r} not loaded: {message}"))
         report.claims_removed += result.claims_removed
+        report.events_removed += result.events_removed
         writer.maybe_publish()
     return _Batch()
 
@@ -500,14 +517,14 @@ def reextract_store(
     return report
 
 
-def export_command(db: str, fmt: str, output: str) -> int:
+def export_command(db: str, fmt: str, output: str, what: str = "claims") -> int:
     if output == "-":
         if fmt == "parquet":
             print("export: Parquet is binary; give a file with --output FILE.parquet", file=sys.stderr)
             return 2
         with tempfile.TemporaryDirectory() as tmp:
-            out = Path(tmp) / "claims.csv"
-            n = export_claims(db, fmt, out)
+            out = Path(tmp) / f"{what}.{fmt}"
+            n = export_rows(db, what, fmt, out)
             sys.stdout.flush()
             with out.open("rb") as f:
                 shutil.copyfileobj(f, sys.stdout.buffer)
@@ -518,8 +535,8 @@ def export_command(db: str, fmt: str, output: str) -> int:
         except outputs.OutputClash as e:
             print(f"export: {e}", file=sys.stderr)
             return 2
-        n = export_claims(db, fmt, Path(output))
-    print(f"export: {n} claims from {db} -> {output} ({fmt})", file=sys.stderr)
+        n = export_rows(db, what, fmt, Path(output))
+    print(f"export: {n} {what} from {db} -> {output} ({fmt})", file=sys.stderr)
     return 0
 
 
@@ -551,7 +568,7 @@ def run_command(args: Any) -> int:
         elif args.command == "reextract":
             report = reextract_store(args.db, everything=args.all, workers=args.workers, quiet=args.quiet)
         elif args.command == "export":
-            return export_command(args.db, args.format, args.output)
+            return export_command(args.db, args.format, args.output, getattr(args, "what", "claims"))
         elif args.command == "build-sample":
             if args.if_missing and Path(args.db).exists():
                 return 0

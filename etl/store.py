@@ -32,16 +32,20 @@ import shutil
 import sys
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 
 from etl import csvsafe, interrupts, outputs
 from etl.model import Claim, Document
 from etl.periods import parse_iso_date, period_bounds
+from etl.vocabulary import EVENT_MODALITIES, EVENT_TYPES, LEVELS
+
+if TYPE_CHECKING:
+    from etl.events import Event
 
 SCHEMA_SQL = (Path(__file__).with_name("schema.sql")).read_text(encoding="utf-8")
 SCHEMA_SHA256 = hashlib.sha256(SCHEMA_SQL.encode("utf-8")).hexdigest()
@@ -120,13 +124,14 @@ def content_sha256(doc: Document) -> str:
 
 @dataclass(frozen=True)
 class DocumentRows:
-    """One document as the store writes it: its row and its claims' rows, all or nothing."""
+    """One document as the store writes it: its row and its claims' and events' rows, all or nothing."""
 
     doc_id: str
     source: str
     document: dict[str, Any]
     claims: list[dict[str, Any]]
     replaces: bool = False  # the store holds an older version: its rows must go first
+    events: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def text_chars(self) -> int:
@@ -228,6 +233,66 @@ def claim_rows(doc: Document, claims: Sequence[Claim], extractor_version: str) -
     return rows
 
 
+class InvalidEvent(InvalidClaim):
+    """The events extractor returned something the contract does not allow; the document is not loaded."""
+
+
+def event_rows(doc: Document, events: Sequence["Event"], extractor_version: str) -> list[dict[str, Any]]:
+    """Rows of `events` for `doc`, with stable ids; InvalidEvent if one breaks the contract
+    (../shared/spec/events.md)."""
+    rows: list[dict[str, Any]] = []
+    used: dict[str, int] = {}
+    for n, e in enumerate(events):
+        try:
+            a, b = sorted(e.countries)
+            span_start, span_end = (int(x) for x in e.span)
+            sentence_start, sentence_end = (int(x) for x in e.sentence_span)
+            count = None if e.count is None else int(e.count)
+        except (TypeError, ValueError) as err:
+            raise InvalidEvent(f"event {n} ({e.type} {e.text!r}): {err}") from None
+        problem = (
+            f"names document {e.doc_id!r}" if e.doc_id != doc.id
+            else f"has type {e.type!r}" if e.type not in EVENT_TYPES
+            else f"has level {e.level!r}" if e.level not in LEVELS
+            else f"has modality {e.modality!r}" if e.modality not in EVENT_MODALITIES
+            else f"names one side twice ({a})" if a == b
+            else f"has host {e.host!r}, not one of its sides" if e.host is not None and e.host not in (a, b)
+            else None
+        )
+        if problem:
+            raise InvalidEvent(f"event {n} ({e.type} {e.text!r}) {problem}")
+        base = f"{doc.id}:{span_start}-{span_end}:{e.type}"
+        used[base] = used.get(base, 0) + 1
+        start, end = period_bounds(e.date)
+        rows.append(
+            {
+                # Two events on one span and type (a visit to two countries) keep distinct, stable ids
+                # as long as the extractor returns them in the same order.
+                "event_id": base if used[base] == 1 else f"{base}:{used[base]}",
+                "doc_id": doc.id,
+                "type": e.type,
+                "country_a": a,
+                "country_b": b,
+                "host": e.host,
+                "level": e.level,
+                "date": e.date,
+                "date_start": start,
+                "date_end": end,
+                "modality": e.modality,
+                "count": count,
+                "event_text": e.text,
+                "span_start": span_start,
+                "span_end": span_end,
+                "sentence": e.sentence,
+                "sentence_start": sentence_start,
+                "sentence_end": sentence_end,
+                "extractor_version": extractor_version,
+                "trace": json.dumps(e.trace, ensure_ascii=False, sort_keys=True) if e.trace else None,
+            }
+        )
+    return rows
+
+
 # ---------------------------------------------------------------- writing
 
 
@@ -273,6 +338,7 @@ class WriteResult:
     written: list[DocumentRows]
     failed: list[tuple[DocumentRows, str]]
     claims_removed: int
+    events_removed: int = 0
 
 
 class StoreWriter:
@@ -358,8 +424,12 @@ class StoreWriter:
         elif p.work.exists():
             try:
                 con = duckdb.connect(str(p.work))  # replays the WAL of the interrupted run
-                n = con.execute("SELECT count(*) FROM documents").fetchone()[0]
-                con.close()
+                try:
+                    n = con.execute("SELECT count(*) FROM documents").fetchone()[0]
+                finally:
+                    # Left open, DuckDB would hand this instance (of a file about to be deleted) to the
+                    # next connect() of the same path: the fresh working copy would be this broken one.
+                    con.close()
             except duckdb.Error as e:
                 self.log(f"{p.work}: discarding the working copy of an interrupted run: {e}")
             else:
@@ -486,7 +556,7 @@ class StoreWriter:
     # -- writes
 
     def write(self, batch: Sequence[DocumentRows]) -> WriteResult:
-        """Replace each document of `batch` (row and claims) in one transaction.
+        """Replace each document of `batch` (row, claims and events) in one transaction.
 
         If the database rejects the batch, each document is retried in a transaction of its own,
         so one bad document costs only itself."""
@@ -497,36 +567,43 @@ class StoreWriter:
             if d.document["ingested_at"] is None:
                 d.document["ingested_at"] = now
         try:
-            removed = self._replace(batch)
-            return WriteResult(list(batch), [], removed)
+            removed, events_removed = self._replace(batch)
+            return WriteResult(list(batch), [], removed, events_removed)
         except duckdb.Error as e:
             _stop_if_out_of_space(e)
         written: list[DocumentRows] = []
         failed: list[tuple[DocumentRows, str]] = []
-        removed = 0
+        removed = events_removed = 0
         for d in batch:
             try:
-                removed += self._replace([d])
+                claims_gone, events_gone = self._replace([d])
+                removed += claims_gone
+                events_removed += events_gone
                 written.append(d)
             except duckdb.Error as e:
                 _stop_if_out_of_space(e)
                 failed.append((d, f"the database rejected it: {_first_line(e)}"))
-        return WriteResult(written, failed, removed)
+        return WriteResult(written, failed, removed, events_removed)
 
-    def _replace(self, batch: Sequence[DocumentRows]) -> int:
+    def _replace(self, batch: Sequence[DocumentRows]) -> tuple[int, int]:
+        """Replace the documents of `batch` in one transaction: (claims removed, events removed)."""
         con = self.connection()
-        # Deleting scans all claims (no index on doc_id keeps inserts cheap): only when needed.
+        # Deleting scans all claims and events (no index on doc_id keeps inserts cheap): only when needed.
         old = [d.doc_id for d in batch if d.replaces]
-        removed = 0
+        removed = events_removed = 0
         con.execute("BEGIN TRANSACTION")
         try:
             if old:
                 removed = con.execute(
                     "DELETE FROM claims WHERE doc_id IN (SELECT unnest(?::VARCHAR[]))", [old]
                 ).fetchone()[0]
+                events_removed = con.execute(
+                    "DELETE FROM events WHERE doc_id IN (SELECT unnest(?::VARCHAR[]))", [old]
+                ).fetchone()[0]
                 con.execute("DELETE FROM documents WHERE doc_id IN (SELECT unnest(?::VARCHAR[]))", [old])
             self._insert("documents", [d.document for d in batch])
             self._insert("claims", [row for d in batch for row in d.claims])
+            self._insert("events", [row for d in batch for row in d.events])
             # before COMMIT: interrupted after it but before this line, the commit would go unpublished
             self._dirty = True
             con.execute("COMMIT")
@@ -536,7 +613,7 @@ class StoreWriter:
             except duckdb.Error:
                 pass  # the failed statement ended the transaction: its own error is the one to raise
             raise
-        return int(removed)
+        return int(removed), int(events_removed)
 
     def _insert(self, table: str, rows: list[dict[str, Any]]) -> None:
         """Columnar insert: one statement for all rows (DuckDB's per-statement cost dwarfs per-row cost)."""
@@ -589,25 +666,35 @@ def _first_line(e: BaseException) -> str:
 # ---------------------------------------------------------------- export
 
 
-EXPORT_ORDER = "ORDER BY doc_id, span_start, claim_id"
+# What `export --what` writes: each view and the order that keeps an export stable run to run.
+EXPORTS = {
+    "claims": ("claims_with_source", "ORDER BY doc_id, span_start, claim_id"),
+    "events": ("events_with_source", "ORDER BY doc_id, span_start, event_id"),
+}
+EXPORT_FORMATS = ("csv", "parquet", "jsonl")
+EXPORT_ORDER = EXPORTS["claims"][1]
 EXPORT_QUERY = f"SELECT * FROM claims_with_source {EXPORT_ORDER}"
 
 
-def export_claims(db_path: str | Path, fmt: str, output: Path) -> int:
-    """Write claims with their sources to `output` (csv or parquet) atomically; returns the row count.
+def export_rows(db_path: str | Path, what: str, fmt: str, output: Path) -> int:
+    """Write `what` (claims or events) with their sources to `output` (csv, parquet or jsonl) atomically;
+    returns the row count.
 
-    In CSV, text cells that a spreadsheet would run as formulas are neutralised (etl/csvsafe.py)."""
+    In CSV, text cells that a spreadsheet would run as formulas are neutralised (etl/csvsafe.py); in
+    JSON lines, `trace` is a nested object rather than a string of JSON."""
+    view, order = EXPORTS[what]
     con = connect_readonly(db_path)
     try:
-        n = con.execute("SELECT count(*) FROM claims_with_source").fetchone()[0]
-        query = EXPORT_QUERY
+        n = con.execute(f"SELECT count(*) FROM {view}").fetchone()[0]
+        columns = con.execute(f"DESCRIBE {view}").fetchall()
+        replace = ""
         if fmt == "csv":
-            text_cols = [name for name, type_, *_ in con.execute("DESCRIBE claims_with_source").fetchall()
-                         if type_ == "VARCHAR"]
-            replace = ", ".join(f'{csvsafe.sql_neutralise(c)} AS "{c}"' for c in text_cols)
-            query = f"SELECT * REPLACE ({replace}) FROM claims_with_source {EXPORT_ORDER}" if text_cols else query
+            replace = ", ".join(f'{csvsafe.sql_neutralise(c)} AS "{c}"' for c, type_, *_ in columns if type_ == "VARCHAR")
+        elif fmt == "jsonl" and any(c == "trace" for c, *_ in columns):
+            replace = "trace::JSON AS trace"
+        query = f"SELECT * REPLACE ({replace}) FROM {view} {order}" if replace else f"SELECT * FROM {view} {order}"
         tmp = outputs.temp_beside(output)
-        options = "FORMAT csv, HEADER true" if fmt == "csv" else "FORMAT parquet"
+        options = {"csv": "FORMAT csv, HEADER true", "parquet": "FORMAT parquet", "jsonl": "FORMAT json"}[fmt]
         literal = str(tmp).replace("'", "''")
         try:
             con.execute(f"COPY ({query}) TO '{literal}' ({options})")
@@ -618,3 +705,12 @@ def export_claims(db_path: str | Path, fmt: str, output: Path) -> int:
         con.close()
     return int(n)
 
+
+def export_claims(db_path: str | Path, fmt: str, output: Path) -> int:
+    """Claims with their sources to `output`; see export_rows."""
+    return export_rows(db_path, "claims", fmt, output)
+
+
+def export_events(db_path: str | Path, fmt: str, output: Path) -> int:
+    """Events with their sources to `output`; see export_rows."""
+    return export_rows(db_path, "events", fmt, output)

@@ -15,10 +15,12 @@ import store_fakes  # noqa: E402
 
 @pytest.fixture
 def fake(monkeypatch):
-    """The fake extractor in place of the real one, for this test (and workers forked by it)."""
+    """The fake extractors in place of the real ones, for this test (and workers forked by it)."""
+    import etl.events
     import etl.extract
 
     monkeypatch.setattr(etl.extract, "extract_document", store_fakes.fake_extract)
+    monkeypatch.setattr(etl.events, "extract_events", store_fakes.fake_events)
     monkeypatch.setattr(etl.extract, "EXTRACTOR_VERSION", store_fakes.VERSION)
     return store_fakes
 

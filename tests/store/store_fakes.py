@@ -1,4 +1,5 @@
-"""A tiny deterministic extractor for store tests: one claim per "<digits> млрд" in the text.
+"""A tiny deterministic extractor for store tests: one claim per "<digits> млрд" in the text, one
+visit per "визит" (fake_events).
 
 The store must behave the same whatever the extractor finds; with this one, every test knows
 exactly how many claims each document must have (count "млрд" in its text), so a half-loaded
@@ -52,9 +53,37 @@ def expected_claims(text: str) -> int:
     return len(FIGURE.findall(text))
 
 
+VISIT = re.compile(r"визит")
+
+
+def fake_events(doc: Document) -> list:
+    """One visit of Kyrgyzstan to Russia per "визит" in the text, dated by the line's first 4-digit year."""
+    from etl.events import Event
+
+    if "RAISE-IN-EVENTS" in doc.text:
+        raise RuntimeError("events boom")
+    events = []
+    for m in VISIT.finditer(doc.text):
+        line_start = doc.text.rfind("\n", 0, m.start()) + 1
+        line_end = doc.text.find("\n", m.end())
+        line_end = len(doc.text) if line_end == -1 else line_end
+        year = re.search(r"\b(\d{4})\b", doc.text[line_start:line_end])
+        events.append(Event(doc_id=doc.id, type="visit", countries=["KGZ", "RUS"], host="RUS", level="head_of_state",
+                            date=year.group(1) if year else None, modality="actual", count=None, text=m.group(0),
+                            span=[m.start(), m.end()], sentence=doc.text[line_start:line_end],
+                            sentence_span=[line_start, line_end], trace={"type": "fake"}))
+    return events
+
+
+def expected_events(text: str) -> int:
+    return len(VISIT.findall(text))
+
+
 def install(version: str | None = None) -> None:
-    """Make etl.extract this fake (in this process and in workers forked from it)."""
+    """Make etl.extract and etl.events these fakes (in this process and in workers forked from it)."""
+    import etl.events
     import etl.extract
 
     etl.extract.extract_document = fake_extract
+    etl.events.extract_events = fake_events
     etl.extract.EXTRACTOR_VERSION = version or os.environ.get("FAKE_EXTRACTOR_VERSION", VERSION)

@@ -314,3 +314,20 @@ def test_a_failed_statement_is_reported_as_itself_not_as_a_failed_rollback(tmp_p
                           tmp_path / "s.duckdb", quiet=True)
     assert report.stopped.startswith("the disk is full") and "No space left on device" in report.stopped
     assert report.skipped == [] and report.exit_status == 1
+
+
+def test_a_run_killed_before_its_new_store_had_tables_does_not_break_the_next(tmp_path, fake):
+    """Killed right after creating the working copy of a new store (kill -9 in test_processes hit it):
+    the next run discarded the empty copy but kept its connection open, and DuckDB handed that
+    instance of the deleted file back as the fresh copy, so every later query found no tables."""
+    from etl.ingest import ingest_paths
+
+    db = tmp_path / "s.duckdb"
+    duckdb.connect(str(tmp_path / "s.duckdb.work")).close()  # a database file with nothing in it
+    (tmp_path / "s.duckdb.work.base").write_text("null")  # copied from no published store
+    report = ingest_paths([write_jsonl(tmp_path / "in.jsonl", [{"id": "a", "text": article("a", [1, 2])}])], db,
+                          quiet=True)
+    assert (report.new, report.claims_added, report.skipped, report.stopped) == (1, 2, [], None)
+    con = connect_readonly(db)
+    assert claims_per_doc(con) == {"a": (2, 2)}
+    con.close()
