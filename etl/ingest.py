@@ -38,7 +38,7 @@ from etl.store import (
     claim_rows,
     content_sha256,
     document_row,
-    export_claims,
+    export_table,
     StoreFull,
     store_files,
     stored_document,
@@ -500,14 +500,14 @@ def reextract_store(
     return report
 
 
-def export_command(db: str, fmt: str, output: str) -> int:
+def export_command(db: str, fmt: str, output: str, what: str = "claims") -> int:
     if output == "-":
         if fmt == "parquet":
             print("export: Parquet is binary; give a file with --output FILE.parquet", file=sys.stderr)
             return 2
         with tempfile.TemporaryDirectory() as tmp:
-            out = Path(tmp) / "claims.csv"
-            n = export_claims(db, fmt, out)
+            out = Path(tmp) / f"{what}.{fmt}"
+            n = export_table(db, what, fmt, out)
             sys.stdout.flush()
             with out.open("rb") as f:
                 shutil.copyfileobj(f, sys.stdout.buffer)
@@ -518,8 +518,9 @@ def export_command(db: str, fmt: str, output: str) -> int:
         except outputs.OutputClash as e:
             print(f"export: {e}", file=sys.stderr)
             return 2
-        n = export_claims(db, fmt, Path(output))
-    print(f"export: {n} claims from {db} -> {output} ({fmt})", file=sys.stderr)
+        n = export_table(db, what, fmt, Path(output))
+    print(f"export: {n} {what} rows from {db} -> {output} ({fmt})" if what != "claims"
+          else f"export: {n} claims from {db} -> {output} ({fmt})", file=sys.stderr)
     return 0
 
 
@@ -551,7 +552,7 @@ def run_command(args: Any) -> int:
         elif args.command == "reextract":
             report = reextract_store(args.db, everything=args.all, workers=args.workers, quiet=args.quiet)
         elif args.command == "export":
-            return export_command(args.db, args.format, args.output)
+            return export_command(args.db, args.format, args.output, args.what)
         elif args.command == "build-sample":
             if args.if_missing and Path(args.db).exists():
                 return 0
