@@ -247,3 +247,43 @@ def pair_events(con: duckdb.DuckDBPyConnection, country_a: str, country_b: str) 
         )
     except duckdb.CatalogException:
         return pd.DataFrame(columns=list(EVENT_COLUMNS))
+
+
+# ---------------------------------------------------------------- official statistics (issue 12)
+# Read by dashboard/official.py. A store made before official statistics existed has none of these
+# views: the functions then return nothing rather than fail.
+
+_OFFICIAL_LINES_SQL = """
+SELECT statistic, flow_from, reporter, year, value_usd, make_date(year, 7, 1) AS mid_year, source_file
+FROM official_figures
+WHERE country_a = ? AND country_b = ? AND statistic = ? AND flow_from IS NOT DISTINCT FROM ?
+ORDER BY reporter, year
+"""
+
+
+def official_lines(con: duckdb.DuckDBPyConnection, country_a: str, country_b: str, indicator: str,
+                   flow_from: str | None = None) -> pd.DataFrame:
+    """The official figures of a pair for one trade indicator, one line per reporting side: turnover, or
+    the flow from `flow_from` (an export or import). Empty for other indicators or without statistics."""
+    if indicator == "trade_turnover":
+        statistic, flow_from = "turnover", None
+    elif indicator in ("export", "import") and flow_from:
+        statistic = "flow"
+    else:
+        return pd.DataFrame(columns=["statistic", "flow_from", "reporter", "year", "value_usd", "mid_year", "source_file"])
+    try:
+        return _df(con, _OFFICIAL_LINES_SQL, [country_a, country_b, statistic, flow_from])
+    except duckdb.CatalogException:
+        return pd.DataFrame(columns=["statistic", "flow_from", "reporter", "year", "value_usd", "mid_year", "source_file"])
+
+
+def claim_gap(con: duckdb.DuckDBPyConnection, claim_id: str) -> dict | None:
+    """A claim's gaps to the official figures of its year (claim_gaps' row), or None."""
+    try:
+        with _cursor(con) as cur:
+            cur.execute("SELECT * FROM claim_gaps WHERE claim_id = ?", [claim_id])
+            names = [d[0] for d in cur.description]
+            row = cur.fetchone()
+    except duckdb.CatalogException:
+        return None
+    return dict(zip(names, row)) if row else None

@@ -64,12 +64,20 @@ def build_parser() -> argparse.ArgumentParser:
     re_.add_argument("--workers", type=int, default=1)
     re_.add_argument("--quiet", action="store_true", help="no progress bar")
 
-    exp = sub.add_parser("export", help="claims or events with their sources -> CSV, Parquet or JSON lines")
-    exp.add_argument("--what", choices=("claims", "events"), default="claims",
-                     help="the claims (claims_with_source) or the diplomacy events (events_with_source)")
+    exp = sub.add_parser("export", help="claims or events with their sources (or groups, conflicts, the series) -> CSV, Parquet, JSON lines")
+    exp.add_argument("--what", choices=("claims", "events", "groups", "conflicts", "series"), default="claims",
+                     help="claims (claims_with_source, the default); diplomacy events (events_with_source); statement "
+                          "groups; conflicts between groups; the consolidated series")
     exp.add_argument("--format", choices=("csv", "parquet", "jsonl"), default="csv")
     exp.add_argument("--db", default=None, help=_DB_HELP)
     exp.add_argument("--output", "-o", default="-", help="a file, or - for stdout (CSV or JSON lines)")
+
+    of = sub.add_parser("official", help="official trade statistics beside the news (UN Comtrade, WITS, plain CSV)")
+    of_sub = of.add_subparsers(dest="official_command", required=True)
+    oi = of_sub.add_parser("import", help="read official trade statistics (CSV) into the store's official_trade")
+    oi.add_argument("files", nargs="+", metavar="FILE",
+                    help="UN Comtrade final data, a WITS wide CSV, or reporter,partner,flow,year,value_usd")
+    oi.add_argument("--db", default=None, help=_DB_HELP)
 
     bs = sub.add_parser("build-sample", help="build the database from the bundled corpus in data/samples/")
     bs.add_argument("--db", default=None, help=_DB_HELP)
@@ -98,6 +106,11 @@ def _main(argv: list[str] | None) -> int:
 
         return run_extract(args.input, args.output, max_bytes=args.max_bytes, explain=args.explain,
                            extractor=extract_events, what="events")
+    if args.command == "official":
+        from etl import official
+
+        args.db = str(db_path(args.db))
+        return official.run_command(args)
     from etl import ingest  # the store's commands
 
     args.db = str(db_path(args.db))

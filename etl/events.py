@@ -20,7 +20,7 @@ from etl.lexicon import Lexicon, load
 from etl.model import Document
 from etl.morph import word_info
 from etl.numbers import tokenize
-from etl.periods import TimeExpr, find_times, infer_published, parse_iso_date, reference_date, undated_reference
+from etl.periods import TimeExpr, infer_published, parse_iso_date, reference_date, undated_reference
 from etl.rules import SKIP, Trace
 from etl.sentence import Sentence
 from etl.speakers import OursResolver

@@ -43,7 +43,7 @@ from etl.store import (
     content_sha256,
     document_row,
     event_rows,
-    export_rows,
+    export_table,
     StoreFull,
     store_files,
     stored_document,
@@ -524,7 +524,7 @@ def export_command(db: str, fmt: str, output: str, what: str = "claims") -> int:
             return 2
         with tempfile.TemporaryDirectory() as tmp:
             out = Path(tmp) / f"{what}.{fmt}"
-            n = export_rows(db, what, fmt, out)
+            n = export_table(db, what, fmt, out)
             sys.stdout.flush()
             with out.open("rb") as f:
                 shutil.copyfileobj(f, sys.stdout.buffer)
@@ -535,8 +535,9 @@ def export_command(db: str, fmt: str, output: str, what: str = "claims") -> int:
         except outputs.OutputClash as e:
             print(f"export: {e}", file=sys.stderr)
             return 2
-        n = export_rows(db, what, fmt, Path(output))
-    print(f"export: {n} {what} from {db} -> {output} ({fmt})", file=sys.stderr)
+        n = export_table(db, what, fmt, Path(output))
+    print(f"export: {n} {what} from {db} -> {output} ({fmt})" if what in ("claims", "events")
+          else f"export: {n} {what} rows from {db} -> {output} ({fmt})", file=sys.stderr)
     return 0
 
 

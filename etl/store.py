@@ -468,8 +468,18 @@ class StoreWriter:
         # bad must not leave an empty store that `build-sample --if-missing` would then respect.
         self._dirty = False
         if applied is None or applied[0] != SCHEMA_SHA256:
-            con.execute(SCHEMA_SQL)
-            con.execute("INSERT OR REPLACE INTO store_meta VALUES ('schema_sha256', ?)", [SCHEMA_SHA256])
+            con.execute("BEGIN TRANSACTION")
+            try:
+                con.execute(SCHEMA_SQL)
+                refresh_groups(con, None)  # the derived tables' definitions may have changed: rebuild them
+                con.execute("INSERT OR REPLACE INTO store_meta VALUES ('schema_sha256', ?)", [SCHEMA_SHA256])
+                con.execute("COMMIT")
+            except BaseException:
+                try:
+                    con.execute("ROLLBACK")
+                except duckdb.Error:
+                    pass
+                raise
             self._dirty = not created
 
     def _discard_work(self) -> None:
@@ -593,7 +603,11 @@ class StoreWriter:
         removed = events_removed = 0
         con.execute("BEGIN TRANSACTION")
         try:
+            touched: set[str] = set()  # the pairs, indicators and periods whose statement groups change
             if old:
+                touched.update(r[0] for r in con.execute(
+                    f"SELECT DISTINCT {REFRESH_KEY_SQL} FROM claims WHERE doc_id IN (SELECT unnest(?::VARCHAR[]))",
+                    [old]).fetchall())
                 removed = con.execute(
                     "DELETE FROM claims WHERE doc_id IN (SELECT unnest(?::VARCHAR[]))", [old]
                 ).fetchone()[0]
@@ -604,6 +618,8 @@ class StoreWriter:
             self._insert("documents", [d.document for d in batch])
             self._insert("claims", [row for d in batch for row in d.claims])
             self._insert("events", [row for d in batch for row in d.events])
+            touched.update(refresh_key(row) for d in batch for row in d.claims)
+            refresh_groups(con, touched)
             # before COMMIT: interrupted after it but before this line, the commit would go unpublished
             self._dirty = True
             con.execute("COMMIT")
@@ -614,6 +630,45 @@ class StoreWriter:
                 pass  # the failed statement ended the transaction: its own error is the one to raise
             raise
         return int(removed), int(events_removed)
+
+    def write_official(self, rows: list[dict[str, Any]]) -> tuple[int, int, int]:
+        """Store official figures (official_trade's columns but imported_at) in one transaction:
+        a figure already stored with the same value and source is left alone, any other replaces the
+        stored figure of its reporter, partner, flow and year. Returns (new, replaced, unchanged)."""
+        if not rows:
+            return 0, 0, 0
+        con = self.connection()
+        names = ("reporter", "partner", "flow", "year", "value_usd", "source_file", "layout")
+        types = ("VARCHAR", "VARCHAR", "VARCHAR", "INTEGER", "DOUBLE", "VARCHAR", "VARCHAR")
+        selects = ", ".join(f"unnest(${i}::{t}[]) AS {n}" for i, (n, t) in enumerate(zip(names, types), start=1))
+        now = datetime.now(timezone.utc).replace(tzinfo=None)
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute(f"CREATE OR REPLACE TEMP TABLE official_incoming AS SELECT {selects}",
+                        [[r[n] for r in rows] for n in names])
+            new, changed = con.execute("""
+                SELECT count(*) FILTER (WHERE o.reporter IS NULL),
+                       count(*) FILTER (WHERE o.reporter IS NOT NULL AND (o.value_usd <> i.value_usd
+                                        OR o.source_file <> i.source_file OR o.layout <> i.layout))
+                FROM official_incoming i
+                LEFT JOIN official_trade o USING (reporter, partner, flow, year)""").fetchone()
+            if new or changed:
+                con.execute("""
+                    INSERT OR REPLACE INTO official_trade
+                    SELECT i.*, ? FROM official_incoming i
+                    LEFT JOIN official_trade o USING (reporter, partner, flow, year)
+                    WHERE o.reporter IS NULL OR o.value_usd <> i.value_usd OR o.source_file <> i.source_file
+                       OR o.layout <> i.layout""", [now])
+                self._dirty = True
+            con.execute("DROP TABLE official_incoming")
+            con.execute("COMMIT")
+        except BaseException:
+            try:
+                con.execute("ROLLBACK")
+            except duckdb.Error:
+                pass
+            raise
+        return int(new), int(changed), len(rows) - int(new) - int(changed)
 
     def _insert(self, table: str, rows: list[dict[str, Any]]) -> None:
         """Columnar insert: one statement for all rows (DuckDB's per-statement cost dwarfs per-row cost)."""
@@ -663,36 +718,120 @@ def _first_line(e: BaseException) -> str:
     return str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
 
 
+# ---------------------------------------------------------------- statement groups (issue 12)
+
+# A claim's pair, indicator and period: the unit a batch refreshes statement groups by (every group of
+# such a key is rebuilt from every claim of it; claims and statement_groups both have these columns).
+REFRESH_KEY_SQL = "country_a || '|' || country_b || '|' || indicator || '|' || coalesce(period, '')"
+
+
+def refresh_key(row: dict[str, Any]) -> str:
+    return f"{row['country_a']}|{row['country_b']}|{row['indicator']}|{row['period'] or ''}"
+
+
+# Claims sorted by value within their group_key; a claim more than 1 % away from the one before it
+# starts a new group (a running sum of those starts numbers the groups): window functions, no loop.
+GROUP_ROWS_SQL = """
+WITH keyed AS (
+    SELECT *, series_key || '|' || modality AS group_key
+    FROM (SELECT *, concat_ws('|', country_a, country_b, indicator, coalesce(flow_from, '-'), unit, kind,
+                              period_key) AS series_key
+          FROM claim_group_keys {where})
+), starts AS (
+    SELECT *, CASE WHEN prev IS NULL OR abs(value - prev) > 0.01 * greatest(abs(value), abs(prev))
+                   THEN 1 ELSE 0 END AS starts_group
+    FROM (SELECT *, lag(value) OVER (PARTITION BY group_key ORDER BY value, claim_id) AS prev FROM keyed)
+), numbered AS (
+    SELECT *, sum(starts_group) OVER (PARTITION BY group_key ORDER BY value, claim_id
+                                      ROWS UNBOUNDED PRECEDING) AS part
+    FROM starts
+)
+SELECT
+    substr(md5(group_key || '#' || min(claim_id)), 1, 16) AS group_id,
+    any_value(series_key) AS series_key, group_key,
+    any_value(country_a) AS country_a, any_value(country_b) AS country_b, any_value(indicator) AS indicator,
+    any_value(flow_from) AS flow_from, any_value(unit) AS unit, any_value(kind) AS kind,
+    any_value(modality) AS modality, any_value(period) AS period, any_value(period_key) AS period_key,
+    any_value(period_start) AS period_start, any_value(period_end) AS period_end,
+    quantile_disc(value, 0.5) AS value, min(value) AS value_low, max(value) AS value_high,
+    count(*) AS n_claims, count(DISTINCT outlet) AS n_outlets, count(DISTINCT doc_id) AS n_documents,
+    min(published) AS first_published, max(published) AS last_published,
+    list(claim_id ORDER BY claim_id) AS claim_ids,
+    list(DISTINCT doc_id ORDER BY doc_id) AS doc_ids,
+    list(DISTINCT outlet ORDER BY outlet) AS outlets
+FROM numbered
+GROUP BY group_key, part
+"""
+_GROUP_COLUMNS = ("group_id, series_key, group_key, country_a, country_b, indicator, flow_from, unit, kind, modality, "
+                  "period, period_key, period_start, period_end, value, value_low, value_high, n_claims, n_outlets, "
+                  "n_documents, first_published, last_published, claim_ids, doc_ids, outlets")
+
+
+def refresh_groups(con: duckdb.DuckDBPyConnection, touched: set[str] | None) -> None:
+    """Recompute the statement groups of the `touched` refresh keys (pair, indicator, period: every
+    group when None), inside the caller's transaction."""
+    if touched is None:
+        con.execute("DELETE FROM statement_groups")
+        con.execute(f"INSERT INTO statement_groups ({_GROUP_COLUMNS}) " + GROUP_ROWS_SQL.format(where=""))
+        return
+    if not touched:
+        return
+    keys = sorted(touched)
+    con.execute(f"DELETE FROM statement_groups WHERE {REFRESH_KEY_SQL} IN (SELECT unnest(?::VARCHAR[]))", [keys])
+    where = f"WHERE {REFRESH_KEY_SQL} IN (SELECT unnest($1::VARCHAR[]))"
+    con.execute(f"INSERT INTO statement_groups ({_GROUP_COLUMNS}) " + GROUP_ROWS_SQL.format(where=where), [keys])
+
+
 # ---------------------------------------------------------------- export
 
 
-# What `export --what` writes: each view and the order that keeps an export stable run to run.
-EXPORTS = {
-    "claims": ("claims_with_source", "ORDER BY doc_id, span_start, claim_id"),
-    "events": ("events_with_source", "ORDER BY doc_id, span_start, event_id"),
-}
 EXPORT_FORMATS = ("csv", "parquet", "jsonl")
-EXPORT_ORDER = EXPORTS["claims"][1]
+EXPORT_ORDER = "ORDER BY doc_id, span_start, claim_id"
 EXPORT_QUERY = f"SELECT * FROM claims_with_source {EXPORT_ORDER}"
+# What `export --what` writes: a view (or table) of the store and its order.
+EXPORTS: dict[str, tuple[str, str]] = {
+    "claims": ("claims_export", EXPORT_ORDER),  # claims_with_source and the gaps to the official figures
+    "events": ("events_with_source", "ORDER BY doc_id, span_start, event_id"),
+    "groups": ("statement_groups", "ORDER BY group_key, value, group_id"),
+    "conflicts": ("statement_conflicts", "ORDER BY series_key, value_a, value_b"),
+    "series": ("consolidated_series", "ORDER BY pair, indicator, flow_from NULLS FIRST, unit, kind, period_start, period"),
+}
+FORMATS = ("csv", "parquet", "jsonl")
 
 
-def export_rows(db_path: str | Path, what: str, fmt: str, output: Path) -> int:
-    """Write `what` (claims or events) with their sources to `output` (csv, parquet or jsonl) atomically;
-    returns the row count.
+def _csv_cell(name: str, type_: str) -> str | None:
+    """A column as a CSV cell: text neutralised (etl/csvsafe.py), a list of texts joined by '; ',
+    anything else nested as its JSON; None for a column CSV writes as it is (numbers, dates)."""
+    col = '"' + name.replace('"', '""') + '"'
+    if type_ == "VARCHAR":
+        return csvsafe.sql_neutralise(name)
+    if type_ == "VARCHAR[]":
+        expr = f"array_to_string({col}, '; ')"
+    elif type_.startswith(("STRUCT", "MAP")) or type_.endswith("]"):
+        expr = f"CAST(to_json({col}) AS VARCHAR)"
+    else:
+        return None
+    starts = ", ".join("chr(%d)" % ord(c) for c in csvsafe.FORMULA_STARTS)
+    return f"CASE WHEN left({expr}, 1) IN ({starts}) THEN '{csvsafe.ESCAPE}{csvsafe.ESCAPE}' || {expr} ELSE {expr} END"
 
-    In CSV, text cells that a spreadsheet would run as formulas are neutralised (etl/csvsafe.py); in
-    JSON lines, `trace` is a nested object rather than a string of JSON."""
-    view, order = EXPORTS[what]
+
+def export_table(db_path: str | Path, what: str, fmt: str, output: Path) -> int:
+    """Write one of EXPORTS (claims, events, groups, conflicts, series) to `output` as csv, parquet or
+    jsonl, atomically; returns the row count. In CSV, text cells that a spreadsheet would run as formulas
+    are neutralised (etl/csvsafe.py) and lists are flattened; Parquet and JSON lines keep every value
+    exact, and in JSON lines `trace` is a nested object rather than a string of JSON."""
+    source, order = EXPORTS[what]
     con = connect_readonly(db_path)
     try:
-        n = con.execute(f"SELECT count(*) FROM {view}").fetchone()[0]
-        columns = con.execute(f"DESCRIBE {view}").fetchall()
-        replace = ""
+        n = con.execute(f"SELECT count(*) FROM {source}").fetchone()[0]
+        query = f"SELECT * FROM {source} {order}"
         if fmt == "csv":
-            replace = ", ".join(f'{csvsafe.sql_neutralise(c)} AS "{c}"' for c, type_, *_ in columns if type_ == "VARCHAR")
-        elif fmt == "jsonl" and any(c == "trace" for c, *_ in columns):
-            replace = "trace::JSON AS trace"
-        query = f"SELECT * REPLACE ({replace}) FROM {view} {order}" if replace else f"SELECT * FROM {view} {order}"
+            cells = [(name, _csv_cell(name, type_)) for name, type_, *_ in con.execute(f"DESCRIBE {source}").fetchall()]
+            replace = ", ".join(f'{expr} AS "{name}"' for name, expr in cells if expr is not None)
+            if replace:
+                query = f"SELECT * REPLACE ({replace}) FROM {source} {order}"
+        elif fmt == "jsonl" and any(c == "trace" for c, *_ in con.execute(f"DESCRIBE {source}").fetchall()):
+            query = f"SELECT * REPLACE (trace::JSON AS trace) FROM {source} {order}"
         tmp = outputs.temp_beside(output)
         options = {"csv": "FORMAT csv, HEADER true", "parquet": "FORMAT parquet", "jsonl": "FORMAT json"}[fmt]
         literal = str(tmp).replace("'", "''")
@@ -707,10 +846,12 @@ def export_rows(db_path: str | Path, what: str, fmt: str, output: Path) -> int:
 
 
 def export_claims(db_path: str | Path, fmt: str, output: Path) -> int:
-    """Claims with their sources to `output`; see export_rows."""
-    return export_rows(db_path, "claims", fmt, output)
+    """Claims with their sources to `output`; see export_table."""
+    return export_table(db_path, "claims", fmt, output)
 
 
 def export_events(db_path: str | Path, fmt: str, output: Path) -> int:
-    """Events with their sources to `output`; see export_rows."""
-    return export_rows(db_path, "events", fmt, output)
+    """Events with their sources to `output`; see export_table."""
+    return export_table(db_path, "events", fmt, output)
+
+

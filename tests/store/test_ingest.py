@@ -222,7 +222,9 @@ def test_export_csv_and_parquet_round_trip(tmp_path, db, fake):
     ingest_paths([corpus(tmp_path / "in", n=8)], db, quiet=True)
     con = connect_readonly(db)
     want = con.execute("SELECT claim_id, doc_id, value, period_start, sentence, doc_title FROM claims_with_source ORDER BY claim_id").fetchall()
-    columns = [d[0] for d in con.execute("SELECT * FROM claims_with_source LIMIT 0").description]
+    # every column of claims_with_source, then the gaps to the official figures (empty here)
+    columns = [d[0] for d in con.execute("SELECT * FROM claims_with_source LIMIT 0").description] + [
+        "official_year", "official_a_usd", "gap_a_pct", "official_b_usd", "gap_b_pct", "gap_note"]
     con.close()
     assert len(want) > 5
     for fmt in ("csv", "parquet"):
