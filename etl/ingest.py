@@ -28,7 +28,7 @@ import duckdb
 import etl.extract as extractor
 from etl import interrupts, outputs, periods
 from etl.interrupts import Terminated, exit_status
-from etl.lexicon import load
+from etl.lexicon import warm_up_sentence
 from etl.model import Document
 from etl.readers import DEFAULT_MAX_BYTES, IdRegistry, ReadProblem, ReadUnit, iter_units, read_unit
 from etl.store import (
@@ -205,7 +205,7 @@ def chunked(items: Iterable[T], size_of: Callable[[T], int]) -> Iterator[list[T]
 def _warm_up_extractor() -> None:
     """Let the extractor load its lexicons once, before forking, instead of once per worker (~0.6 s each)."""
     try:
-        extractor.extract_document(Document(id="warm-up", text=load().warm_up))
+        extractor.extract_document(Document(id="warm-up", text=warm_up_sentence()))
     except Exception:
         pass  # a broken extractor shows up, with file and line, on the real documents
 
