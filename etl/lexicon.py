@@ -155,7 +155,7 @@ class CalendarWords:
     halves: tuple[str, ...]  # the first half's stem, the second's
     timeless: tuple[str, ...]
     comparison_base: str
-    day_months: tuple[str, ...]
+    day_months: tuple[str, ...]  # the starts of a month's name after a day, each stem's class spelled out
     relative_years: dict[str, int]
     day_offsets: dict[str, int]
     base_before: str  # [roles]
@@ -550,6 +550,9 @@ def _calendar_words() -> CalendarWords:
             fail(f"{key} must be a non-empty list of regex stems")
         for i, stem in enumerate(table[key]):
             compiled(f"{key}[{i}]", stem)
+    bad = [m for m in table["day_months"] if not re.fullmatch(r"\w+(?:\[\w+\]\w*)?", m)]
+    if bad:
+        fail(f"day_months {', '.join(bad)}: a stem is letters with at most one [class] of letters")
     if len(table["halves"]) != 2:
         fail("halves must name two stems: the first half's and the second's")
     for key in _CALENDAR_TABLES:
@@ -609,8 +612,8 @@ def _calendar_words() -> CalendarWords:
         months=tuple(table["months"]), weekdays=tuple(table["weekdays"]), ordinals=tuple(table["ordinals"]),
         cardinals=tuple(table["cardinals"]), halves=tuple(table["halves"]), timeless=tuple(table["timeless"]),
         comparison_base=compiled("comparison_base", table["comparison_base"]),
-        day_months=tuple(table["day_months"]), relative_years=dict(table["relative_years"]),
-        day_offsets=dict(table["day_offsets"]), base_before=roles["base"], to_before=roles["to"],
+        day_months=tuple(w for m in table["day_months"] for w in stem_words(m)),
+        relative_years=dict(table["relative_years"]), day_offsets=dict(table["day_offsets"]), base_before=roles["base"], to_before=roles["to"],
         since_before=roles["since"], than_before=roles["than"], patterns=tuple(patterns), needs=needs)
 
 
