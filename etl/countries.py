@@ -191,8 +191,10 @@ def _union_patterns(lex: Lexicon) -> tuple[tuple[str, re.Pattern], ...]:
 def document_union(text: str, lex: Lexicon) -> str | None:
     """The bloc «союз» alone means in a text: the one bloc named «… союз» the text names («страны союза»,
     «партнеры по союзу» after «Евразийский экономический союз»); None when it names none or two."""
-    if not any(u in text for u in lex.sides.union_lemmas):  # no bare «союз» to resolve (a plain substring
-        # test: most texts stop here)
+    for word in lex.sides.union_lemmas:  # no bare «союз» to resolve: a plain substring test, where most texts stop
+        if word in text:
+            break
+    else:
         return None
     found = {code for code, pattern in _union_patterns(lex) if pattern.search(text)}
     return found.pop() if len(found) == 1 else None

@@ -32,7 +32,7 @@ import etl.events as event_extractor
 import etl.extract as extractor
 from etl import interrupts, outputs, periods
 from etl.interrupts import Terminated, exit_status
-from etl.lexicon import load
+from etl.lexicon import warm_up_sentence
 from etl.model import Document
 from etl.readers import DEFAULT_MAX_BYTES, IdRegistry, ReadProblem, ReadUnit, iter_units, read_unit
 from etl.store import (
@@ -215,7 +215,7 @@ def chunked(items: Iterable[T], size_of: Callable[[T], int]) -> Iterator[list[T]
 def _warm_up_extractor() -> None:
     """Let the extractors load their lexicons once, before forking, instead of once per worker (~0.6 s each)."""
     try:
-        warm = Document(id="warm-up", text=load().warm_up)
+        warm = Document(id="warm-up", text=warm_up_sentence())
         extractor.extract_document(warm)
         event_extractor.extract_events(warm)
     except Exception:

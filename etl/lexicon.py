@@ -161,7 +161,7 @@ class CalendarWords:
     halves: tuple[str, ...]  # the first half's stem, the second's
     timeless: tuple[str, ...]
     comparison_base: str
-    day_months: tuple[str, ...]
+    day_months: tuple[str, ...]  # the starts of a month's name after a day, each stem's class spelled out
     relative_years: dict[str, int]
     day_offsets: dict[str, int]
     base_before: str  # [roles]
@@ -222,7 +222,6 @@ class Lexicon:
     calendar: CalendarWords  # time words and patterns (calendar.toml)
     sides: SideWords  # words for a side that is not named, prepositions before a side (sides.toml)
     text: TextRules  # abbreviations and clause-break words, for splitting sentences (text.toml)
-    warm_up: str  # a sentence to load the extractor's tables with before the first document (text.toml)
     figures: FigureWords  # the words around a figure (numerals.toml [figure_words])
     unit_words: dict[str, frozenset[str]]  # numerals.toml [unit_words]: %, t and x words after a number
     # (currency, side) -> the currency a bare shared word means in a figure of that side: «манатов» in a
@@ -514,8 +513,11 @@ def _speech() -> dict[str, frozenset[str]]:
     return {k: frozenset(v) for k, v in table.items()}
 
 
-def _warm_up() -> str:
-    sentence = _read_toml("text.toml")["warm_up"]  # the key is checked with the rest of text.toml
+def warm_up_sentence() -> str:
+    """text.toml's warm_up: a sentence for etl/ingest.py to have the extractor read before it starts its
+    workers. Read alone, without building the lexicon: the extractor installed may need none (the store's
+    tests install a fake one), and the real one loads it on its first sentence anyway."""
+    sentence = _read_toml("text.toml").get("warm_up")
     if not isinstance(sentence, str) or not sentence.strip():
         raise LexiconError(f"{LEXICON_DIR / 'text.toml'}: warm_up must be a sentence")
     return sentence
@@ -532,6 +534,7 @@ def _text_rules() -> TextRules:
             raise LexiconError(f"{path}: {key} must be a non-empty list of words")
         return tuple(v)
 
+    warm_up_sentence()  # checked here too, so that a broken table fails on load, not when ingest starts
     cont = table["continued_abbreviations"]
     if not isinstance(cont, dict):
         raise LexiconError(f"{path}: continued_abbreviations must be a table of word lists")
@@ -588,6 +591,9 @@ def _calendar_words() -> CalendarWords:
             fail(f"{key} must be a non-empty list of regex stems")
         for i, stem in enumerate(table[key]):
             compiled(f"{key}[{i}]", stem)
+    bad = [m for m in table["day_months"] if not re.fullmatch(r"\w+(?:\[\w+\]\w*)?", m)]
+    if bad:
+        fail(f"day_months {', '.join(bad)}: a stem is letters with at most one [class] of letters")
     if len(table["halves"]) != 2:
         fail("halves must name two stems: the first half's and the second's")
     for key in _CALENDAR_TABLES:
@@ -647,8 +653,8 @@ def _calendar_words() -> CalendarWords:
         months=tuple(table["months"]), weekdays=tuple(table["weekdays"]), ordinals=tuple(table["ordinals"]),
         cardinals=tuple(table["cardinals"]), halves=tuple(table["halves"]), timeless=tuple(table["timeless"]),
         comparison_base=compiled("comparison_base", table["comparison_base"]),
-        day_months=tuple(table["day_months"]), relative_years=dict(table["relative_years"]),
-        day_offsets=dict(table["day_offsets"]), base_before=roles["base"], to_before=roles["to"],
+        day_months=tuple(w for m in table["day_months"] for w in stem_words(m)),
+        relative_years=dict(table["relative_years"]), day_offsets=dict(table["day_offsets"]), base_before=roles["base"], to_before=roles["to"],
         since_before=roles["since"], than_before=roles["than"], patterns=tuple(patterns), needs=needs)
 
 
@@ -740,7 +746,6 @@ def build() -> Lexicon:
         calendar=_calendar_words(),
         sides=_word_lists(SideWords, "sides.toml"),
         text=_text_rules(),
-        warm_up=_warm_up(),
         figures=_figure_words(),
         unit_words={k: frozenset(v) for k, v in num["unit_words"].items()},
         currency_by_side={(r["currency"], r["side"]): r["becomes"] for r in _read_csv("currency_by_side.csv")},

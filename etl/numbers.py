@@ -222,17 +222,11 @@ def _unit_after(toks: list[Tok], j: int, lex: Lexicon, scaled: bool) -> tuple[st
         if word_info(tg.lower).pos not in ("ADJF", "PRTF") or adjectives == _AGREEMENT_NOUN_GAP:
             break
         adjectives += 1
-    if _day_months(lex).match(t.lower):
+    if t.lower.startswith(lex.calendar.day_months):
         return None  # a date: "15 сентября"
     if info.pos in ("NOUN", "ADJF", "PRTF", "NUMR") and not (info.lemma in lex.scales):
         return None  # "117 тысяч человек", "2,5 тысячи одеял": counts of other things
     return None, j, None
-
-
-@per_lexicon
-def _day_months(lex: Lexicon) -> re.Pattern:
-    """The start of a month's name after a day («15 сентября»: calendar.toml, day_months)."""
-    return re.compile("(" + "|".join(lex.calendar.day_months) + ")")
 
 
 @per_lexicon

@@ -44,7 +44,7 @@ from dataclasses import dataclass  # noqa: E402
 from datetime import timedelta  # noqa: E402
 from typing import TYPE_CHECKING, Iterable, NamedTuple  # noqa: E402
 
-from etl.lazy import lazy, per_lexicon, process_lexicon  # noqa: E402
+from etl.lazy import lazy, per_lexicon  # noqa: E402
 
 if TYPE_CHECKING:
     from etl.lexicon import Lexicon
@@ -95,13 +95,9 @@ class _Calendar:
         return tuple((k, re.compile(p, re.I), needs, False) for k, p, needs in self.sources)
 
 
-def _calendar(lex: Lexicon | None = None) -> _Calendar:
-    """The calendar of `lex` (of the process's lexicon when None), compiled once per lexicon."""
-    return _calendar_of(process_lexicon() if lex is None else lex)
-
-
 @per_lexicon
-def _calendar_of(lex: Lexicon) -> _Calendar:
+def _calendar(lex: Lexicon) -> _Calendar:
+    """The calendar of `lex` (of the process's lexicon when called without one), compiled once per lexicon."""
     from etl.lexicon import WORD_START
 
     cal = lex.calendar
@@ -238,7 +234,8 @@ def may_name_date(text: str, lex: Lexicon | None = None) -> bool:
     """False when `text` has no word that a day, month, weekday or quarter expression needs: then
     find_times finds none there, and is not worth running for dates alone."""
     low = text.lower()
-    return any(map(low.__contains__, _calendar(lex).date_gate_words))
+    cal = _calendar.for_process() if lex is None else _calendar(lex)  # (per sentence: no Python call)
+    return any(map(low.__contains__, cal.date_gate_words))
 
 
 # The kinds whose patterns start with a fixed word or a digit («в», «с», «по итогам», «19»/«20», «сегодня»).
@@ -269,7 +266,7 @@ def _at_word_starts(body: re.Pattern, text: str) -> list[re.Match]:
 def find_times(text: str, published: date | None, lex: Lexicon | None = None) -> list[TimeExpr]:
     """Time expressions in `text`, longest first where they overlap, in text order (by the calendar of
     `lex`, or of the process's lexicon)."""
-    cal = _calendar(lex)
+    cal = _calendar.for_process() if lex is None else _calendar(lex)
     found: list[tuple[int, int, str, re.Match]] = []
     low = text.lower()
     present = set(filter(low.__contains__, cal.gate_words))  # the gate words in the text (a loop in C)
@@ -425,5 +422,6 @@ def timeless(sentence: str, lex: Lexicon | None = None) -> bool:
     """The sentence states a level that holds at no period («ежегодно поставляет», «в год», «сейчас»): the
     contract leaves its period null, and it does not take the period of the figures before it."""
     low = sentence.lower()
+    cal = _calendar.for_process() if lex is None else _calendar(lex)
     return any(m.start() == 0 or not (low[m.start() - 1].isalnum() or low[m.start() - 1] == "-")
-               for m in _calendar(lex).timeless.finditer(low))
+               for m in cal.timeless.finditer(low))

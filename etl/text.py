@@ -148,7 +148,7 @@ class Sentences:
 def clause_bounds(sentence: str, lex: Lexicon | None = None) -> list[tuple[int, int]]:
     """[start, end) offsets of the clauses of a sentence, relative to the sentence, by the clause-break
     words of `lex` (of the process's lexicon when None)."""
-    breaks = _clause_breaks(process_lexicon() if lex is None else lex)
+    breaks = _clause_breaks.for_process() if lex is None else _clause_breaks(lex)  # (per sentence: no Python call)
     out, a, pos = [], 0, 0
     while (brk := _next_clause_break(sentence, pos, breaks)) is not None:
         out.append((a, brk[0]))
