@@ -290,7 +290,8 @@ class Fetcher:
             return self._filtered(read_feed(body, resp.final_url), source, outlet)
         if kind == "sitemap":
             return self._filtered(self._walk_sitemaps([(url, body, resp.final_url)], source), source, outlet)
-        if kind == "home" or (kind == "page" and urlsplit(resp.final_url).path in ("", "/")):
+        is_home = urlsplit(resp.final_url).path in ("", "/") or (outlet is not None and url == outlet.home)
+        if kind == "page" and is_home:
             return self._filtered(self._from_home(resp, source), source, outlet)
         if kind == "page":  # an article given directly: take it as fetched
             target = Target(canonical_url(url), source, outlet.country if outlet else None)
