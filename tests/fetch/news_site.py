@@ -117,6 +117,7 @@ class Site:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # headers and body in separate writes: no 40 ms delayed ACK
 
             def log_message(self, *args) -> None:  # quiet
                 pass
