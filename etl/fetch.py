@@ -171,7 +171,8 @@ class FetchReport:
             f"({self.already_seen} seen before, {self.out_of_range} before --since); "
             f"{self.fetched} pages fetched, {self.not_modified} not modified, {len(self.skipped)} skipped, "
             f"{len(self.failed)} failed; {self.requests} requests in {seconds:.1f} s"
-            + (f"; {self.resumed} left by an interrupted run" if self.resumed else "")
+            + (f"; {self.resumed} queued by an earlier run (interrupted, --max-pages, or failed)"
+               if self.resumed else "")
         ]
         if self.skipped:
             lines.append("skipped:")
@@ -437,6 +438,7 @@ class Fetcher:
             self.state.dequeue(t.url)
             return
         self._take_page(Target(canon, t.source, t.outlet_country, t.published, t.title), resp, entry)
+        self.state.failed(t.url)  # a no-op unless it is still queued, i.e. it failed
 
     def _take_page(self, t: Target, resp: polite.Response, entry: dict | None) -> None:
         url = t.url

@@ -31,6 +31,7 @@ from pathlib import Path
 
 MANIFEST = "manifest.jsonl"
 STATE = "state.sqlite"
+MAX_TRIES = 3  # runs in which a failing URL is tried before it is dropped from the queue
 _EXT = {"text/html": ".html", "application/xhtml+xml": ".html", "application/rss+xml": ".xml",
         "application/atom+xml": ".xml", "application/xml": ".xml", "text/xml": ".xml", "text/plain": ".txt"}
 
@@ -142,7 +143,7 @@ class State:
                 sha256 TEXT);
             CREATE TABLE IF NOT EXISTS queue (
                 url TEXT PRIMARY KEY, source TEXT, outlet_country TEXT, published TEXT, title TEXT,
-                discovered_at TEXT, seq INTEGER);
+                discovered_at TEXT, seq INTEGER, tries INTEGER NOT NULL DEFAULT 0);
         """)
 
     def close(self) -> None:
@@ -233,7 +234,7 @@ class State:
         with self._lock:
             seq = self.con.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM queue").fetchone()[0]
             cur = self.con.execute(
-                "INSERT OR IGNORE INTO queue VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT OR IGNORE INTO queue VALUES (?, ?, ?, ?, ?, ?, ?, 0)",
                 (url, source, outlet_country, published, title, datetime.now(timezone.utc).isoformat(), seq))
             return cur.rowcount == 1
 
@@ -246,3 +247,10 @@ class State:
 
     def dequeue(self, url: str) -> None:
         self._exec("DELETE FROM queue WHERE url = ?", (url,))
+
+    def failed(self, url: str) -> None:
+        """A fetch of a queued URL failed (timeout, 5xx, truncated, ...): the next run tries it again, up to
+        MAX_TRIES runs in all, then it is dropped."""
+        with self._lock:
+            self.con.execute("UPDATE queue SET tries = tries + 1 WHERE url = ?", (url,))
+            self.con.execute("DELETE FROM queue WHERE url = ? AND tries >= ?", (url, MAX_TRIES))

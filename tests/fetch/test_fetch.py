@@ -146,7 +146,7 @@ def test_an_interrupted_run_resumes(tmp_path, site, sources, capsys):
     assert code == 0, err
     code, err = run_fetch(capsys, f"{site.base}/sitemap.xml", "--db", str(db), "--snapshots", str(snap))
     assert code == 0, err
-    assert "left by an interrupted run" in err
+    assert "queued by an earlier run" in err
     docs = documents(db)
     assert {f"{site.base}/news/tjk-chn-trade.html", f"{site.base}/news/sitemap-only.html",
             f"{site.base}/news/kaz-uzb-trade.html"} <= set(docs)
@@ -166,3 +166,39 @@ def test_dns_failure_and_refused_do_not_stop_the_run(tmp_path, site, capsys):
     assert "DNS failure" in err or "robots.txt unreadable (DNS" in err
     assert "refused" in err
     assert f"{site.base}/news/kgz-rus-trade.html" in documents(db)
+
+
+def test_failing_urls_are_tried_again_then_dropped(tmp_path, site, capsys):
+    """A URL that fails (a redirect loop, a timeout) stays queued for the next run, for MAX_TRIES runs."""
+    from etl.snapshots import MAX_TRIES
+
+    db, snap = tmp_path / "store.duckdb", tmp_path / "snapshots"
+    feed_only = tmp_path / "feed.toml"
+    feed_only.write_text(f'[[outlet]]\nname = "Test"\ncountry = "KAZ"\nfeeds = ["{site.base}/feed.xml"]\n')
+    for _ in range(MAX_TRIES + 1):
+        code, err = run_fetch(capsys, str(feed_only), "--db", str(db), "--snapshots", str(snap), "--no-ingest")
+        assert code == 0, err
+    assert site.hits["/feed.xml"] == MAX_TRIES + 1  # asked each run, 304 after the first
+    assert site.hits["/news/loop.html"] == MAX_TRIES
+    assert site.hits["/news/missing.html"] == 1  # a 404 is remembered
+    assert site.hits["/news/kgz-rus-trade.html"] == 1
+
+
+def test_watch_runs_again_until_stopped(tmp_path, site, capsys, monkeypatch):
+    import time as time_mod
+
+    from etl.cli import main
+
+    sleeps = []
+
+    def fake_sleep(s):
+        sleeps.append(s)
+        if s >= 60 and len([x for x in sleeps if x >= 60]) >= 2:
+            raise KeyboardInterrupt
+    monkeypatch.setattr(time_mod, "sleep", fake_sleep)
+    code = main(["fetch", f"{site.base}/news/kgz-rus-trade.html", "--db", str(tmp_path / "s.duckdb"),
+                 "--delay", "0", "--quiet", "--watch", "15m"])
+    err = capsys.readouterr().err
+    assert code == 130, err
+    assert err.count("fetch: 1 sources") == 2
+    assert [s for s in sleeps if s >= 60] == [900, 900]
