@@ -4,7 +4,8 @@ A site on 127.0.0.1 (the standard library's threaded server, in this process) se
 sitemap and --pages article pages made from the bundled documents (data/samples/, each page a document
 under its own URL and id); the command fetches every page (one request at a time: one host), saves
 each snapshot with its manifest line, and ingests it (trafilatura, the extractor, DuckDB) into a fresh
-store. The time is the wall clock of the whole command, interpreter start to published store.
+store. The time is the wall clock of the whole command, interpreter start to published store, and the CPU seconds of
+all its processes (on a shared machine the wall clock depends on the other jobs; the CPU does not).
 
     python benchmarks/bench_fetch.py [--pages 500] [--workers 1 2]
 
@@ -16,6 +17,7 @@ import argparse
 import html
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -100,9 +102,12 @@ def main() -> int:
             cmd = [sys.executable, "-m", "etl", "fetch", f"{base}/sitemap.xml", "--delay", "0", "--quiet",
                    "--workers", str(workers), "--db", os.path.join(tmp, "store.duckdb"),
                    "--snapshots", os.path.join(tmp, "snapshots")]
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
             start = time.monotonic()
             proc = subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True)
             wall = time.monotonic() - start
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
             last = proc.stderr.strip().splitlines()
             summary = next((ln for ln in last if ln.startswith("fetch ->")), last[-1] if last else "")
             if proc.returncode != 0:
@@ -111,6 +116,8 @@ def main() -> int:
             rate = args.pages / wall
             bar = f"bar >= {BAR_PAGES_PER_S}: {'met' if rate >= BAR_PAGES_PER_S else 'NOT met'}" if workers == 2 else ""
             print(f"--workers {workers}: {wall:.2f} s, {rate:.1f} pages/s fetched and ingested  {bar}")
+            print(f"  CPU of the command (all its processes): {cpu:.2f} s, {1000 * cpu / args.pages:.1f} ms per page;"
+                  f" load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
             print(f"  {summary}")
             ok = ok and (workers != 2 or rate >= BAR_PAGES_PER_S or args.pages < 100)
     srv.shutdown()
