@@ -224,6 +224,7 @@ class Fetcher:
         self._taken_lock = threading.Lock()
         self._queued: set[str] = set()
         self._units: queue.Queue[ReadUnit | None] = queue.Queue()  # new pages' work units, None last
+        self.stop = threading.Event()  # set when the run is stopped (Ctrl-C, SIGTERM): no new requests
 
     # ------------------------------------------------------------ fetching with a manifest line
 
@@ -260,6 +261,8 @@ class Fetcher:
 
         def one(item: tuple[str, Outlet | None]) -> None:
             url, outlet = item
+            if self.stop.is_set():
+                return
             targets = self._discover_one(url, outlet)
             with lock:
                 found.extend(targets)
@@ -412,6 +415,8 @@ class Fetcher:
 
         def run_host(items: list[Target]) -> None:
             for t in items:
+                if self.stop.is_set():
+                    return
                 with self._taken_lock:
                     if self.max_pages is not None and self._taken >= self.max_pages:
                         return
@@ -713,14 +718,15 @@ def run_fetch(sources: list[str], *, db: str, snapshots_dir: str | Path, since: 
             rep = ingest_mod.ingest_units(stream, db, command="fetch", workers=workers, quiet=quiet)
             report.ingest = rep
             if rep.stopped is None:
-                bad = {p.source for p in rep.skipped}
-                done = [u for u in produced if u not in bad and f"snapshot:{os.path.relpath(u, root)}" not in bad]
-                state.mark_ingested([os.path.relpath(u, root) for u in done])
+                # pages the store refused (no text in them, ...) too: another try would refuse them again,
+                # and their snapshots stay for `--from-snapshots`
+                state.mark_ingested([os.path.relpath(u, root) for u in produced])
         else:
             for _ in stream(lambda p: None):
                 pass
-        thread.join()
     finally:
+        fetcher.stop.set()  # stopped early (Ctrl-C, SIGTERM, the store full): send no new request
+        thread.join(timeout=3 * client.timeout + 5)
         report.requests = client.requests
         state.close()
     return report
