@@ -96,6 +96,8 @@ _LABELS: dict[str, tuple[str, str]] = {
     "published": ("Published", "Опубликовано"),
     "published_inferred": ("inferred from the text", "определено по тексту"),
     "outlet": ("Outlet", "Издание"),
+    "snapshot": ("Snapshot", "Снимок страницы"),
+    "snapshot_download": ("The page as it was fetched", "Страница в том виде, в каком её получили"),
     "open_source": ("Open the original", "Открыть оригинал"),
     "as_written": ("As written", "Как в тексте"),
     "extracted_by": ("Extractor version", "Версия экстрактора"),

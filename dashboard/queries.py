@@ -161,7 +161,7 @@ def claim(con: duckdb.DuckDBPyConnection, claim_id: str) -> dict | None:
 def document(con: duckdb.DuckDBPyConnection, doc_id: str) -> dict | None:
     df = _df(
         con,
-        f"SELECT doc_id, title, url, published, published_inferred, outlet_country, text, "
+        f"SELECT doc_id, title, url, published, published_inferred, outlet_country, text, source, "
         f"{outlet_sql('url')} AS outlet FROM documents WHERE doc_id = ?",
         [doc_id],
     )

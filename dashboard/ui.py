@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -453,6 +454,14 @@ def evidence(store: data.Store, lang: Lang) -> None:
         ("URL", row["doc_url"] if isinstance(row["doc_url"], str) else ""),
         (t("extracted_by", lang), row["extractor_version"] if isinstance(row["extractor_version"], str) else ""),
     ]))
+    snapshot = _snapshot(store.path, doc)
+    if snapshot is not None:  # a fetched page: the bytes it came from, as `fetch` saved them
+        rel, path = snapshot
+        st.html(views.meta_html([(t("snapshot", lang), rel)]))
+        if path is not None:
+            st.download_button(t("snapshot_download", lang), data=path.read_bytes(), file_name=path.name,
+                               mime="text/html" if path.suffix == ".html" else "application/octet-stream",
+                               key="snapshot", icon=":material/download:")
     how = _trace_lines(row.get("trace"), lang)
     if how:  # claims stored before traces existed have none
         st.html(views.trace_html(t("how_read", lang), how))
@@ -473,6 +482,25 @@ def evidence(store: data.Store, lang: Lang) -> None:
         ]
         with st.expander(t("whole_article", lang, n=i18n.count(len(marks), "figure", lang)), expanded=False):
             st.html(views.document_html(str(doc["text"]), marks))
+
+
+SNAPSHOT_PREFIX = "snapshot:"  # documents.source of a page `fetch` saved (etl/fetch.py)
+SNAPSHOT_MAX_BYTES = 20 * 1024 * 1024
+
+
+def _snapshot(store_path: str | Path, doc: dict | None) -> tuple[str, Path | None] | None:
+    """(the snapshot's name, its file when it is here) of a fetched document, else None.
+
+    Snapshots live in `snapshots/` beside the store (fetch's default); a store moved without them
+    still names the snapshot."""
+    source = doc.get("source") if doc else None
+    if not isinstance(source, str) or not source.startswith(SNAPSHOT_PREFIX):
+        return None
+    rel = source[len(SNAPSHOT_PREFIX):]
+    folder = (Path(store_path).parent / "snapshots").resolve()
+    path = (folder / rel).resolve()
+    ok = path.is_relative_to(folder) and path.is_file() and path.stat().st_size <= SNAPSHOT_MAX_BYTES
+    return rel, path if ok else None
 
 
 def _trace_lines(raw: object, lang: Lang) -> list[tuple[str, str, str]]:

@@ -79,6 +79,31 @@ def build_parser() -> argparse.ArgumentParser:
                     help="UN Comtrade final data, a WITS wide CSV, or reporter,partner,flow,year,value_usd")
     oi.add_argument("--db", default=None, help=_DB_HELP)
 
+    fe = sub.add_parser("fetch", help="news from feeds, sitemaps and pages -> dated snapshots -> the store")
+    fe.add_argument("sources", nargs="*", metavar="SOURCE",
+                    help="a page, feed, sitemap or home page URL, or a sources file (etl/sources.toml)")
+    fe.add_argument("--db", default=None, help=_DB_HELP)
+    fe.add_argument("--snapshots", default=None, metavar="DIR",
+                    help="the snapshot folder (default: snapshots/ beside the store, i.e. data/snapshots/)")
+    fe.add_argument("--since", default=None, metavar="DATE", help="only articles dated on or after this day (ISO)")
+    fe.add_argument("--max-pages", type=int, default=None, metavar="N", help="fetch at most N article pages")
+    fe.add_argument("--no-ingest", action="store_true", help="only fetch and snapshot; do not load the store")
+    fe.add_argument("--delay", type=float, default=1.0, metavar="S",
+                    help="seconds between two requests to one host (default 1; robots.txt's Crawl-delay wins)")
+    fe.add_argument("--timeout", type=float, default=20.0, metavar="S", help="connect and read timeout (default 20)")
+    fe.add_argument("--retries", type=int, default=3, help="retries on 429 and 5xx (default 3)")
+    fe.add_argument("--backoff", type=float, default=2.0, metavar="S",
+                    help="first wait before a retry when no Retry-After is given, doubled each time (default 2)")
+    fe.add_argument("--max-page-mb", dest="max_page_bytes", type=_megabytes, default=5 * 1024 * 1024, metavar="MB",
+                    help="skip (with a note) a page larger than this (default 5)")
+    fe.add_argument("--watch", default=None, metavar="INTERVAL",
+                    help="run again every INTERVAL (900, 15m, 2h) until stopped")
+    fe.add_argument("--from-snapshots", default=None, metavar="DIR",
+                    help="ingest the pages of a snapshot folder (or one day of it) again, without the network")
+    fe.add_argument("--list-sources", action="store_true", help="print the outlets of etl/sources.toml and exit")
+    fe.add_argument("--workers", type=int, default=1, help="processes that read and extract pages")
+    fe.add_argument("--quiet", action="store_true", help="no progress bar")
+
     bs = sub.add_parser("build-sample", help="build the database from the bundled corpus in data/samples/")
     bs.add_argument("--db", default=None, help=_DB_HELP)
     bs.add_argument("--if-missing", action="store_true")
@@ -111,6 +136,12 @@ def _main(argv: list[str] | None) -> int:
 
         args.db = str(db_path(args.db))
         return official.run_command(args)
+
+    if args.command == "fetch":
+        from etl import fetch
+
+        args.db = str(db_path(args.db))
+        return fetch.run_command(args)
     from etl import ingest  # the store's commands
 
     args.db = str(db_path(args.db))

@@ -463,12 +463,27 @@ def ingest_paths(
     max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> Report:
     """Load every document under `paths` into the store at `db`; see Report for what happened."""
-    report = Report("ingest", str(db))
+    return ingest_units(lambda skip: iter_units(paths, skip, max_bytes), db, workers=workers, quiet=quiet,
+                        publish_every_s=publish_every_s)
+
+
+def ingest_units(
+    make_units: Callable[[Callable[[ReadProblem], None]], Iterable[ReadUnit]],
+    db: str | Path,
+    *,
+    command: str = "ingest",
+    workers: int = 1,
+    quiet: bool = False,
+    publish_every_s: float = 30.0,
+) -> Report:
+    """Load the documents of the work units `make_units(report_problem)` yields (read lazily, while the
+    pipeline runs: `fetch` fetches pages as the workers ask for them) into the store at `db`."""
+    report = Report(command, str(db))
     writer = StoreWriter(db, publish_every_s=publish_every_s)
     with _stops(report), writer:
         known = writer.known_documents()
         writer.suspend()
-        units = iter_units(paths, report.skip, max_bytes)
+        units = make_units(report.skip)
         fds = (writer.lock_fd,) if writer.lock_fd is not None else ()
         _consume(run_pipeline(units, workers, known, fds, writer.suspend), writer, report, quiet)
         report.older_extractions = writer.count_older_extractions(extractor.EXTRACTOR_VERSION)

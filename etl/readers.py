@@ -20,7 +20,7 @@ import re
 import stat
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import BinaryIO
@@ -77,9 +77,16 @@ class ReadUnit:
     line: int | None = None
     raw: bytes | None = None  # the JSONL line, undecoded: decoding is part of the work
     max_bytes: int = DEFAULT_MAX_BYTES
+    # What the caller knows better than the file (a fetched page: its id, URL, outlet country, source),
+    # as (field, value) pairs: `id`, `url`, `outlet_country` and `source` replace what the file gives;
+    # `published` and `title` fill in only what the file lacks.
+    meta: tuple[tuple[str, str | None], ...] = ()
 
     @property
     def source(self) -> str:
+        given = dict(self.meta).get("source")
+        if given:
+            return given
         name = name_of(self.path)
         return name if self.line is None else f"{name}:{self.line}"
 
@@ -242,8 +249,20 @@ def _read_unit(unit: ReadUnit) -> SourcedDocument | ReadProblem:
         else:
             doc = read_html(_read_bytes(unit.path, unit.max_bytes), name_of(Path(unit.path).stem))
     except UnreadableInput as e:
-        return ReadProblem(name_of(unit.path), unit.line, str(e))
+        return ReadProblem(unit.source if unit.meta else name_of(unit.path), unit.line, str(e))
+    if unit.meta:
+        doc = _with_meta(doc, dict(unit.meta))
     return SourcedDocument(doc, unit.source)
+
+
+_REPLACED = ("id", "url", "outlet_country")
+_FILLED = ("published", "title")
+
+
+def _with_meta(doc: Document, meta: dict[str, str | None]) -> Document:
+    changes = {k: meta[k] for k in _REPLACED if meta.get(k)}
+    changes.update({k: meta[k] for k in _FILLED if meta.get(k) and not getattr(doc, k)})
+    return replace(doc, **changes) if changes else doc
 
 
 def _bounded_lines(f: BinaryIO, max_bytes: int) -> Iterator[bytes | None]:

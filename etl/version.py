@@ -18,8 +18,8 @@ LEXICON_DIR = PACKAGE_DIR / "lexicon"
 # Modules that move documents and claims around but decide nothing in them. Every other module of the
 # package counts, so a new extraction module can never be left out of the version by mistake.
 NOT_EXTRACTION = frozenset({"__init__.py", "__main__.py", "cache.py", "cli.py", "csvsafe.py", "extract_cli.py",
-                            "ingest.py", "interrupts.py", "official.py", "outputs.py", "readers.py", "settings.py", "store.py",
-                            "version.py"})
+                            "fetch.py", "ingest.py", "interrupts.py", "official.py", "outputs.py", "polite.py", "readers.py",
+                            "settings.py", "snapshots.py", "store.py", "version.py"})
 MORPHOLOGY_PACKAGES = ("pymorphy3", "pymorphy3-dicts-ru")
 
 
