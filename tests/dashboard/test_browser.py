@@ -109,7 +109,7 @@ def _wait_idle(page) -> None:
 
 def test_page_filter_chart_point_csv_and_row_in_a_browser(server, browser, tmp_path):
     page = browser.new_page(viewport={"width": 1500, "height": 1300}, accept_downloads=True)
-    page.goto(server, wait_until="domcontentloaded")
+    page.goto(f"{server}/explorer", wait_until="domcontentloaded")
     page.wait_for_selector("[data-testid='stVegaLiteChart'] svg g.mark-symbol path", timeout=60_000)
     page.wait_for_selector("[data-testid='stDataFrame']", timeout=60_000)
     _wait_idle(page)
@@ -222,7 +222,7 @@ def _showing(page) -> str:
 
 
 def test_reset_clears_what_the_sidebar_shows(server, browser):
-    page = _open(browser, f"{server}/?country=KGZ&indicator=trade_turnover")
+    page = _open(browser, f"{server}/explorer?country=KGZ&indicator=trade_turnover")
     assert _box(page, "Country") == "KGZ · Kyrgyzstan"
     assert _chips(page, "Indicators") == ["Trade turnover"]
     page.get_by_role("button", name="Reset filters").click()
@@ -243,7 +243,7 @@ def test_reset_clears_what_the_sidebar_shows(server, browser):
 
 
 def test_option_labels_follow_the_counts_and_the_language(server, browser):
-    page = _open(browser, server)
+    page = _open(browser, f"{server}/explorer")
     assert _series(page).startswith("Trade turnover · level · USD (")
     box = page.locator("[data-testid='stMain'] [data-testid='stSelectbox']").first
     box.click()
@@ -265,7 +265,7 @@ def test_option_labels_follow_the_counts_and_the_language(server, browser):
 
 
 def test_back_and_forward_walk_the_views_one_change_at_a_time(server, browser):
-    page = _open(browser, server)
+    page = _open(browser, f"{server}/explorer")
     start = page.url
     assert _query(page) == "", "the page as opened is no history entry of its own"
     _pick_country(page, "KAZ")
@@ -318,7 +318,7 @@ def test_a_filter_change_right_after_an_ingest_publishes_is_kept(browser, tmp_pa
     versions = [claims[:60], claims]  # the smaller one has fewer years, pairs and countries
     live = build_db(tmp_path / "live.duckdb", gold_docs(), versions[0])
     with _serve(live) as url:
-        page = _open(browser, url)
+        page = _open(browser, f"{url}/explorer")
         for i, code in enumerate(["KGZ", "KAZ", "UZB", "TJK", "RUS", "KGZ", "KAZ"]):
             newer = build_db(tmp_path / f"v{i}.duckdb", gold_docs(), versions[(i + 1) % 2])
             os.replace(newer, live)
@@ -331,7 +331,7 @@ def test_a_filter_change_right_after_an_ingest_publishes_is_kept(browser, tmp_pa
 
 
 def test_a_click_on_any_cell_opens_its_source_and_a_short_table_is_short(server, browser):
-    page = _open(browser, f"{server}/?pair=KAZ-TJK")
+    page = _open(browser, f"{server}/explorer?pair=KAZ-TJK")
     want = expected_ids(Filters(pairs=(("KAZ", "TJK"),)))
     assert 1 <= len(want) <= 3
     grid = page.locator("[data-testid='stDataFrame']").first
