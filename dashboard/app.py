@@ -30,14 +30,12 @@ def _render(name: str) -> None:
     SCREENS[name].render(store, state.lang())
 
 
-if not state.seeded():  # the first run: the page titles in the URL's language
-    state.set_lang(state.parse_lang(state.query_params()))
 # the sidebar's own menu is replaced by links that carry each page's state (nav.sidebar)
-current = st.navigation(nav.pages(_render, state.lang()), position="hidden")
+current = st.navigation(nav.pages(_render), position="hidden")
 name = current.url_path or state.OVERVIEW
 if name == state.OVERVIEW and not state.seeded() and state.EXPLORER_ONLY & set(st.query_params.keys()):
     # a link made before the site had pages: its filters are the explorer's
-    nav.go(state.EXPLORER, state.parse(state.EXPLORER, state.query_params()))
+    nav.go(state.EXPLORER, state.parse(state.EXPLORER, state.query_params()), replace=True)
 state.enter(name)
 lang = state.lang()
 nav.sidebar(name, lang)

@@ -61,7 +61,8 @@ def _days(days: list[int]) -> np.ndarray:
     return np.where(a == NO_DATE, np.datetime64("NaT"), a.astype("datetime64[D]"))
 
 
-def chart_data(cols: dict[str, list], series: Series, lang: Lang) -> tuple[pd.DataFrame, str]:
+def chart_data(cols: dict[str, list], series: Series, lang: Lang,
+               scale: tuple[float, str] | None = None) -> tuple[pd.DataFrame, str]:
     """Snapshot columns of one series (`ClaimIndex.columns`) -> one row per statement with everything
     the chart encodes, and the y-axis title. Rows without a period sit at their article's date.
 
@@ -83,7 +84,7 @@ def chart_data(cols: dict[str, list], series: Series, lang: Lang) -> tuple[pd.Da
         else:
             statements[key] = {**r, "dated": dated, "n_sources": 1}
     reps = list(statements.values())
-    factor, y_title = axis_scale(series, pd.Series([r["value"] for r in reps]), lang)
+    factor, y_title = scale or axis_scale(series, pd.Series([r["value"] for r in reps]), lang)
     no_url, no_period = t("no_url", lang), t("no_period", lang)
     pair_name = cache(lambda line: i18n.pair_label(line.replace(_ARROW, "–"), lang).split(" · ", 1)[-1])
     modality = cache(lambda m: i18n.modality_label(m, lang))
@@ -289,21 +290,18 @@ _PAIR_COLOUR = "#010101"  # placeholder in the cached spec, replaced by the pair
 
 
 def pair_chart(lang: Lang) -> alt.LayerChart:
-    """One indicator of one pair: the line of one value per year (`ClaimIndex.annual`), every statement
-    behind it as a point (click: its page), targets and forecasts as their own shapes, a faint bar for
-    the span a figure covers. Rows carry `layer` = 'line' or 'point'. Without data, built once per
-    language (see `series_chart`)."""
+    """One indicator of one pair: the line of one value per year (`ClaimIndex.annual`; its values go into
+    the line's layer, `pair_spec`), every statement behind it as a point (click: its page), targets and
+    forecasts as their own shapes, a faint bar for the span a figure covers. Without data, built once
+    per language (see `series_chart`)."""
     pick = alt.selection_point(name=SELECTION, fields=["claim_id"], on="click", empty=False)
     x = alt.X("x:T", title=t("axis_period", lang))
     y = alt.Y("y:Q", title="", scale=alt.Scale(type="linear", zero=False))
     base = alt.Chart()
-    line = base.transform_filter("datum.layer == 'line'").mark_line(
-        strokeWidth=2.5, color=_PAIR_COLOUR, point=alt.OverlayMarkDef(size=30, color=_PAIR_COLOUR),
-    ).encode(x=x, y=y)
-    points_only = base.transform_filter("datum.layer == 'point'")
-    span = points_only.transform_filter("isValid(datum.x_start)").mark_rule(
+    line = base.mark_line(strokeWidth=2.5, color=_PAIR_COLOUR).encode(x=x, y=y).properties(name=_LINE)
+    span = base.transform_filter("isValid(datum.x_start)").mark_rule(
         strokeWidth=4, opacity=0.2, color=_PAIR_COLOUR).encode(x="x_start:T", x2="x_end:T", y="y:Q")
-    points = points_only.mark_point(filled=True, strokeWidth=1.6, color=_PAIR_COLOUR, opacity=1).encode(
+    points = base.mark_point(filled=True, strokeWidth=1.6, color=_PAIR_COLOUR, opacity=1).encode(
         x=x, y=y,
         shape=alt.Shape(
             "modality_label:N", title=t("legend_modality", lang),
@@ -329,8 +327,12 @@ def pair_chart(lang: Lang) -> alt.LayerChart:
     return alt.layer(span, line, points).properties(height=300).configure(locale=locale)
 
 
-def pair_spec(base: dict, y_title: str, colour_: str, log: bool) -> dict:
-    """A copy of the cached `pair_chart` spec with this chart's axis title, colour and scale type."""
+_LINE = "yearly_line"
+
+
+def pair_spec(base: dict, y_title: str, colour_: str, log: bool, line: list[dict]) -> dict:
+    """A copy of the cached `pair_chart` spec with this chart's axis title, colour, scale type and the
+    yearly line's values (its own inline data: the page's data are the points)."""
 
     def walk(node: object) -> object:
         if isinstance(node, list):
@@ -340,6 +342,8 @@ def pair_spec(base: dict, y_title: str, colour_: str, log: bool) -> dict:
         if not isinstance(node, dict):
             return node
         out = {k: walk(v) for k, v in node.items()}
+        if out.get("name") == _LINE:
+            out["data"] = {"values": line}
         enc = out.get("encoding")
         if isinstance(enc, dict) and isinstance(enc.get("y"), dict) and enc["y"].get("field") == "y":
             enc["y"] = {**enc["y"], "title": y_title,
@@ -349,19 +353,15 @@ def pair_spec(base: dict, y_title: str, colour_: str, log: bool) -> dict:
     return walk(base)  # type: ignore[return-value]
 
 
-def pair_data(points: dict[str, list], annual: pd.DataFrame, series: Series, lang: Lang) -> tuple[pd.DataFrame, str]:
-    """The rows of `pair_chart`: the statements (`chart_data`) and the yearly line, on one scale."""
-    pts, _ = chart_data(points, series, lang)
+def pair_data(points: dict[str, list], annual: pd.DataFrame, series: Series,
+              lang: Lang) -> tuple[pd.DataFrame, list[dict], str]:
+    """The statements (`chart_data`), the yearly line's values and the axis title, on one scale."""
     raw = pd.Series([*points["value"], *annual["value"].tolist()], dtype=float)
-    factor, y_title = axis_scale(series, raw, lang)
-    if not pts.empty:
-        own, _ = axis_scale(series, pd.Series(points["value"], dtype=float), lang)
-        pts = pts.assign(y=pts["y"] * own / factor, y2=pts["y2"] * own / factor, layer="point")
-    years = annual["year"].astype(int).tolist()
-    mid = np.array([f"{y}-07-02" for y in years], dtype="datetime64[D]")
-    line = pd.DataFrame({"layer": "line", "x": mid, "y": annual["value"].to_numpy(dtype=float) / factor,
-                         "claim_id": annual["claim_id"].tolist()})
-    return pd.concat([line, pts], ignore_index=True) if not pts.empty else line, y_title
+    scale = axis_scale(series, raw, lang)
+    pts, _ = chart_data(points, series, lang, scale)
+    line = [{"x": f"{y}-07-02", "y": v / scale[0], "claim_id": c}
+            for y, v, c in zip(annual["year"].tolist(), annual["value"].tolist(), annual["claim_id"].tolist())]
+    return pts, line, scale[1]
 
 
 def titled(chart: alt.TopLevelMixin, data: pd.DataFrame, title: str, subtitle: list[str]) -> alt.TopLevelMixin:

@@ -373,7 +373,7 @@ class ClaimIndex:
             "country_a": cols["country_a"], "country_b": cols["country_b"],
             "year": year[first].astype(np.int64), "claim_id": cols["claim_id"], "value": cols["value"],
         })
-        return out.sort_values(["country_a", "country_b", "year"], kind="stable", ignore_index=True)
+        return out  # np.unique's order: pair code (both countries' codes, alphabetical), then year
 
     def pair_ranking(self, m: np.ndarray, indicator: str, unit: str) -> pd.DataFrame:
         """The pairs of the matching claims, most statements first: statements, articles, and the latest

@@ -7,7 +7,7 @@ import functools
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, data, downloads, i18n, nav, state
+from dashboard import charts, data, downloads, i18n, nav, state, tables
 from dashboard.i18n import Lang, t
 from dashboard.state import OverviewState, PairState
 
@@ -25,9 +25,9 @@ def _on_country() -> None:
 
 
 def _on_pick(pairs: list[tuple[str, str]], key: str) -> None:
-    rows = (st.session_state.get(key) or {}).get("selection", {}).get("rows") or []
-    if rows and 0 <= rows[0] < len(pairs):
-        st.session_state[_GO] = pairs[rows[0]]
+    row = tables.selected_row((st.session_state.get(key) or {}).get("selection"))
+    if row is not None and 0 <= row < len(pairs):
+        st.session_state[_GO] = pairs[row]
 
 
 def change(value: float | None, prev: float | None) -> float | None:
@@ -104,7 +104,7 @@ def render(store: data.Store, lang: Lang) -> None:
         lambda col: [f"border-left: 6px solid {colours[i]}" for i in range(len(col))], subset=[pair_col])
     key = f"{K_TABLE}_{st.session_state.get(_PICKS, 0)}"
     st.dataframe(styled, key=key, hide_index=True, width="stretch", height=min(36 * (len(shown) + 1) + 3, 560),
-                 on_select=functools.partial(_on_pick, pairs, key), selection_mode="single-row",
+                 on_select=functools.partial(_on_pick, pairs, key), selection_mode=["single-row", "single-cell"],
                  column_config={pair_col: st.column_config.TextColumn(pair_col, width="large")})
     st.caption(t("overview_hint", lang, n=i18n.format_number(len(shown), lang, 0)))
     st.caption(t("method_annual", lang))

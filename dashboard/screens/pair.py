@@ -79,14 +79,15 @@ def _headline(pv: data.PairView, lang: Lang) -> None:
 def _chart(ps: data.PairSeries, pair: tuple[str, str], log: bool, lang: Lang, i: int) -> None:
     s = ps.series
     st.subheader(f"{i18n.indicator_label(s.indicator, lang)} · {s.unit}")
-    df, y_title = charts.pair_data(ps.points, ps.annual, s, lang)
-    if log:
+    df, line, y_title = charts.pair_data(ps.points, ps.annual, s, lang)
+    if log and not df.empty:
         df = df[df["y"] > 0]  # a log axis has no place for 0 or less
+        line = [p for p in line if p["y"] > 0]
     if df.empty:
         st.info(t("no_chart_points", lang))
         return
     colour = charts.colour(f"{pair[0]}-{pair[1]}")
-    spec = charts.pair_spec(_base_spec(lang), y_title, colour, log)
+    spec = charts.pair_spec(_base_spec(lang), y_title, colour, log, line)
     key = f"p_chart_{i}"
     st.vega_lite_chart(df, spec, key=key, on_select=functools.partial(_on_point, key), selection_mode=charts.SELECTION,
                        width="stretch", height=320)
