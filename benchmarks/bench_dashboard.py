@@ -279,12 +279,20 @@ def _apply(at, kind: str, state: dict) -> None:
         sb.text_input(key="f_search").input("")
 
 
-def bench_apptest(changes) -> tuple[list[float], float]:
+def explorer_test(page: str = "explorer"):
+    """An AppTest session opened on `/{page}` (the site's root is the overview)."""
     from streamlit.testing.v1 import AppTest
+    from streamlit.util import calc_hash
 
+    at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=120)
+    at._page_hash = calc_hash(page)  # what a browser at /{page} asks for: st.Page hashes its url_path
+    return at
+
+
+def bench_apptest(changes) -> tuple[list[float], float]:
     from dashboard import data
 
-    at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=120).run()
+    at = explorer_test().run()
     assert not at.exception, at.exception
     store = data.open_store()
     t0 = time.perf_counter()
@@ -301,6 +309,58 @@ def bench_apptest(changes) -> tuple[list[float], float]:
     return times, index_s
 
 
+def bench_pair_pages(n: int) -> tuple[list[float], list[float], list[str]]:
+    """A pair page on a running server, each pair for the first time (no cached answer): direct (the
+    cached functions and the chart data, no Streamlit) and AppTest (the whole page run, one session
+    moving from pair to pair). Half the pairs are the most active (the heaviest pages), half random."""
+    from dashboard import charts, data, state, tables
+
+    store = data.open_store()
+    ranking = data.ranking(store.path, store.version, None)
+    pairs = list(zip(ranking["country_a"], ranking["country_b"]))
+    rng = random.Random(3)
+    top = pairs[: n // 2]
+    picked = top + rng.sample(pairs[n // 2:], min(len(pairs) - n // 2, n - len(top)))
+    half = len(picked) // 2
+    direct = []
+    for pair in picked[:half]:
+        t = time.perf_counter()
+        pv = data.pair_view(store.path, store.version, pair)
+        for ps in pv.charts:
+            charts.pair_data(ps.points, ps.annual, ps.series, "en")
+        tables.readable(pv.table, "en")
+        direct.append((time.perf_counter() - t) * 1000)
+    at = explorer_test("pair")
+    at.query_params["pair"] = state.pair_key(picked[half])
+    at.run()
+    assert not at.exception, at.exception
+    apptest = []
+    for pair in picked[half + 1:]:
+        at.session_state["_state_pair"] = state.PairState(pair)
+        t = time.perf_counter()
+        at.run()
+        apptest.append((time.perf_counter() - t) * 1000)
+        assert not at.exception, at.exception
+        assert at.get("vega_lite_chart"), "the pair page drew no chart"
+    return direct, apptest, [state.pair_key(p) for p in picked]
+
+
+def bench_overview(n: int) -> list[float]:
+    """The overview on a running server: a country picked (a cache miss each), the whole page run."""
+    from dashboard import data, state
+
+    store = data.open_store()
+    at = explorer_test("overview").run()
+    out = []
+    for country in random.Random(4).sample(list(store.options.countries), min(n, len(store.options.countries))):
+        at.session_state["_state_overview"] = state.OverviewState(country)
+        t = time.perf_counter()
+        at.run()
+        out.append((time.perf_counter() - t) * 1000)
+        assert not at.exception, at.exception
+    return out
+
+
 def first_render_new_session(n: int = 3) -> list[float]:
     """A new visitor on a server that has the database open: a fresh session (its own widgets and
     state), the snapshot and cached answers already in memory."""
@@ -308,7 +368,7 @@ def first_render_new_session(n: int = 3) -> list[float]:
 
     out = []
     for _ in range(n):
-        at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=120)
+        at = explorer_test()
         t = time.perf_counter()
         at.run()
         out.append((time.perf_counter() - t) * 1000)
@@ -338,8 +398,10 @@ def first_render_server(path: Path) -> float:
         "logging.disable(logging.WARNING)",
         f"sys.path.insert(0, {str(ROOT)!r})",
         "from streamlit.testing.v1 import AppTest",
+        "from streamlit.util import calc_hash",
         "import altair, pandas, dashboard.data, dashboard.ui, dashboard.charts",
         f"at = AppTest.from_file({str(ROOT / 'dashboard' / 'app.py')!r}, default_timeout=120)",
+        "at._page_hash = calc_hash('explorer')",
         "t = time.perf_counter(); at.run(); ms = (time.perf_counter() - t) * 1000",
         "assert not at.exception and at.dataframe, 'the page did not render'",
         "print(ms)",
@@ -349,7 +411,7 @@ def first_render_server(path: Path) -> float:
     return float(out.stdout.strip().splitlines()[-1])
 
 
-def first_render_browser(app: Path, env: dict, selectors: list[str]) -> float | None:
+def first_render_browser(app: Path, env: dict, selectors: list[str], path: str = "") -> float | None:
     """Milliseconds from navigation until every selector is on the page, on a fresh `streamlit run`."""
     chromium = Path("/usr/bin/chromium")
     if not chromium.exists():
@@ -380,7 +442,7 @@ def first_render_browser(app: Path, env: dict, selectors: list[str]) -> float | 
                                   args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
             page = b.new_page(viewport={"width": 1500, "height": 1300})
             t = time.perf_counter()
-            page.goto(url, wait_until="commit")
+            page.goto(f"{url}/{path}", wait_until="commit")
             for sel in selectors:
                 page.wait_for_selector(sel, timeout=120_000)
             ms = (time.perf_counter() - t) * 1000
@@ -425,6 +487,7 @@ def main(argv: list[str] | None = None) -> int:
         browser = first_render_browser(
             ROOT / "dashboard" / "app.py", {"INDICATORS_DB": str(path)},
             ["[data-testid='stVegaLiteChart'] svg g.mark-symbol path", "[data-testid='stDataFrame'] canvas"],
+            path="explorer",
         )
         with tempfile.TemporaryDirectory() as d:
             hello = Path(d) / "hello.py"
@@ -459,6 +522,12 @@ def main(argv: list[str] | None = None) -> int:
         by_kind.setdefault(kind, []).append(ms)
     print("  by widget (AppTest p50/max): " + ", ".join(
         f"{k} {statistics.median(v):.0f}/{max(v):.0f}" for k, v in sorted(by_kind.items())))
+    pair_direct, pair_apptest, pair_names = bench_pair_pages(max(4, args.changes // 2))
+    print(f"pair page, direct:  {_stats(pair_direct)}")
+    print(f"pair page, AppTest: {_stats(pair_apptest)}   (pairs: {', '.join(pair_names[:6])}, …)")
+    overview_ms = bench_overview(max(3, args.changes // 5))
+    print(f"overview, a country picked (AppTest): {_stats(overview_ms)}")
+    results.update(pair_direct_ms=pair_direct, pair_apptest_ms=pair_apptest, overview_ms=overview_ms)
     scan = bench_scan_search(path)
     print(f"sentence search by scan (before the index is ready): {', '.join(f'{x:.0f}' for x in scan)} ms")
     results.update(direct_ms=direct, apptest_ms=apptest, word_index_s=index_s, scan_search_ms=scan)
@@ -466,6 +535,7 @@ def main(argv: list[str] | None = None) -> int:
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(results, indent=1))
     print(f"bars: filter change p95 ≤ 150 ms: {'met' if _pct(apptest, 95) <= 150 else 'NOT met'}; "
+          f"pair page p95 ≤ 300 ms: {'met' if _pct(pair_apptest, 95) <= 300 else 'NOT met'}; "
           f"first render ≤ 2 s (server, fresh process, worst of 3): {'met' if max(server) <= 2000 else 'NOT met'}")
     if tmp is not None:
         tmp.cleanup()

@@ -1,6 +1,7 @@
 """Bilateral indicators: `streamlit run dashboard/app.py` (the database: INDICATORS_DB or data/indicators.duckdb).
 
-A thin page: state from the URL, the store, the sections; everything else lives in the modules it calls."""
+A thin entry point: the pages (dashboard/nav.py), the page's state from the URL (dashboard/state.py), the
+store; each page is drawn by its module in dashboard/screens/."""
 from __future__ import annotations
 
 import sys
@@ -13,14 +14,31 @@ if _ROOT not in sys.path:
 
 import streamlit as st  # noqa: E402
 
-from dashboard import data, ui, views  # noqa: E402
+from dashboard import data, nav, state, ui, views  # noqa: E402
 from dashboard.i18n import t  # noqa: E402
+from dashboard.screens import claim, explorer, overview, pair  # noqa: E402
 
 st.set_page_config(page_title="Bilateral indicators", page_icon=":material/monitoring:", layout="wide")
 st.html(views.CSS)
 
-_, view = ui.page_state()
-lang = ui.language_switch(view.lang)
+SCREENS = {state.OVERVIEW: overview, state.EXPLORER: explorer, state.PAIR: pair, state.CLAIM: claim}
+store: data.Store | None = None
+
+
+def _render(name: str) -> None:
+    assert store is not None
+    SCREENS[name].render(store, state.lang())
+
+
+# the sidebar's own menu is replaced by links that carry each page's state (nav.sidebar)
+current = st.navigation(nav.pages(_render), position="hidden")
+name = current.url_path or state.OVERVIEW
+if name == state.OVERVIEW and not state.seeded() and state.EXPLORER_ONLY & set(st.query_params.keys()):
+    # a link made before the site had pages: its filters are the explorer's
+    nav.go(state.EXPLORER, state.parse(state.EXPLORER, state.query_params()), replace=True)
+state.enter(name)
+lang = state.lang()
+nav.sidebar(name, lang)
 
 try:
     store = data.open_store()
@@ -29,23 +47,6 @@ except data.Problem as problem:
     ui.problem(problem, lang)
     st.stop()
 
-filters = ui.sidebar_filters(store.options, lang)
-overview = data.overview(store.path, store.version, filters)
-ui.header(overview.counts, lang)
-
-if not overview.series:
-    ui.no_match(lang)
-else:
-    series = ui.series_picker(overview.series, lang)
-    sv = data.series_view(store.path, store.version, filters, series, ui.undated())
-    ui.tiles(sv, lang)
-    main, side = st.columns([5, 3], gap="medium")
-    with main:
-        chart_data = ui.chart(sv, series, lang)
-        ui.disagreements(chart_data, lang)
-        ui.table(store, overview, filters, lang)
-    with side, st.container(key="evidence"):
-        ui.evidence(store, lang)
-
-ui.sync_url(filters, ui.view_state())
+current.run()
+state.sync_url(name)
 store.build_word_index()

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from functools import cache
 
+import hashlib
 import io
+import json
 import math
 from datetime import date
 
@@ -59,7 +61,8 @@ def _days(days: list[int]) -> np.ndarray:
     return np.where(a == NO_DATE, np.datetime64("NaT"), a.astype("datetime64[D]"))
 
 
-def chart_data(cols: dict[str, list], series: Series, lang: Lang) -> tuple[pd.DataFrame, str]:
+def chart_data(cols: dict[str, list], series: Series, lang: Lang,
+               scale: tuple[float, str] | None = None) -> tuple[pd.DataFrame, str]:
     """Snapshot columns of one series (`ClaimIndex.columns`) -> one row per statement with everything
     the chart encodes, and the y-axis title. Rows without a period sit at their article's date.
 
@@ -81,7 +84,7 @@ def chart_data(cols: dict[str, list], series: Series, lang: Lang) -> tuple[pd.Da
         else:
             statements[key] = {**r, "dated": dated, "n_sources": 1}
     reps = list(statements.values())
-    factor, y_title = axis_scale(series, pd.Series([r["value"] for r in reps]), lang)
+    factor, y_title = scale or axis_scale(series, pd.Series([r["value"] for r in reps]), lang)
     no_url, no_period = t("no_url", lang), t("no_period", lang)
     pair_name = cache(lambda line: i18n.pair_label(line.replace(_ARROW, "–"), lang).split(" · ", 1)[-1])
     modality = cache(lambda m: i18n.modality_label(m, lang))
@@ -122,7 +125,8 @@ def chart_data(cols: dict[str, list], series: Series, lang: Lang) -> tuple[pd.Da
     return pd.DataFrame(out), y_title
 
 
-def series_chart(series: Series, y_title: str, lang: Lang, many_lines: bool = False) -> alt.LayerChart:
+def series_chart(series: Series, y_title: str, lang: Lang, many_lines: bool = False,
+                 lines: list[str] | None = None) -> alt.LayerChart:
     """Value by period, without data (attach it with `with_data`, or let Streamlit send it as Arrow):
     colour = pair (or direction), shape = modality, hollow = not an exact figure (its comparator sign
     beside it), a faint bar = the span of time the figure covers.
@@ -130,6 +134,9 @@ def series_chart(series: Series, y_title: str, lang: Lang, many_lines: bool = Fa
     Nothing here depends on the points themselves, so the spec is built once per series and language:
     building an Altair chart costs more than a whole filter change is allowed to."""
     scheme = alt.Scale(scheme="tableau20" if many_lines else "tableau10")
+    if lines is not None:  # each pair in its fixed colour (`colour`)
+        domain = sorted(set(lines))
+        scheme = alt.Scale(domain=domain, range=[colour(x) for x in domain])
     color = alt.Color(
         "line:N", title=t("legend_pair", lang), scale=scheme,
         legend=alt.Legend(orient="bottom", columns=5, symbolLimit=40, symbolOpacity=1, symbolType="circle"),
@@ -220,9 +227,145 @@ def with_data(chart: alt.LayerChart, data: pd.DataFrame, title: str = "") -> alt
     return chart.properties(data=data, width=820, title=title)
 
 
-def export(chart: alt.TopLevelMixin, fmt: str) -> bytes:
+def titled_spec(spec: dict, data: pd.DataFrame, title: str, subtitle: list[str]) -> dict:
+    """A page's chart spec (already retitled and coloured) as a standalone file: its data inline, a
+    title, and the filters and source line below the title (as `titled`)."""
+    values = json.loads(data.to_json(orient="records", date_format="iso"))
+    return {**spec, "data": {"values": values}, "width": 820,
+            "title": {"text": title, "subtitle": subtitle, "anchor": "start", "subtitleColor": "#555",
+                      "subtitleFontSize": 11}}
+
+
+def export(chart: alt.TopLevelMixin | dict, fmt: str) -> bytes:
     """The chart as PNG or SVG (vl-convert, no browser). Called only when a download is asked for."""
+    if isinstance(chart, dict):
+        import vl_convert as vlc
+
+        return vlc.vegalite_to_png(chart, scale=2) if fmt == "png" else vlc.vegalite_to_svg(chart).encode("utf-8")
     buf: io.BytesIO | io.StringIO = io.BytesIO() if fmt == "png" else io.StringIO()
     chart.save(buf, format=fmt, scale_factor=2) if fmt == "png" else chart.save(buf, format=fmt)
     data = buf.getvalue()
     return data if isinstance(data, bytes) else data.encode("utf-8")
+
+
+# ---------------------------------------------------------------- colours fixed per pair
+
+# Tableau 20: a pair's colour is picked by a hash of its name, so it is the same in every view, session
+# and database version (two pairs may share one; the legend and the tooltips name them).
+PALETTE = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f",
+           "#bab0ac", "#a0cbe8", "#ffbe7d", "#ff9d9a", "#86bcb6", "#8cd17d", "#f1ce63", "#d4a6c8", "#fabfd2",
+           "#d7b5a6", "#79706e")
+
+
+def colour(line: str) -> str:
+    """The fixed colour of a pair ('KAZ–CHN', 'KAZ-CHN') or a direction ('KAZ→CHN')."""
+    key = line.replace("-", "–").encode("utf-8")
+    return PALETTE[int.from_bytes(hashlib.blake2b(key, digest_size=4).digest(), "big") % len(PALETTE)]
+
+
+def fixed_colours(spec: dict, lines: list[str]) -> dict:
+    """A copy of a chart spec whose colour and stroke scales map each line to its fixed colour."""
+    domain = sorted(set(lines))
+    scale = {"domain": domain, "range": [colour(x) for x in domain]}
+
+    def walk(node: object) -> object:
+        if isinstance(node, list):
+            return [walk(x) for x in node]
+        if not isinstance(node, dict):
+            return node
+        out = {k: walk(v) for k, v in node.items()}
+        enc = out.get("encoding")
+        if isinstance(enc, dict):
+            for channel in ("color", "stroke"):
+                if isinstance(enc.get(channel), dict) and isinstance(enc[channel].get("scale"), dict):
+                    enc[channel] = {**enc[channel], "scale": scale}
+        return out
+
+    return walk(spec)  # type: ignore[return-value]
+
+
+# ---------------------------------------------------------------- a pair page's chart of one indicator
+
+_PAIR_COLOUR = "#010101"  # placeholder in the cached spec, replaced by the pair's colour
+
+
+def pair_chart(lang: Lang) -> alt.LayerChart:
+    """One indicator of one pair: the line of one value per year (`ClaimIndex.annual`; its values go into
+    the line's layer, `pair_spec`), every statement behind it as a point (click: its page), targets and
+    forecasts as their own shapes, a faint bar for the span a figure covers. Without data, built once
+    per language (see `series_chart`)."""
+    pick = alt.selection_point(name=SELECTION, fields=["claim_id"], on="click", empty=False)
+    x = alt.X("x:T", title=t("axis_period", lang))
+    y = alt.Y("y:Q", title="", scale=alt.Scale(type="linear", zero=False))
+    base = alt.Chart()
+    line = base.mark_line(strokeWidth=2.5, color=_PAIR_COLOUR).encode(x=x, y=y).properties(name=_LINE)
+    span = base.transform_filter("isValid(datum.x_start)").mark_rule(
+        strokeWidth=4, opacity=0.2, color=_PAIR_COLOUR).encode(x="x_start:T", x2="x_end:T", y="y:Q")
+    points = base.mark_point(filled=True, strokeWidth=1.6, color=_PAIR_COLOUR, opacity=1).encode(
+        x=x, y=y,
+        shape=alt.Shape(
+            "modality_label:N", title=t("legend_modality", lang),
+            scale=alt.Scale(domain=[i18n.modality_label(m, lang) for m in MODALITIES],
+                            range=[_SHAPES[m] for m in MODALITIES]),
+            legend=alt.Legend(orient="top", symbolFillColor="#555", symbolOpacity=1),
+        ),
+        fillOpacity=alt.condition("datum.exact", alt.value(0.85), alt.value(0.12)),
+        size=alt.condition(pick, alt.value(260), alt.value(80)),
+        tooltip=[
+            alt.Tooltip("figure:N", title=t("tt_figure", lang)),
+            alt.Tooltip("figure_text:N", title=t("tt_as_written", lang)),
+            alt.Tooltip("period_label:N", title=t("tt_period", lang)),
+            alt.Tooltip("modality_label:N", title=t("tt_modality", lang)),
+            alt.Tooltip("outlet:N", title=t("tt_outlet", lang)),
+            alt.Tooltip("published:N", title=t("col_published", lang)),
+            alt.Tooltip("title:N", title=t("tt_title", lang)),
+            alt.Tooltip("n_sources:Q", title=t("tt_sources", lang)),
+        ],
+    ).add_params(pick)
+    time_locale = i18n.vega_time_locale(lang)
+    locale = {"number": i18n.vega_number_locale(lang), **({"time": time_locale} if time_locale else {})}
+    return alt.layer(span, line, points).properties(height=300).configure(locale=locale)
+
+
+_LINE = "yearly_line"
+
+
+def pair_spec(base: dict, y_title: str, colour_: str, log: bool, line: list[dict]) -> dict:
+    """A copy of the cached `pair_chart` spec with this chart's axis title, colour, scale type and the
+    yearly line's values (its own inline data: the page's data are the points)."""
+
+    def walk(node: object) -> object:
+        if isinstance(node, list):
+            return [walk(x) for x in node]
+        if isinstance(node, str):
+            return colour_ if node == _PAIR_COLOUR else node
+        if not isinstance(node, dict):
+            return node
+        out = {k: walk(v) for k, v in node.items()}
+        if out.get("name") == _LINE:
+            out["data"] = {"values": line}
+        enc = out.get("encoding")
+        if isinstance(enc, dict) and isinstance(enc.get("y"), dict) and enc["y"].get("field") == "y":
+            enc["y"] = {**enc["y"], "title": y_title,
+                        "scale": {**enc["y"].get("scale", {}), "type": "log" if log else "linear"}}
+        return out
+
+    return walk(base)  # type: ignore[return-value]
+
+
+def pair_data(points: dict[str, list], annual: pd.DataFrame, series: Series,
+              lang: Lang) -> tuple[pd.DataFrame, list[dict], str]:
+    """The statements (`chart_data`), the yearly line's values and the axis title, on one scale."""
+    raw = pd.Series([*points["value"], *annual["value"].tolist()], dtype=float)
+    scale = axis_scale(series, raw, lang)
+    pts, _ = chart_data(points, series, lang, scale)
+    line = [{"x": f"{y}-07-02", "y": v / scale[0], "claim_id": c}
+            for y, v, c in zip(annual["year"].tolist(), annual["value"].tolist(), annual["claim_id"].tolist())]
+    return pts, line, scale[1]
+
+
+def titled(chart: alt.TopLevelMixin, data: pd.DataFrame, title: str, subtitle: list[str]) -> alt.TopLevelMixin:
+    """The chart as a standalone file needs it: its data, a title naming what it shows and the filters,
+    and a source line with the date below it (`subtitle`)."""
+    return chart.properties(data=data, width=820, title=alt.TitleParams(
+        text=title, subtitle=subtitle, anchor="start", subtitleColor="#555", subtitleFontSize=11))

@@ -218,3 +218,88 @@ def csv_rows(store: Store, filters: Filters) -> tuple[pd.DataFrame, int]:
     pos = store.index.newest(m)
     rows = queries.claims_in_order(store.con, store.index.claim_ids(pos[:CSV_MAX_ROWS]))
     return rows, int(pos.size)
+
+
+# ---------------------------------------------------------------- the pages' answers
+
+HEADLINE = ("trade_turnover", "USD")  # the overview ranks pairs by activity and shows this series' latest year
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def ranking(path: str, version: tuple, country: str | None) -> pd.DataFrame:
+    """The overview's table: pairs (of `country`, or all) by statements (`ClaimIndex.pair_ranking`)."""
+    store = _open(path, version)
+    return store.index.pair_ranking(store.mask(Filters(country=country)), *HEADLINE)
+
+
+@dataclass(frozen=True)
+class PairSeries:
+    series: Series  # one indicator's level figures in its most stated unit
+    points: dict[str, list]  # its most recent dated figures (all modalities), `ClaimIndex.columns`
+    n_dated: int
+    annual: pd.DataFrame  # the line: `ClaimIndex.annual` of this pair
+
+
+@dataclass(frozen=True)
+class PairView:
+    counts: Counts
+    charts: list[PairSeries]
+    headline: dict | None  # the latest year of the turnover line: its row (`columns`) + 'prev_value', 'year'
+    target: dict | None  # the turnover target stated in the most recent article
+    table: dict[str, list]  # the newest TABLE_ROWS figures
+    sources: pd.DataFrame  # outlet, statements, articles
+
+
+def _row(idx: ClaimIndex, pos: int) -> dict:
+    cols = idx.columns(np.array([pos], dtype=np.int64))
+    return {k: v[0] for k, v in cols.items()}
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def pair_view(path: str, version: tuple, pair: tuple[str, str]) -> PairView:
+    """Everything a pair page shows, from the snapshot."""
+    store = _open(path, version)
+    idx = store.index
+    m = store.mask(Filters(pairs=(pair,)))
+    charts: list[PairSeries] = []
+    seen: set[str] = set()
+    for s in idx.summary(m):  # largest first: each indicator's most stated unit
+        if s.kind != "level" or s.indicator in seen:
+            continue
+        seen.add(s.indicator)
+        sm = idx.series_mask(m, s)
+        pos, n_dated = idx.most_recent(sm, dated_only=True, limit=CHART_MAX_POINTS)
+        charts.append(PairSeries(s, idx.columns(pos), n_dated, idx.annual(m, s.indicator, s.unit)))
+    charts.sort(key=lambda c: (c.series.indicator != HEADLINE[0], -c.series.n))
+    headline = target = None
+    turnover = next((c for c in charts if c.series.indicator == HEADLINE[0]), None)
+    if turnover is not None:
+        line = turnover.annual
+        if not line.empty:
+            last = line.iloc[-1]
+            prev = line[line["year"] == last["year"] - 1]
+            headline = {**_row(idx, idx.position(str(last["claim_id"]))), "year": int(last["year"]),
+                        "prev_value": float(prev["value"].iloc[0]) if len(prev) else None}
+        targets = idx.newest(idx.series_mask(m, turnover.series)
+                             & (idx.codes["modality"] == idx._code_of("modality", "target")), 1)
+        if targets.size:
+            target = _row(idx, int(targets[0]))
+    return PairView(
+        counts=idx.counts(m), charts=charts, headline=headline, target=target,
+        table=idx.columns(idx.newest(m, TABLE_ROWS)), sources=idx.sources(m),
+    )
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def same_statements(path: str, version: tuple, claim_id: str) -> dict[str, list]:
+    """The other figures of the claim's pair, indicator and period (any unit, modality), newest first."""
+    idx = _open(path, version).index
+    pos = idx.position(claim_id)
+    if pos is None:
+        return idx.columns(np.zeros(0, np.int64))
+    return idx.columns(idx.newest(idx.same_statements(pos), TABLE_ROWS))
+
+
+def claims_rows(store: Store, claim_ids: list[str]) -> pd.DataFrame:
+    """Full rows (sentence and source) of these claims in this order, for a download."""
+    return queries.claims_in_order(store.con, claim_ids)

@@ -20,6 +20,7 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from dashboard.filters import Filters, Options, options_from_pairs, year_bounds
 from etl.vocabulary import Modality
@@ -323,5 +324,113 @@ class ClaimIndex:
         """`columns` as a DataFrame."""
         return pd.DataFrame(self.columns(pos))
 
+    def position(self, claim_id: str) -> int | None:
+        """The snapshot position of a claim (a linear scan in C: a few milliseconds at a million)."""
+        i = pc.index(self.claim_id, pa.scalar(claim_id, pa.string())).as_py() if self.n else -1
+        return None if i < 0 else int(i)
+
+    def same_statements(self, pos: int) -> np.ndarray:
+        """Rows of the same pair, indicator and period as the row at `pos` (itself excluded)."""
+        m = ((self._pair_code == self._pair_code[pos]) & (self.codes["indicator"] == self.codes["indicator"][pos])
+             & (self.codes["period"] == self.codes["period"][pos]))
+        m[pos] = False
+        return m
+
     def claim_ids(self, pos: np.ndarray) -> list[str]:
         return self.claim_id.take(pa.array(pos, type=pa.int64())).to_pylist()
+
+    # ---------------------------------------------------------------- pages: pairs, their series, sources
+    # Each has its SQL twin in dashboard/queries.py (same arguments, same frame); tests/dashboard/test_units.py
+    # compares the two.
+
+    def _year_rows(self) -> np.ndarray:
+        """Rows whose period is one whole calendar year that was over when the article was published."""
+        if not hasattr(self, "_whole_year"):
+            periods = self.levels["period"]
+            is_year = np.array([len(p) == 4 and p.isdigit() for p in periods] + [False], dtype=bool)
+            partial = (self._published != NO_DATE) & (self.pe > self._published)
+            self._whole_year = is_year[self.codes["period"]] & ~partial
+        return self._whole_year
+
+    def annual(self, m: np.ndarray, indicator: str, unit: str) -> pd.DataFrame:
+        """One actual level per pair and year, by ANNUAL_RULE: among the figures of a whole calendar year
+        (not a year so far), the one in the most recently published article (then by doc_id, then the
+        first in its text). Columns ANNUAL_COLUMNS, by pair and year."""
+        cand = (
+            m & self._year_rows()
+            & (self.codes["indicator"] == self._code_of("indicator", indicator))
+            & (self.codes["unit"] == self._code_of("unit", unit))
+            & (self.codes["kind"] == self._code_of("kind", "level"))
+            & (self.codes["modality"] == self._code_of("modality", Modality.ACTUAL.value))
+        )
+        pos = self.newest(cand)  # table order: newest article first
+        year = self.ps[pos].astype("datetime64[D]").astype("datetime64[Y]").astype(np.int64) + 1970
+        key = self._pair_code[pos].astype(np.int64) * 10_000 + year
+        _, first = np.unique(key, return_index=True)  # sorted by pair code, then year
+        chosen = pos[first]
+        cols = self.columns(chosen)
+        out = pd.DataFrame({
+            "country_a": cols["country_a"], "country_b": cols["country_b"],
+            "year": year[first].astype(np.int64), "claim_id": cols["claim_id"], "value": cols["value"],
+        })
+        return out  # np.unique's order: pair code (both countries' codes, alphabetical), then year
+
+    def pair_ranking(self, m: np.ndarray, indicator: str, unit: str) -> pd.DataFrame:
+        """The pairs of the matching claims, most statements first: statements, articles, and the latest
+        year of the `annual` series of (indicator, unit) with its value and the year before's
+        (RANKING_COLUMNS)."""
+        if not m.any():
+            return pd.DataFrame({c: [] for c in RANKING_COLUMNS})
+        base = int(self._pair_code.min())
+        codes = self._pair_code[m] - base
+        statements = np.bincount(codes)
+        present = np.flatnonzero(statements)
+        ndocs = max(int(self.doc_published.size), 1)
+        pair_doc = np.unique(codes.astype(np.int64) * ndocs + self.doc[m])
+        articles = np.bincount(pair_doc // ndocs, minlength=statements.size)
+        nc = len(self.levels["country_a"])
+        lv = self.levels["country_a"]
+        rows = []
+        for code in present.tolist():
+            a, b = divmod(code + base, nc + 1)
+            rows.append((lv[a], lv[b], int(statements[code]), int(articles[code])))
+        out = pd.DataFrame(rows, columns=["country_a", "country_b", "statements", "articles"])
+        return _with_latest(out, self.annual(m, indicator, unit))
+
+    def sources(self, m: np.ndarray) -> pd.DataFrame:
+        """Outlets of the matching claims ("" without a URL): statements and articles, most first
+        (SOURCE_COLUMNS)."""
+        if not m.any():
+            return pd.DataFrame({c: [] for c in SOURCE_COLUMNS})
+        docs = self.doc[m]
+        outlet = self.doc_outlet[docs]
+        no = len(self.outlet_levels)
+        code = np.where(outlet >= 0, outlet, no)
+        statements = np.bincount(code, minlength=no + 1)
+        udocs = np.unique(docs)
+        uo = self.doc_outlet[udocs]
+        articles = np.bincount(np.where(uo >= 0, uo, no), minlength=no + 1)
+        names = [*self.outlet_levels, ""]
+        rows = [(names[i], int(statements[i]), int(articles[i])) for i in np.flatnonzero(statements).tolist()]
+        out = pd.DataFrame(rows, columns=list(SOURCE_COLUMNS))
+        # "" and None are one outlet: a document without a URL
+        out = out.groupby("outlet", as_index=False, sort=False).sum()
+        return out.sort_values(["statements", "outlet"], ascending=[False, True], ignore_index=True)
+
+
+ANNUAL_COLUMNS = ("country_a", "country_b", "year", "claim_id", "value")
+RANKING_COLUMNS = ("country_a", "country_b", "statements", "articles", "claim_id", "year", "value", "prev_value")
+SOURCE_COLUMNS = ("outlet", "statements", "articles")
+
+
+def _with_latest(counts: pd.DataFrame, annual: pd.DataFrame) -> pd.DataFrame:
+    """Pair counts joined with each pair's latest year of its annual series and the year before's value
+    (None unless that year is on the series too); most statements first, then by pair."""
+    latest = annual.groupby(["country_a", "country_b"], sort=False).tail(1)
+    prev = annual.assign(year=annual["year"] + 1).rename(columns={"value": "prev_value"})
+    latest = latest.merge(prev[["country_a", "country_b", "year", "prev_value"]], how="left",
+                          on=["country_a", "country_b", "year"])
+    out = counts.merge(latest, how="left", on=["country_a", "country_b"])
+    out = out.sort_values(["statements", "country_a", "country_b"], ascending=[False, True, True], ignore_index=True)
+    out["year"] = out["year"].astype("Int64")
+    return out[list(RANKING_COLUMNS)]

@@ -287,3 +287,78 @@ def claim_gap(con: duckdb.DuckDBPyConnection, claim_id: str) -> dict | None:
     except duckdb.CatalogException:
         return None
     return dict(zip(names, row)) if row else None
+
+
+# ---------------------------------------------------------------- pages: pairs, their series, sources
+# The SQL statement of each view the pages show. The pages answer from the snapshot (`ClaimIndex.annual`,
+# `.pair_ranking`, `.sources`), which must give the same frames: tests/dashboard/test_units.py compares.
+
+def _scope(country: str | None, pair: tuple[str, str] | None) -> tuple[str, list]:
+    """The WHERE clause of the claims a page is about: one country's pairs, one pair, or all."""
+    if pair is not None:
+        return "c.country_a = ? AND c.country_b = ?", list(pair)
+    if country is not None:
+        return "(c.country_a = ? OR c.country_b = ?)", [country, country]
+    return "TRUE", []
+
+
+# the claims of a scope with their article's publication date
+_SCOPED = "SELECT c.*, d.published FROM claims c JOIN documents d USING (doc_id) WHERE {where}"
+
+# `ClaimIndex.annual`'s rule: actual levels of a whole calendar year not published before it was over;
+# per pair and year the most recently published (then doc_id, then the first in the text)
+_ANNUAL = """
+    SELECT country_a, country_b, CAST(year(period_start) AS BIGINT) AS year, claim_id, value
+    FROM scoped
+    WHERE indicator = ? AND unit = ? AND kind = 'level' AND modality = 'actual'
+      AND regexp_full_match(period, '[0-9]{4}') AND NOT (published IS NOT NULL AND period_end > published)
+    QUALIFY row_number() OVER (PARTITION BY country_a, country_b, year
+                               ORDER BY published DESC NULLS LAST, doc_id, span_start) = 1
+"""
+
+
+def annual(con: duckdb.DuckDBPyConnection, indicator: str, unit: str, *, country: str | None = None,
+           pair: tuple[str, str] | None = None) -> pd.DataFrame:
+    where, params = _scope(country, pair)
+    return _df(
+        con,
+        f"WITH scoped AS ({_SCOPED.format(where=where)}) {_ANNUAL} ORDER BY country_a, country_b, year",
+        params + [indicator, unit],
+    )
+
+
+def pair_ranking(con: duckdb.DuckDBPyConnection, indicator: str, unit: str, *,
+                 country: str | None = None) -> pd.DataFrame:
+    where, params = _scope(country, None)
+    return _df(
+        con,
+        f"""
+        WITH scoped AS ({_SCOPED.format(where=where)}),
+        line AS ({_ANNUAL}),
+        latest AS (SELECT * FROM line QUALIFY row_number() OVER (PARTITION BY country_a, country_b
+                                                                  ORDER BY year DESC) = 1),
+        counts AS (SELECT country_a, country_b, count(*) AS statements, count(DISTINCT doc_id) AS articles
+                   FROM scoped GROUP BY country_a, country_b)
+        SELECT n.country_a, n.country_b, n.statements, n.articles, l.claim_id, l.year, l.value,
+               p.value AS prev_value
+        FROM counts n
+        LEFT JOIN latest l USING (country_a, country_b)
+        LEFT JOIN line p ON p.country_a = n.country_a AND p.country_b = n.country_b AND p.year = l.year - 1
+        ORDER BY n.statements DESC, n.country_a, n.country_b
+        """,
+        params + [indicator, unit],
+    )
+
+
+def sources(con: duckdb.DuckDBPyConnection, *, country: str | None = None,
+            pair: tuple[str, str] | None = None) -> pd.DataFrame:
+    where, params = _scope(country, pair)
+    return _df(
+        con,
+        f"""
+        SELECT {outlet_sql('d.url')} AS outlet, count(*) AS statements, count(DISTINCT c.doc_id) AS articles
+        FROM claims c JOIN documents d USING (doc_id) WHERE {where}
+        GROUP BY ALL ORDER BY statements DESC, outlet
+        """,
+        params,
+    )

@@ -249,3 +249,8 @@ def disagreements(chart_df: pd.DataFrame) -> pd.DataFrame:
         out.append({"line": line, "period": period, "modality": modality, "figures": figures,
                     "claim_ids": [c["claim_id"][i] for i in rows]})
     return pd.DataFrame(out, columns=cols)
+
+
+def csv_name_part(text: str) -> str:
+    """Any text as a piece of a file name in safe characters (`csv_name`'s)."""
+    return (_UNSAFE.sub("-", text).strip("-._") or "x")[:80]

@@ -1,11 +1,10 @@
-"""The page's sections: sidebar filters, headline tiles, chart, table, the source panel, empty states.
+"""The explorer's sections: sidebar filters, headline tiles, chart, table, the source panel, empty states.
 
-The page's state is one `Filters` and one `View` in `st.session_state` (`_S_FILTERS`, `_S_VIEW`), not the
-widgets' own values: a widget's change reaches it through the widget's callback, which Streamlit runs
-before the script, so nothing the run does afterwards (a database that is being reopened, a run that
-stops before it draws the sidebar, a slider whose range moved) can lose it. Each widget is then drawn
-from that state (`_show`). The URL is written from the state at the end of each run (`sync_url`) and read
-into it on a session's first run and after the browser's Back or Forward (`page_state`)."""
+The explorer's state is one `Filters` and one `View` (`state.ExplorerState`), not the widgets' own
+values: a widget's change reaches it through the widget's callback, which Streamlit runs before the
+script, so nothing the run does afterwards (a database that is being reopened, a run that stops before
+it draws the sidebar, a slider whose range moved) can lose it. Each widget is then drawn from that state
+(`state.show`); dashboard/state.py reads it from the URL and writes it back."""
 from __future__ import annotations
 
 import json
@@ -14,98 +13,46 @@ from pathlib import Path
 
 import pandas as pd
 import streamlit as st
-from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from dashboard import charts, data, i18n, tables, views
-from dashboard.filters import NO_OUTLET, Filters, Options, View, parse_query, restrict, to_query
-from dashboard.i18n import LANGS, Lang, t
+from dashboard import charts, data, describe, downloads, i18n, nav, state, tables, views
+from dashboard.filters import NO_OUTLET, Filters, Options, View, restrict
+from dashboard.i18n import Lang, t
+from dashboard.state import ExplorerState
 from dashboard.index import Counts, Series
 from etl import rules
 from etl.vocabulary import MODALITIES
 
-K_LANG = "lang"
 K_COUNTRY, K_PARTNERS, K_PAIRS = "f_country", "f_partners", "f_pairs"
 K_INDICATORS, K_MODALITIES, K_YEARS, K_OUTLETS, K_SEARCH = (
     "f_indicators", "f_modalities", "f_years", "f_outlets", "f_search",
 )
 K_SERIES, K_UNDATED = "v_series", "v_undated"
 K_CHART, K_TABLE, K_TABLE_IDS = "chart", "table", "_table_claim_ids"
-_S_FILTERS, _S_VIEW = "_filters", "_view"
-_SEEDED = "_seeded_from_url"
-_DRAWN = "_drawn_labels"  # widget key -> the option labels it was last drawn with
 
 
-# ---------------------------------------------------------------- the page's state, the URL
+# ---------------------------------------------------------------- the explorer's state (dashboard/state.py)
 
-def _query_params() -> dict[str, list[str]]:
-    return {k: st.query_params.get_all(k) for k in st.query_params.keys()}
-
-
-def url_state() -> tuple[Filters, View]:
-    return parse_query(_query_params())
-
-
-def history_navigation() -> bool:
-    """Whether the browser's Back or Forward caused this run: Streamlit then reruns with the URL of the
-    history entry (and, for this run only, replaces that entry instead of adding one when the URL is
-    written). `is_history_navigation` is Streamlit's own flag (1.67); older versions lack it."""
-    ctx = get_script_run_ctx(suppress_warning=True)
-    return bool(getattr(ctx, "is_history_navigation", False))
-
-
-def page_state() -> tuple[Filters, View]:
-    """This run's filters and view: the URL's on a session's first run and after Back or Forward (the
-    URL is then what the user asks to see: writing the old state over it would undo the Back), else
-    what the widgets' callbacks left. The filters are not yet checked against the database."""
-    if not st.session_state.get(_SEEDED) or history_navigation():
-        filters, view = url_state()
-        st.session_state[_S_FILTERS], st.session_state[_S_VIEW] = filters, view
-        st.session_state[_SEEDED] = True
-    return st.session_state[_S_FILTERS], st.session_state[_S_VIEW]
+def _state() -> ExplorerState:
+    return state.get(state.EXPLORER)  # type: ignore[return-value]
 
 
 def _filters() -> Filters:
-    return st.session_state[_S_FILTERS]
+    return _state().filters
 
 
 def _view() -> View:
-    return st.session_state[_S_VIEW]
+    return _state().view
 
 
 def _set_filters(**changes: object) -> None:
-    st.session_state[_S_FILTERS] = replace(_filters(), **changes)
+    state.put(state.EXPLORER, replace(_state(), filters=replace(_filters(), **changes)))
 
 
 def _set_view(**changes: object) -> None:
-    st.session_state[_S_VIEW] = replace(_view(), **changes)
+    state.put(state.EXPLORER, replace(_state(), view=replace(_view(), **changes)))
 
 
-def sync_url(filters: Filters, view: View) -> None:
-    """Write the state into the address bar when it differs from it: one history entry per change. Not
-    on a Back or Forward run, whose URL is the state just restored (writing would replace the entry)."""
-    if history_navigation():
-        return
-    want = to_query(filters, view)
-    if want != _query_params():
-        st.query_params.from_dict(want)
-
-
-def _same(a: object, b: object) -> bool:
-    """Widget values compare by content: a multiselect gives a list, a range slider a tuple."""
-    norm = lambda x: list(x) if isinstance(x, (list, tuple)) else x  # noqa: E731
-    return norm(a) == norm(b)
-
-
-def _show(key: str, value: object, labels: tuple = ()) -> None:
-    """Before widget `key` is drawn: hand it `value` when the page's state, not the widget, changed it
-    (reset, Back, a value the database no longer has, a widget the last run did not draw), or when its
-    option labels changed (language, counts). Streamlit 1.67 keeps a select widget's value in the
-    browser as the label it was drawn with: without this the browser goes on showing the old label
-    ("(47)", English after a switch to Russian) and the old value after a reset."""
-    drawn = st.session_state.setdefault(_DRAWN, {})
-    if key not in st.session_state or not _same(st.session_state[key], value) or drawn.get(key) != labels:
-        st.session_state[key] = value
-    drawn[key] = labels
+_show = state.show
 
 
 def _pair_key(pair: tuple[str, str]) -> str:
@@ -118,17 +65,13 @@ def _pair_of(key: str) -> tuple[str, str]:
 
 
 def _reset_filters() -> None:
-    st.session_state[_S_FILTERS] = Filters()
+    state.put(state.EXPLORER, replace(_state(), filters=Filters()))
     _set_view(claim=None)
 
 
 # ---------------------------------------------------------------- sidebar widgets' callbacks
 # Each runs before the script, when its widget changed; st.session_state[key] is then the widget's new
 # value read with the labels the user saw.
-
-def _on_lang() -> None:
-    _set_view(lang=st.session_state[K_LANG])
-
 
 def _on_country() -> None:
     country = st.session_state[K_COUNTRY]
@@ -160,15 +103,6 @@ def _on_search() -> None:
 
 # ---------------------------------------------------------------- sidebar
 
-def language_switch(lang: Lang) -> Lang:
-    _show(K_LANG, lang)
-    st.sidebar.segmented_control(
-        t("language", lang), LANGS, key=K_LANG, format_func={"en": "English", "ru": "Русский"}.get,
-        required=True, on_change=_on_lang,
-    )
-    return lang
-
-
 def _valid(filters: Filters, options: Options) -> Filters:
     """The filters the database can honour (a new version may lack a country, an outlet, a year)."""
     f = restrict(filters, options)
@@ -178,7 +112,7 @@ def _valid(filters: Filters, options: Options) -> Filters:
 def sidebar_filters(options: Options, lang: Lang) -> Filters:
     """The filter widgets, drawn from the page's state; returns the filters the database can honour."""
     f = _valid(_filters(), options)
-    st.session_state[_S_FILTERS] = f
+    state.put(state.EXPLORER, replace(_state(), filters=f))
     sb = st.sidebar
     sb.header(t("filters", lang))
 
@@ -255,6 +189,11 @@ def no_match(lang: Lang) -> None:
 
 
 # ---------------------------------------------------------------- overview
+
+def filtered_line(filters: Filters, lang: Lang) -> None:
+    """What is filtered, in plain words, under the title."""
+    st.markdown(f"**{describe.filters_line(filters, lang)}**", help=t("share_hint", lang))
+
 
 def header(counts: Counts, lang: Lang) -> None:
     st.title(t("app_title", lang))
@@ -342,7 +281,8 @@ def chart(sv: data.SeriesView, series: Series, lang: Lang) -> pd.DataFrame:
         st.info(t("no_chart_points", lang))
     else:
         many = df["line"].nunique() > 10
-        spec = charts.retitle(_base_spec(lang), y_title, many, zero=series.kind == "level")
+        spec = charts.fixed_colours(charts.retitle(_base_spec(lang), y_title, many, zero=series.kind == "level"),
+                                    df["line"].tolist())
         st.vega_lite_chart(df, spec, key=K_CHART, on_select=_on_chart_select,
                            selection_mode=charts.SELECTION, width="stretch", height=440)
         notes = []
@@ -356,14 +296,11 @@ def chart(sv: data.SeriesView, series: Series, lang: Lang) -> pd.DataFrame:
             st.caption(" ".join(notes))
         stem = f"{series.indicator}-{series.kind}-{series.unit.replace('%', 'pct')}"
         title = f"{series_label(series, lang)} — {t('app_title', lang)}"
-        full = lambda: charts.with_data(charts.series_chart(series, y_title, lang, many), df, title)  # noqa: E731
-        b1, b2, _ = st.columns([1, 1, 4])
-        b1.download_button("PNG", data=lambda: charts.export(full(), "png"), help=t("download_png", lang),
-                           file_name=f"{stem}.png", mime="image/png", on_click="ignore", icon=":material/image:",
-                           key="png")
-        b2.download_button("SVG", data=lambda: charts.export(full(), "svg"), help=t("download_svg", lang),
-                           file_name=f"{stem}.svg", mime="image/svg+xml", on_click="ignore",
-                           icon=":material/polyline:", key="svg")
+        sub = [describe.filters_line(_filters(), lang),
+               downloads.source_line(lang, nav.view_url(state.EXPLORER))]
+        lines = df["line"].tolist()
+        full = lambda: charts.titled(charts.series_chart(series, y_title, lang, many, lines), df, title, sub)  # noqa: E731
+        downloads.chart_export(full, stem, lang, "chart_export")
     return df
 
 
@@ -412,10 +349,27 @@ def table(store: data.Store, ov: data.Overview, filters: Filters, lang: Lang) ->
     if total > data.CSV_MAX_ROWS:
         c1.caption(t("csv_capped", lang, cap=i18n.format_number(data.CSV_MAX_ROWS, lang, 0),
                      total=i18n.count(total, "row", lang)))
-    c2.download_button(
-        t("download_csv", lang), data=lambda: tables.csv_bytes(data.csv_rows(store, filters)[0], lang),
-        file_name=tables.csv_name(filters), mime="text/csv", on_click="ignore",
-        icon=":material/download:", type="primary", key="csv",
+    csv = lambda: tables.csv_bytes(data.csv_rows(store, filters)[0], lang)  # noqa: E731
+    url = nav.view_url(state.EXPLORER)  # now: the download runs outside this run, without its session
+    downloads.controls(lambda: explorer_bundle(store, filters, lang, url), tables.csv_name(filters)[:-4], lang, "csv",
+                       where=c2, csv=csv)
+
+
+def explorer_bundle(store: data.Store, filters: Filters, lang: Lang, url: str) -> downloads.Bundle:
+    """The explorer's rows (the CSV's columns) with their README."""
+    rows, total = data.csv_rows(store, filters)
+    frame = tables.csv_frame(rows, lang)
+    caveats = [t("caveat_extracted", lang), t("caveat_partial", lang)]
+    if total > len(rows):
+        caveats.append(t("csv_capped", lang, cap=i18n.format_number(len(rows), lang, 0),
+                         total=i18n.count(total, "row", lang)))
+    outlets = rows["outlet"].fillna("").replace("", t("no_url", lang)).value_counts()
+    return downloads.Bundle(
+        stem=tables.csv_name(filters)[:-4], title=f"{t('app_title', lang)} — {t('page_explorer', lang)}",
+        filters=describe.filter_parts(filters, lang), url=url, data=frame,
+        units=t("units_claims", lang), method=t("method_claims", lang), caveats=caveats,
+        sources=[f"{o}: {i18n.count(int(n), 'figure', lang)}" for o, n in outlets.items()], lang=lang,
+        csv=tables.csv_bytes(rows, lang),
     )
 
 
@@ -432,6 +386,16 @@ def evidence(store: data.Store, lang: Lang) -> None:
         st.warning(t("claim_gone", lang))
         st.button(t("clear_selection", lang), on_click=_clear_claim)
         return
+    c1, c2 = st.columns(2)
+    nav.link(state.CLAIM, t("figure_page", lang), state.ClaimState(claim_id), c1, icon=":material/link:")
+    nav.pair_link((str(row["country_a"]), str(row["country_b"])), lang, c2, icon=":material/compare_arrows:")
+    claim_body(store, row, lang, on_clear=_clear_claim)
+
+
+def claim_body(store: data.Store, row: dict, lang: Lang, on_clear=None) -> None:
+    """One figure: a tile, its sentence with the figure marked, its article's details, how it was read,
+    a link to the original and the whole article with every figure marked."""
+    claim_id = str(row["claim_id"])
     figure = tables.figure(row, lang)
     pair = i18n.pair_label(str(row["pair"]), lang)
     until = i18n.partial_until(tables.day(row["period_end"]), tables.day(row["doc_published"]), row["modality"])
@@ -469,8 +433,8 @@ def evidence(store: data.Store, lang: Lang) -> None:
     c1, c2 = st.columns(2)
     if url:
         c1.link_button(t("open_source", lang), url, icon=":material/open_in_new:")
-    c2.button(t("clear_selection", lang), on_click=_clear_claim,
-              key="clear_claim")
+    if on_clear is not None:
+        c2.button(t("clear_selection", lang), on_click=on_clear, key="clear_claim")
     if doc is not None:
         marks = [
             views.Mark(
@@ -519,6 +483,3 @@ def _trace_lines(raw: object, lang: Lang) -> list[tuple[str, str, str]]:
 def _clear_claim() -> None:
     _set_view(claim=None)
 
-
-def view_state() -> View:
-    return _view()

@@ -31,6 +31,8 @@ CSS = """
 .st-key-evidence { position: sticky; top: 3.75rem; align-self: flex-start; max-height: calc(100vh - 4.5rem);
                    overflow-y: auto; }
 div[data-testid="stColumn"]:has(.st-key-evidence) { align-self: stretch; }
+a.bi-link { text-decoration: none; font-weight: 500; }
+a.bi-link:hover { text-decoration: underline; }
 </style>
 """
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import json
 import os
+import urllib.parse
+import zipfile
 from datetime import date
 from pathlib import Path
 
@@ -12,6 +15,7 @@ import pandas as pd
 import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
+from streamlit.util import calc_hash
 
 from dashboard.filters import Filters
 from dashboard.tables import TABLE_COLUMNS, labels
@@ -20,10 +24,13 @@ from dashboard_testdb import APP, db_bytes, expected_ids, gold_claims, gold_docs
 TIMEOUT = 60
 
 
-def run(query: dict | None = None) -> AppTest:
+def run(query: dict | None = None, page: str = "explorer") -> AppTest:
+    """A new session opened on `/{page}?{query}` (the overview is the site's root)."""
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
     if query:
         at.query_params.update(query)
+    if page != "overview":
+        at._page_hash = calc_hash(page)  # what the browser asks for at /{page}: st.Page hashes its url_path
     return at.run()
 
 
@@ -425,3 +432,164 @@ def test_one_figure_is_one_figure_and_a_bloc_has_its_name(gold, lang, caption):
     assert caption in [c.value for c in at.caption]
     name = "Commonwealth of Independent States" if lang == "en" else "Содружество Независимых Государств"
     assert f"CIS–TJK · {name} – " in html_text(at)  # the headline tile names the sides
+
+
+# ---------------------------------------------------------------- the pages
+
+
+def _markdown(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+def test_overview_ranks_the_pairs_and_filters_by_country(gold):
+    at = no_exception(run(page="overview"))
+    table = at.dataframe[0].value
+    pairs = list(table["Pair"])
+    counts = [int(x) for x in table["Figures"]]
+    assert counts == sorted(counts, reverse=True) and counts[0] == 14
+    assert pairs[0].startswith("KAZ–KGZ · Kazakhstan – Kyrgyzstan")
+    assert "1.5\u00a0bn\u00a0USD" in set(table["Latest turnover"])
+    assert dict(at.query_params) == {}, "the front page as opened writes nothing into the URL"
+    at.selectbox(key="o_country").set_value("KGZ").run()
+    no_exception(at)
+    assert at.query_params["country"] == "KGZ"
+    assert all("KGZ" in p for p in at.dataframe[0].value["Pair"])
+    # a new session on that URL shows the same
+    again = no_exception(run({"country": "KGZ"}, page="overview"))
+    assert list(again.dataframe[0].value["Pair"]) == list(at.dataframe[0].value["Pair"])
+
+
+def test_overview_of_a_country_without_pairs_and_a_stale_country(gold):
+    at = no_exception(run({"country": "XYZ"}, page="overview"))
+    assert len(at.dataframe[0].value) > 10, "an unknown country is no filter"
+
+
+def test_an_explorer_link_from_before_the_pages_opens_the_explorer(gold):
+    """`/?country=KGZ&indicator=aid` was the explorer's link: it is redirected there, in place of its
+    history entry (Back must not return to the redirect)."""
+    at = no_exception(run({"country": "KGZ", "indicator": "aid"}, page="overview"))
+    assert 'window.location.replace("./explorer?country=KGZ&indicator=aid")' in html_text(at)
+    assert not at.dataframe
+
+
+def test_explorer_says_in_plain_words_what_is_filtered(gold):
+    at = no_exception(run({"country": "KGZ", "indicator": "aid"}))
+    assert "Filtered — country: Kyrgyzstan; indicators: aid." in _markdown(at)
+    at = no_exception(run())
+    assert "No filters: every figure in the database." in _markdown(at)
+
+
+def test_pair_page_headline_charts_table_and_sources(gold):
+    at = no_exception(run({"pair": "KGZ-RUS"}, page="pair"))
+    page = html_text(at)
+    assert "KGZ–RUS · Kyrgyzstan – Russia" in page
+    assert "Latest actual turnover" in page and "3.9\u00a0bn\u00a0USD" in page and "Latest target" in page
+    assert len(at.get("vega_lite_chart")) >= 1
+    frames = [d for d in at.dataframe]
+    table = next(d for d in frames if d.key == "p_table").value
+    assert set(table["claim_id"]) == expected_ids(Filters(pairs=(("KGZ", "RUS"),)))
+    sources = next(d for d in frames if d.key != "p_table").value
+    assert sources["Figures"].sum() == len(table)
+    assert any("one value per year" in c.value for c in at.caption), "the line's rule is stated on the page"
+    at.button_group(key="p_scale").set_value("log").run()
+    assert at.query_params["scale"] == "log" and at.query_params["pair"] == "KGZ-RUS"
+    assert len(no_exception(at).get("vega_lite_chart")) >= 1
+
+
+def test_pair_page_empty_states(gold):
+    at = no_exception(run(page="pair"))
+    assert "No pair chosen" in at.info[0].value
+    at.selectbox(key="p_pair").set_value("KAZ-KGZ").run()
+    assert at.query_params["pair"] == "KAZ-KGZ" and "KAZ–KGZ · Kazakhstan" in html_text(no_exception(at))
+    at = no_exception(run({"pair": "ABC-XYZ"}, page="pair"))
+    assert "no figures for ABC-XYZ" in at.info[0].value
+
+
+def _claim_with_others() -> str:
+    from collections import Counter
+
+    from dashboard_testdb import claim_id
+
+    key = lambda c: (tuple(sorted(c["countries"])), c["indicator"], c["period"])  # noqa: E731
+    n = Counter(key(c) for c in gold_claims() if c["period"])
+    return next(claim_id(c) for c in gold_claims() if c["period"] and n[key(c)] >= 2)
+
+
+def test_claim_page_has_a_permalink_the_sentence_and_the_same_statements(gold):
+    cid = _claim_with_others()
+    at = no_exception(run({"claim": cid}, page="claim"))
+    link = at.code[0].value
+    assert "/claim?claim=" in link and urllib.parse.quote(cid, safe="") in link
+    assert '<mark class="bi-sel">' in html_text(at)
+    others = next(d for d in at.dataframe if d.key == "c_others").value
+    assert len(others) >= 1 and cid not in set(others["claim_id"])
+
+
+def test_claim_page_empty_states(gold):
+    assert "No figure named" in no_exception(run(page="claim")).info[0].value
+    assert "no longer in the database" in no_exception(run({"claim": "nope"}, page="claim")).warning[0].value
+
+
+def test_claim_page_reads_out_the_trace(tmp_path, use_db):
+    import duckdb
+
+    from etl.ingest import ingest_paths
+
+    db = tmp_path / "real.duckdb"
+    ingest_paths([str(Path(__file__).resolve().parents[2] / "data" / "samples" / "seeds.jsonl")], db, quiet=True)
+    use_db(db)
+    con = duckdb.connect(str(db), read_only=True)
+    cid = con.execute("SELECT claim_id FROM claims WHERE figure_text LIKE '%соглашений%'").fetchone()[0]
+    con.close()
+    page = html_text(no_exception(run({"claim": cid}, page="claim")))
+    assert "How the figure was read" in page and "<code>indicator.signed-count</code>" in page
+
+
+# ---------------------------------------------------------------- data for every view
+
+
+def _zip(data: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        return {n: z.read(n) for n in z.namelist()}
+
+
+def test_explorer_zip_holds_the_csv_and_a_readme_naming_the_filters(gold, downloads):
+    no_exception(run({"country": "KGZ", "indicator": "trade_turnover"}))
+    stem = "claims_KGZ_trade_turnover"
+    files = _zip(downloads[f"{stem}.zip"]())
+    assert set(files) == {f"{stem}.csv", "README.md"}
+    assert files[f"{stem}.csv"] == downloads[f"{stem}.csv"](), "the ZIP's CSV is the CSV button's"
+    readme = files["README.md"].decode()
+    for part in ("country: Kyrgyzstan", "indicators: trade turnover", "/explorer?country=KGZ&indicator=trade_turnover",
+                 date.today().isoformat(), "## Units", "## How values were chosen", "## Caveats", "## Sources"):
+        assert part in readme, part
+    doc = json.loads(downloads[f"{stem}.json"]())
+    want = expected_ids(Filters(country="KGZ", indicators=("trade_turnover",)))
+    assert {r["claim_id"] for r in doc["data"]} == want and doc["filters"][0] == "country: Kyrgyzstan"
+
+
+def test_every_page_offers_its_data(gold, downloads):
+    no_exception(run({"country": "KGZ"}, page="overview"))
+    rows = list(csv.DictReader(io.StringIO(downloads["pairs_KGZ.csv"]().decode("utf-8-sig"))))
+    assert rows and all("KGZ" in r["Pair"] for r in rows)
+    assert "README.md" in _zip(downloads["pairs_KGZ.zip"]())
+    no_exception(run({"pair": "KGZ-RUS"}, page="pair"))
+    files = _zip(downloads["pair_KGZ-RUS.zip"]())
+    assert {"pair_KGZ-RUS.csv", "pair_KGZ-RUS_yearly.csv", "README.md"} <= set(files)
+    assert "one value per year" in files["README.md"].decode()
+    cid = _claim_with_others()
+    no_exception(run({"claim": cid}, page="claim"))
+    name = next(n for n in downloads if n and n.startswith("figure_") and n.endswith(".json"))
+    doc = json.loads(downloads[name]())
+    assert doc["data"][0]["claim_id"] == cid and len(doc["data"]) >= 2
+
+
+def test_chart_exports_carry_a_title_the_filters_a_source_and_the_date(gold, downloads):
+    no_exception(run({"country": "KGZ"}))
+    svg = downloads["trade_turnover-level-USD.svg"]().decode()
+    for part in ("Trade turnover · level · USD", "country: Kyrgyzstan", "Source: Bilateral indicators",
+                 date.today().isoformat()):
+        assert part.replace("&", "&amp;") in svg, part
+    no_exception(run({"pair": "KGZ-RUS"}, page="pair"))
+    svg = downloads["KGZ-RUS_trade_turnover_USD.svg"]().decode()
+    assert "KGZ–RUS · Kyrgyzstan – Russia: Trade turnover" in svg and date.today().isoformat() in svg

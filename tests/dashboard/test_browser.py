@@ -11,7 +11,8 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
-from urllib.parse import quote
+import zipfile
+from urllib.parse import quote, unquote
 from pathlib import Path
 
 import pytest
@@ -109,7 +110,7 @@ def _wait_idle(page) -> None:
 
 def test_page_filter_chart_point_csv_and_row_in_a_browser(server, browser, tmp_path):
     page = browser.new_page(viewport={"width": 1500, "height": 1300}, accept_downloads=True)
-    page.goto(server, wait_until="domcontentloaded")
+    page.goto(f"{server}/explorer", wait_until="domcontentloaded")
     page.wait_for_selector("[data-testid='stVegaLiteChart'] svg g.mark-symbol path", timeout=60_000)
     page.wait_for_selector("[data-testid='stDataFrame']", timeout=60_000)
     _wait_idle(page)
@@ -191,6 +192,12 @@ def _open(browser, url: str):
     return page
 
 
+def _wait_location(page, want: str) -> None:
+    """Wait for the address itself: Back and Forward change it without loading a page, and the browser
+    applies a run's address after drawing the run's elements."""
+    page.wait_for_function("w => (location.pathname + location.search).endsWith(w)", arg=want, timeout=30_000)
+
+
 def _query(page) -> str:
     return page.url.partition("?")[2]
 
@@ -222,7 +229,7 @@ def _showing(page) -> str:
 
 
 def test_reset_clears_what_the_sidebar_shows(server, browser):
-    page = _open(browser, f"{server}/?country=KGZ&indicator=trade_turnover")
+    page = _open(browser, f"{server}/explorer?country=KGZ&indicator=trade_turnover")
     assert _box(page, "Country") == "KGZ · Kyrgyzstan"
     assert _chips(page, "Indicators") == ["Trade turnover"]
     page.get_by_role("button", name="Reset filters").click()
@@ -239,11 +246,13 @@ def test_reset_clears_what_the_sidebar_shows(server, browser):
     _wait_idle(page)
     page.locator("[data-testid='stSidebar'] button", has_text="Русский").click()
     _wait_idle(page)
+    # the browser applies the address after drawing the run's elements: seconds on a loaded machine
+    _wait_location(page, "/explorer?lang=ru")
     assert _query(page) == "lang=ru" and _box(page, "Страна") == "" and _chips(page, "Показатели") == []
 
 
 def test_option_labels_follow_the_counts_and_the_language(server, browser):
-    page = _open(browser, server)
+    page = _open(browser, f"{server}/explorer")
     assert _series(page).startswith("Trade turnover · level · USD (")
     box = page.locator("[data-testid='stMain'] [data-testid='stSelectbox']").first
     box.click()
@@ -265,7 +274,7 @@ def test_option_labels_follow_the_counts_and_the_language(server, browser):
 
 
 def test_back_and_forward_walk_the_views_one_change_at_a_time(server, browser):
-    page = _open(browser, server)
+    page = _open(browser, f"{server}/explorer")
     start = page.url
     assert _query(page) == "", "the page as opened is no history entry of its own"
     _pick_country(page, "KAZ")
@@ -318,7 +327,7 @@ def test_a_filter_change_right_after_an_ingest_publishes_is_kept(browser, tmp_pa
     versions = [claims[:60], claims]  # the smaller one has fewer years, pairs and countries
     live = build_db(tmp_path / "live.duckdb", gold_docs(), versions[0])
     with _serve(live) as url:
-        page = _open(browser, url)
+        page = _open(browser, f"{url}/explorer")
         for i, code in enumerate(["KGZ", "KAZ", "UZB", "TJK", "RUS", "KGZ", "KAZ"]):
             newer = build_db(tmp_path / f"v{i}.duckdb", gold_docs(), versions[(i + 1) % 2])
             os.replace(newer, live)
@@ -326,12 +335,14 @@ def test_a_filter_change_right_after_an_ingest_publishes_is_kept(browser, tmp_pa
             want = {claim_id(c) for c in versions[(i + 1) % 2] if code in c["countries"]}
             page.get_by_text(f"Showing {len(want)} of {len(want)} figures.").wait_for(timeout=30_000)
             assert _box(page, "Country").startswith(code), i
+            # the address comes after the run's elements are drawn (seconds on a loaded machine)
+            page.wait_for_function("c => location.search.startsWith('?country=' + c)", arg=code, timeout=30_000)
             assert _query(page).startswith(f"country={code}"), i
         page.close()
 
 
 def test_a_click_on_any_cell_opens_its_source_and_a_short_table_is_short(server, browser):
-    page = _open(browser, f"{server}/?pair=KAZ-TJK")
+    page = _open(browser, f"{server}/explorer?pair=KAZ-TJK")
     want = expected_ids(Filters(pairs=(("KAZ", "TJK"),)))
     assert 1 <= len(want) <= 3
     grid = page.locator("[data-testid='stDataFrame']").first
@@ -343,4 +354,64 @@ def test_a_click_on_any_cell_opens_its_source_and_a_short_table_is_short(server,
     page.locator("mark.bi-sel").first.wait_for(timeout=30_000)
     _wait_idle(page)
     assert "claim=" in page.url
+    page.close()
+
+
+# ---------------------------------------------------------------- the pages
+
+
+def test_overview_to_a_pair_to_a_figure_and_back(server, browser):
+    """Open a pair page from the overview, click a point, reach its sentence; Back returns to the pair,
+    and again to the overview with its filter."""
+    page = browser.new_page(viewport={"width": 1500, "height": 1300})
+    page.goto(f"{server}/?country=KGZ", wait_until="domcontentloaded")
+    page.wait_for_selector("[data-testid='stDataFrame']", timeout=60_000)
+    _wait_idle(page)
+    assert _box(page, "Country") == "KGZ · Kyrgyzstan"
+    grid = page.locator("[data-testid='stDataFrame']").first
+    bb = grid.bounding_box()
+    assert bb is not None
+    page.mouse.click(bb["x"] + bb["width"] / 3, bb["y"] + 35 + 17)  # the first row: the most active pair
+    page.wait_for_url("**/pair?pair=**", timeout=30_000)
+    pair = page.url.partition("pair=")[2]
+    assert "KGZ" in pair
+    points = page.locator("[data-testid='stVegaLiteChart'] svg g.mark-symbol path")
+    points.first.wait_for(timeout=60_000)
+    _wait_idle(page)
+    assert page.get_by_text("Latest actual turnover").is_visible()
+    pb = points.first.bounding_box()
+    assert pb is not None
+    page.mouse.click(pb["x"] + pb["width"] / 2, pb["y"] + pb["height"] / 2)
+    page.wait_for_url("**/claim?claim=**", timeout=30_000)
+    page.locator("mark.bi-sel").first.wait_for(timeout=30_000)
+    _wait_idle(page)
+    cid = unquote(page.url.partition("claim=")[2])
+    assert cid.split(":")[0] in {c["doc_id"] for c in gold_claims()}
+    assert "/claim?claim=" in page.locator("[data-testid='stCode']").first.inner_text()  # the permalink
+    page.go_back()
+    _wait_location(page, f"/pair?pair={pair}")
+    _wait_idle(page)
+    page.go_back()
+    _wait_location(page, "/?country=KGZ")
+    page.wait_for_selector("[data-testid='stDataFrame']", timeout=30_000)
+    _wait_idle(page)
+    assert _box(page, "Country") == "KGZ · Kyrgyzstan", "the overview keeps its filter"
+    page.close()
+
+
+def test_the_zip_download_holds_the_csv_and_a_readme_naming_the_filters(server, browser, tmp_path):
+    page = _open(browser, f"{server}/explorer?country=KGZ&indicator=trade_turnover")
+    with page.expect_download(timeout=60_000) as info:
+        page.get_by_role("button", name="ZIP").click()
+    assert info.value.suggested_filename == "claims_KGZ_trade_turnover.zip"
+    path = tmp_path / "view.zip"
+    info.value.save_as(path)
+    with zipfile.ZipFile(path) as z:
+        names = set(z.namelist())
+        readme = z.read("README.md").decode()
+        rows = list(csv.DictReader(io.StringIO(z.read("claims_KGZ_trade_turnover.csv").decode("utf-8-sig"))))
+    assert names == {"claims_KGZ_trade_turnover.csv", "README.md"}
+    assert "country: Kyrgyzstan" in readme and "indicators: trade turnover" in readme
+    assert "/explorer?country=KGZ&indicator=trade_turnover" in readme
+    assert {r["claim_id"] for r in rows} == expected_ids(Filters(country="KGZ", indicators=("trade_turnover",)))
     page.close()

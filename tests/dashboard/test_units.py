@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+import random
 import re
+import sys
 from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -531,3 +533,99 @@ def test_every_code_has_a_full_name():
             assert i18n.country_name(code, lang) != code, (code, lang)
     assert i18n.country_option("CIS", "en") == "CIS · Commonwealth of Independent States"
     assert i18n.country_option("CIS", "ru") == "CIS · Содружество Независимых Государств"
+
+
+# ---------------------------------------------------------------- the pages' views: snapshot against SQL
+
+
+@pytest.fixture(scope="module")
+def random_store(tmp_path_factory):
+    """A synthetic store (the benchmark's generator): many pairs and years, partial years, no URL for some."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+    from bench_dashboard import generate
+
+    path = tmp_path_factory.mktemp("random") / "r.duckdb"
+    generate(path, 6000, seed=3)
+    con = duckdb.connect(str(path), read_only=True)
+    yield con, queries.load_snapshot(con)
+    con.close()
+
+
+def _same(a: pd.DataFrame, b: pd.DataFrame) -> None:
+    assert list(a.columns) == list(b.columns)
+    assert len(a) == len(b)
+    for col in a.columns:
+        x, y = a[col].tolist(), b[col].tolist()
+        assert [None if pd.isna(v) else v for v in x] == [None if pd.isna(v) else v for v in y], col
+
+
+@pytest.mark.parametrize("which", ["gold", "random"])
+def test_pages_views_from_the_snapshot_equal_their_sql(which, snapshot, random_store):
+    """`ClaimIndex.annual`, `.pair_ranking` and `.sources` (the pages' fast path) give the frames of their
+    statements in queries.py, on random countries, pairs and series."""
+    con, idx = (snapshot[0], snapshot[1]) if which == "gold" else random_store
+    rng = random.Random(5)
+    options = idx.options()
+    series = [(s.indicator, s.unit) for s in idx.summary(idx.mask(Filters())) if s.kind == "level"]
+    for _ in range(12):
+        country = rng.choice([None, *options.countries])
+        pair = rng.choice(options.pairs)
+        indicator, unit = rng.choice(series)
+        m = idx.mask(Filters(country=country))
+        _same(idx.annual(m, indicator, unit), queries.annual(con, indicator, unit, country=country))
+        _same(idx.pair_ranking(m, indicator, unit), queries.pair_ranking(con, indicator, unit, country=country))
+        _same(idx.sources(m), queries.sources(con, country=country))
+        pm = idx.mask(Filters(pairs=(pair,)))
+        _same(idx.annual(pm, indicator, unit), queries.annual(con, indicator, unit, pair=pair))
+        _same(idx.sources(pm), queries.sources(con, pair=pair))
+
+
+def test_the_yearly_line_takes_whole_years_from_the_newest_article(make_db):
+    """One value per year: the full-year figure of the most recent article; a year so far, a quarter and
+    a forecast are never the line's."""
+    text = "Товарооборот составил 1 млрд долларов."
+    docs, claims = [], []
+    for i, (period, value, published, modality) in enumerate([
+        ("2023", 1e9, "2024-02-01", "actual"),
+        ("2023", 1.1e9, "2024-05-01", "actual"),  # newer: the line's 2023
+        ("2024", 5e8, "2024-06-01", "actual"),  # a year so far: not the line's
+        ("2024-Q1", 3e8, "2024-05-01", "actual"),
+        ("2024", 9e9, "2023-12-01", "forecast"),
+        ("2022", 8e8, "2023-03-01", "actual"),
+    ]):
+        docs.append({"id": f"d{i}", "text": text, "published": published, "url": f"https://kun.uz/{i}", "title": "t"})
+        claims.append({"doc_id": f"d{i}", "indicator": "trade_turnover", "countries": ["KAZ", "UZB"],
+                       "flow_from": None, "value": value, "value_max": None, "unit": "USD", "kind": "level",
+                       "comparator": "eq", "modality": modality, "period": period, "text": text[:10],
+                       "span": [0, 10], "sentence": text, "sentence_span": [0, len(text)]})
+    con = duckdb.connect(str(make_db(docs, claims)), read_only=True)
+    idx = queries.load_snapshot(con)
+    line = idx.annual(idx.mask(Filters()), "trade_turnover", "USD")
+    assert list(zip(line["year"], line["value"])) == [(2022, 8e8), (2023, 1.1e9)]
+    ranking = idx.pair_ranking(idx.mask(Filters()), "trade_turnover", "USD")
+    assert ranking.iloc[0][["statements", "year", "value", "prev_value"]].tolist() == [6, 2023, 1.1e9, 8e8]
+    _same(ranking, queries.pair_ranking(con, "trade_turnover", "USD"))
+    con.close()
+
+
+def test_a_pair_keeps_its_colour_everywhere():
+    from dashboard import charts
+
+    assert charts.colour("KAZ-CHN") == charts.colour("KAZ–CHN")
+    assert len({charts.colour(f"{a}-{b}") for a, b in [("KAZ", "CHN"), ("KGZ", "RUS"), ("TJK", "UZB")]}) >= 2
+    spec = charts.fixed_colours({"encoding": {"color": {"field": "line", "scale": {"scheme": "x"}}}}, ["KAZ–CHN"])
+    assert spec["encoding"]["color"]["scale"] == {"domain": ["KAZ–CHN"], "range": [charts.colour("KAZ-CHN")]}
+
+
+@pytest.mark.parametrize(("f", "en"), [
+    (Filters(), "No filters: every figure in the database."),
+    (Filters(country="KAZ", partners=("UZB",), indicators=("trade_turnover",), year_from=2017, year_to=2025,
+             search="торгов"),
+     "Filtered — country: Kazakhstan; partners: Uzbekistan; indicators: trade turnover; "
+     "periods overlapping: 2017–2025; sentence contains: «торгов»."),
+])
+def test_the_filters_in_plain_words(f, en):
+    from dashboard import describe
+
+    assert describe.filters_line(f, "en") == en
+    assert describe.filters_line(f, "ru")

@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
+from streamlit.util import calc_hash
 
 from fetch_helpers import run_fetch
 from etl.store import connect_readonly
@@ -26,6 +27,7 @@ def test_evidence_panel_links_the_snapshot(tmp_path, site, capsys, monkeypatch):
     monkeypatch.setenv("INDICATORS_DB", str(db))
     at = AppTest.from_file(str(APP), default_timeout=60)
     at.query_params.update({"claim": cid})
+    at._page_hash = calc_hash("explorer")  # the explorer page, whose evidence panel opens the claim
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     page = "\n".join(h.value for h in at.html)
