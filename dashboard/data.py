@@ -222,7 +222,10 @@ def csv_rows(store: Store, filters: Filters) -> tuple[pd.DataFrame, int]:
 
 # ---------------------------------------------------------------- the pages' answers
 
-HEADLINE = ("trade_turnover", "USD")  # the overview ranks pairs by activity and shows this series' latest year
+HEADLINE = ("trade_turnover", "USD")
+# A pair page draws a chart per indicator (up to six): fewer points each than the explorer's one chart, so
+# the page stays within its time (the line itself is drawn from every year's value, not from these)
+PAIR_CHART_MAX_POINTS = 250  # the overview ranks pairs by activity and shows this series' latest year
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -268,7 +271,7 @@ def pair_view(path: str, version: tuple, pair: tuple[str, str]) -> PairView:
             continue
         seen.add(s.indicator)
         sm = idx.series_mask(m, s)
-        pos, n_dated = idx.most_recent(sm, dated_only=True, limit=CHART_MAX_POINTS)
+        pos, n_dated = idx.most_recent(sm, dated_only=True, limit=PAIR_CHART_MAX_POINTS)
         charts.append(PairSeries(s, idx.columns(pos), n_dated, idx.annual(m, s.indicator, s.unit)))
     charts.sort(key=lambda c: (c.series.indicator != HEADLINE[0], -c.series.n))
     headline = target = None
