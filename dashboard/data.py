@@ -23,6 +23,7 @@ from dashboard.filters import Filters, Options
 from dashboard.index import ClaimIndex, Counts, Series
 
 TABLE_ROWS = 200  # rows the table shows; the CSV has the rest
+PAIR_LINKS = 8  # the explorer links to the pages of its most stated pairs
 CSV_MAX_ROWS = 100_000
 INDEX_DELAY_S = 2.0  # the search index waits this long after the first page, so the two do not compete
 CHART_MAX_POINTS = 400  # the most recent statements of a series; more is a cloud, and slower
@@ -164,6 +165,7 @@ class Overview:
     counts: Counts
     series: list[Series]
     table: dict[str, list]  # snapshot fields of the newest TABLE_ROWS matching claims, table order
+    pairs: list[tuple[str, str]] = field(default_factory=list)  # the most stated pairs, for links to their pages
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -174,6 +176,7 @@ def overview(path: str, version: tuple, filters: Filters) -> Overview:
         counts=store.index.counts(m),
         series=store.index.summary(m),
         table=store.index.columns(store.index.newest(m, TABLE_ROWS)),
+        pairs=store.index.top_pairs(m, PAIR_LINKS),
     )
 
 
