@@ -23,6 +23,7 @@ from dashboard.filters import Filters, Options
 from dashboard.index import ClaimIndex, Counts, Series
 
 TABLE_ROWS = 200  # rows the table shows; the CSV has the rest
+PAIR_LINKS = 8  # the explorer links to the pages of its most stated pairs
 CSV_MAX_ROWS = 100_000
 INDEX_DELAY_S = 2.0  # the search index waits this long after the first page, so the two do not compete
 CHART_MAX_POINTS = 400  # the most recent statements of a series; more is a cloud, and slower
@@ -164,6 +165,7 @@ class Overview:
     counts: Counts
     series: list[Series]
     table: dict[str, list]  # snapshot fields of the newest TABLE_ROWS matching claims, table order
+    pairs: list[tuple[str, str]] = field(default_factory=list)  # the most stated pairs, for links to their pages
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -174,6 +176,7 @@ def overview(path: str, version: tuple, filters: Filters) -> Overview:
         counts=store.index.counts(m),
         series=store.index.summary(m),
         table=store.index.columns(store.index.newest(m, TABLE_ROWS)),
+        pairs=store.index.top_pairs(m, PAIR_LINKS),
     )
 
 
@@ -222,7 +225,10 @@ def csv_rows(store: Store, filters: Filters) -> tuple[pd.DataFrame, int]:
 
 # ---------------------------------------------------------------- the pages' answers
 
-HEADLINE = ("trade_turnover", "USD")  # the overview ranks pairs by activity and shows this series' latest year
+HEADLINE = ("trade_turnover", "USD")
+# A pair page draws a chart per indicator (up to six): fewer points each than the explorer's one chart, so
+# the page stays within its time (the line itself is drawn from every year's value, not from these)
+PAIR_CHART_MAX_POINTS = 250  # the overview ranks pairs by activity and shows this series' latest year
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -268,7 +274,7 @@ def pair_view(path: str, version: tuple, pair: tuple[str, str]) -> PairView:
             continue
         seen.add(s.indicator)
         sm = idx.series_mask(m, s)
-        pos, n_dated = idx.most_recent(sm, dated_only=True, limit=CHART_MAX_POINTS)
+        pos, n_dated = idx.most_recent(sm, dated_only=True, limit=PAIR_CHART_MAX_POINTS)
         charts.append(PairSeries(s, idx.columns(pos), n_dated, idx.annual(m, s.indicator, s.unit)))
     charts.sort(key=lambda c: (c.series.indicator != HEADLINE[0], -c.series.n))
     headline = target = None

@@ -203,6 +203,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "pair_gone": ("The database has no figures for {pair}.", "В базе нет цифр для пары {pair}."),
     "pick_pair": ("Country pair", "Пара стран"),
     "all_pairs": ("All pairs", "Все пары"),
+    "pair_pages": ("Pair pages", "Страницы пар"),
     "explore_pair": ("These figures in the explorer", "Эти цифры во всех цифрах"),
     "axis_scale": ("Axis", "Шкала"),
     "scale_linear": ("linear", "линейная"),

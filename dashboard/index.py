@@ -246,6 +246,18 @@ class ClaimIndex:
         pairs = np.count_nonzero(np.bincount(self._pair_code[m] - int(self._pair_code.min()), minlength=1))
         return Counts(n, int(docs), int(pairs))
 
+    def top_pairs(self, m: np.ndarray, limit: int) -> list[tuple[str, str]]:
+        """The pairs with the most matching claims, most first (ties: by pair)."""
+        if not m.any():
+            return []
+        base = int(self._pair_code.min())
+        n = np.bincount(self._pair_code[m] - base)
+        codes = np.flatnonzero(n)
+        codes = codes[np.lexsort((codes, -n[codes]))][:limit]
+        nc = len(self.levels["country_a"])
+        lv = self.levels["country_a"]
+        return [(lv[a], lv[b]) for a, b in (divmod(int(c) + base, nc + 1) for c in codes)]
+
     def newest(self, m: np.ndarray, limit: int | None = None) -> np.ndarray:
         """Positions of the matching rows in table order (newest first), the first `limit` of them."""
         pos = self._order[m[self._order]]

@@ -51,9 +51,12 @@ def link(name: str, label: str, target: object | None = None, where=st, icon: st
     history entries (the new parameters on the old page, then the new page), so Back would show a page
     under another page's address. A page load makes one entry with the right address, and Back reloads
     the page before from its address, which holds its whole state."""
-    symbol = _SYMBOLS.get(icon, "")
-    where.markdown(f'<a href="{views.esc(href(name, target))}" target="_self" class="bi-link">'
-                   f"{symbol}{views.esc(label)}</a>", unsafe_allow_html=True)
+    where.markdown(anchor(name, _SYMBOLS.get(icon, "") + label, target), unsafe_allow_html=True)
+
+
+def anchor(name: str, label: str, target: object | None = None) -> str:
+    """The HTML of a `link` (label escaped), to put several in one line."""
+    return f'<a href="{views.esc(href(name, target))}" target="_self" class="bi-link">{views.esc(label)}</a>'
 
 
 def go(name: str, target: object, replace: bool = False) -> None:

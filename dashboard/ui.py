@@ -195,6 +195,13 @@ def filtered_line(filters: Filters, lang: Lang) -> None:
     st.markdown(f"**{describe.filters_line(filters, lang)}**", help=t("share_hint", lang))
 
 
+def pair_links(pairs: list[tuple[str, str]], lang: Lang) -> None:
+    """Links to the pages of the pairs the filters select most (every pair name leads to its page)."""
+    if pairs:
+        links = " · ".join(nav.anchor(state.PAIR, f"{a}{i18n.EN_DASH}{b}", state.PairState((a, b))) for a, b in pairs)
+        st.markdown(f"{views.esc(t('pair_pages', lang))}: {links}", unsafe_allow_html=True)
+
+
 def header(counts: Counts, lang: Lang) -> None:
     st.title(t("app_title", lang))
     n = lambda x: i18n.format_number(x, lang, 0)  # noqa: E731

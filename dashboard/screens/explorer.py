@@ -13,6 +13,7 @@ def render(store: data.Store, lang: Lang) -> None:
     overview = data.overview(store.path, store.version, filters)
     ui.header(overview.counts, lang)
     ui.filtered_line(filters, lang)
+    ui.pair_links(overview.pairs, lang)
 
     if not overview.series:
         ui.no_match(lang)

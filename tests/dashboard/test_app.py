@@ -5,6 +5,7 @@ import csv
 import hashlib
 import io
 import json
+import re
 import os
 import urllib.parse
 import zipfile
@@ -470,6 +471,13 @@ def test_an_explorer_link_from_before_the_pages_opens_the_explorer(gold):
     at = no_exception(run({"country": "KGZ", "indicator": "aid"}, page="overview"))
     assert 'window.location.replace("./explorer?country=KGZ&indicator=aid")' in html_text(at)
     assert not at.dataframe
+
+
+def test_explorer_links_to_the_pages_of_its_pairs(gold):
+    at = no_exception(run({"country": "KGZ"}))
+    line = next(m.value for m in at.markdown if m.value.startswith("Pair pages:"))
+    links = re.findall(r'href="\./pair\?pair=([A-Z]+-[A-Z]+)"', line)
+    assert links and all("KGZ" in x for x in links) and len(links) == len(set(links))
 
 
 def test_explorer_says_in_plain_words_what_is_filtered(gold):

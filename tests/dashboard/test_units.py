@@ -575,6 +575,8 @@ def test_pages_views_from_the_snapshot_equal_their_sql(which, snapshot, random_s
         _same(idx.annual(m, indicator, unit), queries.annual(con, indicator, unit, country=country))
         _same(idx.pair_ranking(m, indicator, unit), queries.pair_ranking(con, indicator, unit, country=country))
         _same(idx.sources(m), queries.sources(con, country=country))
+        ranked = queries.pair_ranking(con, indicator, unit, country=country)
+        assert idx.top_pairs(m, 8) == list(zip(ranked["country_a"], ranked["country_b"]))[:8]
         pm = idx.mask(Filters(pairs=(pair,)))
         _same(idx.annual(pm, indicator, unit), queries.annual(con, indicator, unit, pair=pair))
         _same(idx.sources(pm), queries.sources(con, pair=pair))
