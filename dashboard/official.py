@@ -9,6 +9,7 @@ dashboard/queries.py (`official_lines`, `claim_gap`), the cached access in dashb
 from __future__ import annotations
 
 import math
+from pathlib import PurePath
 
 import altair as alt
 import pandas as pd
@@ -67,14 +68,18 @@ def overlay(spec: dict, layers: list[alt.Chart]) -> dict:
 
 
 def source_files(lines: list[pd.DataFrame]) -> str:
-    """The files the lines came from, named once each ('a.csv; b.csv')."""
-    files = sorted({f.strip() for df in lines for x in df["source_file"] for f in str(x).split(";") if f.strip()})
+    """The files the lines came from, by name, once each ('a.csv; b.csv'): the store keeps the path as
+    given on the command line, which says nothing to a reader of the chart beyond the name."""
+    files = sorted({PurePath(f.strip()).name for df in lines for x in df["source_file"] for f in str(x).split(";")
+                    if f.strip()})
     return "; ".join(files)
 
 
 def _pct(p: float, lang: Lang) -> str:
-    sign = "+" if p > 0 else ""
-    return f"{sign}{i18n.format_number(round(p), lang, 0)}{i18n.NBSP}%"
+    """'+8 %', '−11 %': halves away from zero, as the store's `gap_note` rounds (Python's round() would
+    give −10 for −10.5)."""
+    whole = math.copysign(math.floor(abs(p) + 0.5), p)
+    return f"{'+' if whole > 0 else ''}{i18n.format_number(whole, lang, 0)}{i18n.NBSP}%"
 
 
 def gap_caption(gap: dict | None, lang: Lang = "en", pair: tuple[str, str] | None = None) -> str:

@@ -112,6 +112,32 @@ def build_db(path: Path, docs: list[dict], claims: list[dict], *, schema_only: b
     return path
 
 
+OFFICIAL = FIXTURES / "official"
+OFFICIAL_FILES = ("comtrade_kaz_chn.csv", "wits_kgz.csv", "plain_uzb_rus.csv")  # one file of each layout
+
+
+def import_official(path: Path) -> Path:
+    """Import the official statistics fixtures into the store at `path` (as `python -m etl official
+    import` does; their broken rows are reported and skipped)."""
+    from etl.official import import_files
+
+    import_files([str(OFFICIAL / f) for f in OFFICIAL_FILES], str(path))
+    return path
+
+
+def wits_kgz(partner: str, year: int) -> float:
+    """KGZ's reported turnover with `partner` in `year` (US$) read straight from the WITS fixture, for the
+    tests' expected values."""
+    import csv
+
+    names = {"RUS": "Russian Federation", "CHN": "China"}
+    with (OFFICIAL / "wits_kgz.csv").open(encoding="utf-8") as f:
+        rows = [r for r in csv.DictReader(f) if r["Partner Name"] == names[partner]
+                and r["Product Group"] == "All Products" and r["Trade Flow"] in ("Export", "Import")
+                and "US$ Thousand" in r["Indicator"]]
+    return sum(float(r[str(year)]) * 1000 for r in rows)
+
+
 def db_bytes(path: Path) -> dict[str, list]:
     """The store's content, to check that nothing the dashboard does writes to it."""
     con = duckdb.connect(str(path), read_only=True)
