@@ -353,11 +353,19 @@ def pair_spec(base: dict, y_title: str, colour_: str, log: bool, line: list[dict
     return walk(base)  # type: ignore[return-value]
 
 
-def pair_data(points: dict[str, list], annual: pd.DataFrame, series: Series,
-              lang: Lang) -> tuple[pd.DataFrame, list[dict], str]:
-    """The statements (`chart_data`), the yearly line's values and the axis title, on one scale."""
-    raw = pd.Series([*points["value"], *annual["value"].tolist()], dtype=float)
-    scale = axis_scale(series, raw, lang)
+def pair_scale(points: dict[str, list], annual: pd.DataFrame, series: Series, lang: Lang,
+               extra: list[float] | None = None) -> tuple[float, str]:
+    """(divisor, axis title) of a pair's chart: its statements, its yearly line and any `extra` values
+    drawn on the same axis (the official statistics), so that all of them read in one unit."""
+    raw = pd.Series([*points["value"], *annual["value"].tolist(), *(extra or [])], dtype=float)
+    return axis_scale(series, raw, lang)
+
+
+def pair_data(points: dict[str, list], annual: pd.DataFrame, series: Series, lang: Lang,
+              scale: tuple[float, str] | None = None) -> tuple[pd.DataFrame, list[dict], str]:
+    """The statements (`chart_data`), the yearly line's values and the axis title, on one scale
+    (`pair_scale`'s unless given)."""
+    scale = scale or pair_scale(points, annual, series, lang)
     pts, _ = chart_data(points, series, lang, scale)
     line = [{"x": f"{y}-07-02", "y": v / scale[0], "claim_id": c}
             for y, v, c in zip(annual["year"].tolist(), annual["value"].tolist(), annual["claim_id"].tolist())]

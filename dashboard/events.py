@@ -11,27 +11,17 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from dashboard.i18n import Lang
+from dashboard.i18n import Lang, t
 from etl.vocabulary import EVENT_TYPE_LABELS, EVENT_TYPES, LEVEL_LABELS, LEVELS
 
 SELECTION = "event"  # name of the point selection; the page reads the picked event_id back
 _SHAPES = {"visit": "triangle-up", "talks": "circle", "call": "diamond", "signing": "square", "relations": "cross"}
 _LEVEL_COLOURS = {"head_of_state": "#b2182b", "head_of_government": "#ef8a62", "minister": "#67a9cf",
                   "other": "#999999"}
-_TEXT = {
-    "when": ("Date", "Дата"), "type": ("Event", "Событие"), "level": ("Level", "Уровень"),
-    "modality": ("", ""), "planned": ("planned", "планируется"), "actual": ("took place", "состоялось"),
-    "undated": ("no date in the text: the article's date", "дата не указана: дата статьи"),
-    "sentence": ("Sentence", "Предложение"), "source": ("Article", "Статья"), "count": ("Documents", "Документов"),
-    "visits": ("Visits: {level}", "Визиты: {level}"), "talks": ("Talks", "Переговоры"),
-    "calls": ("Calls", "Телефонные разговоры"), "signed": ("Documents signed", "Подписано документов"),
-    "year": ("Year", "Год"),
-}
 
 
 def _t(key: str, lang: Lang) -> str:
-    en, ru = _TEXT[key]
-    return ru if lang == "ru" else en
+    return t(f"ev_{key}", lang)  # the labels live in dashboard/i18n.py, keys prefixed 'ev_'
 
 
 def timeline_data(events: pd.DataFrame, lang: Lang = "en") -> pd.DataFrame:
@@ -93,7 +83,7 @@ def yearly_counts(events: pd.DataFrame, lang: Lang = "en") -> pd.DataFrame:
     """Per year of the event's date (actual, dated events): visits at each level, talks, calls and documents
     signed (the sum of the signings' counts; a signing without one adds nothing). Columns in that order,
     one row per year, zeros where nothing happened."""
-    columns = [_t("visits", lang).format(level=LEVEL_LABELS[lv][lang]) for lv in LEVELS]
+    columns = [t("ev_visits", lang, level=LEVEL_LABELS[lv][lang]) for lv in LEVELS]
     columns += [_t("talks", lang), _t("calls", lang), _t("signed", lang)]
     if events.empty:
         return pd.DataFrame(columns=columns, dtype="int64").rename_axis(_t("year", lang))

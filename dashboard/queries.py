@@ -231,7 +231,11 @@ def search_vocabulary(con: duckdb.DuckDBPyConnection, claim_ids: pa.Array) -> pa
 
 EVENT_COLUMNS = ("event_id", "doc_id", "type", "country_a", "country_b", "host", "level", "date", "date_start",
                  "date_end", "modality", "count", "event_text", "span_start", "span_end", "sentence",
-                 "sentence_start", "sentence_end", "doc_title", "doc_published", "doc_url")
+                 "sentence_start", "sentence_end", "doc_title", "doc_published", "doc_url", "outlet")
+
+
+# the outlet as the claims name it (the host of the article's URL), so an event's provenance reads the same
+_EVENT_SELECT = tuple(f"{outlet_sql('doc_url')} AS outlet" if c == "outlet" else c for c in EVENT_COLUMNS)
 
 
 def pair_events(con: duckdb.DuckDBPyConnection, country_a: str, country_b: str) -> pd.DataFrame:
@@ -241,7 +245,7 @@ def pair_events(con: duckdb.DuckDBPyConnection, country_a: str, country_b: str) 
     try:
         return _df(
             con,
-            f"SELECT {', '.join(EVENT_COLUMNS)} FROM events_with_source WHERE country_a = ? AND country_b = ? "
+            f"SELECT {', '.join(_EVENT_SELECT)} FROM events_with_source WHERE country_a = ? AND country_b = ? "
             "ORDER BY coalesce(date_start, doc_published), doc_id, span_start, event_id",
             [a, b],
         )

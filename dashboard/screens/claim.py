@@ -1,12 +1,13 @@
 """A figure's page (`/claim?claim=…`): its permalink, the sentence with the figure marked, its article,
-how it was read, and the other statements of the same pair, indicator and period."""
+how it was read, its gap to the official statistics of its year (when imported), and the other
+statements of the same pair, indicator and period."""
 from __future__ import annotations
 
 import functools
 
 import streamlit as st
 
-from dashboard import data, downloads, i18n, nav, state, tables, ui
+from dashboard import data, downloads, extras, i18n, nav, official, state, tables, ui
 from dashboard.i18n import Lang, t
 from dashboard.state import ClaimState
 
@@ -41,6 +42,9 @@ def render(store: data.Store, lang: Lang) -> None:
     pair = (str(row["country_a"]), str(row["country_b"]))
     nav.pair_link(pair, lang, icon=":material/compare_arrows:")
     ui.claim_body(store, row, lang)
+    gap = official.gap_caption(extras.claim_gap(store.path, store.version, claim_id, store.con), lang, pair)
+    if gap:  # only a USD trade figure of a whole year with official statistics of that year has one
+        st.info(gap, icon=":material/balance:")
 
     others = data.same_statements(store.path, store.version, claim_id)
     st.subheader(t("same_statements", lang))

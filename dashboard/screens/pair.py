@@ -1,6 +1,8 @@
 """A pair's page (`/pair?pair=KAZ-CHN`): the headline (latest actual turnover, its change, the latest
-target), per indicator a chart of the yearly line with every statement behind it, the figures and the
-sources. Clicking a point or a row opens that figure's page."""
+target), per indicator a chart of the yearly line with every statement behind it (and the official
+statistics' lines, when imported), the figures and the sources, then the pair's diplomacy: a timeline of
+its events and their yearly counts. Clicking a point or a row opens that figure's page; clicking an event
+(a mark or a row) shows its sentence and article below the timeline."""
 from __future__ import annotations
 
 import functools
@@ -9,13 +11,16 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, data, describe, downloads, i18n, nav, state, tables, views
+from dashboard import charts, data, describe, downloads, events, extras, i18n, nav, official, state, tables, views
 from dashboard.filters import Filters
 from dashboard.i18n import Lang, t
 from dashboard.state import ClaimState, ExplorerState, PairState
 
 K_PAIR, K_SCALE, K_TABLE = "p_pair", "p_scale", "p_table"
+K_EVENTS, K_TIMELINE = "p_events", "p_timeline"
 _GO = "_pair_go"  # the figure a click picked: its page opens at the start of the next run
+_EVENT = "_pair_event"  # the event a click picked: shown below the timeline (not in the URL: a detail, not a view)
+_OFFICIAL = ("trade_turnover", "export", "import")  # the indicators the official statistics have
 
 
 def _state() -> PairState:
@@ -41,6 +46,18 @@ def _on_row(ids: list[str]) -> None:
     row = tables.selected_row((st.session_state.get(K_TABLE) or {}).get("selection"))
     if row is not None and 0 <= row < len(ids):
         st.session_state[_GO] = ids[row]
+
+
+def _on_event_point() -> None:
+    picked = ((st.session_state.get(K_TIMELINE) or {}).get("selection", {}).get(events.SELECTION)) or []
+    if picked and picked[0].get("event_id"):
+        st.session_state[_EVENT] = str(picked[0]["event_id"])
+
+
+def _on_event_row(ids: list[str]) -> None:
+    row = tables.selected_row((st.session_state.get(K_EVENTS) or {}).get("selection"))
+    if row is not None and 0 <= row < len(ids):
+        st.session_state[_EVENT] = ids[row]
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
@@ -76,10 +93,30 @@ def _headline(pv: data.PairView, lang: Lang) -> None:
     st.html(views.tiles_html(tiles))
 
 
-def _chart(ps: data.PairSeries, pair: tuple[str, str], log: bool, lang: Lang, i: int) -> None:
+def _official(store: data.Store, pair: tuple[str, str], ps: data.PairSeries) -> list[tuple[pd.DataFrame, str]]:
+    """The official lines that belong on this chart, each with its direction ('' for turnover): the
+    statistics are in USD, and an export or import chart gets the flows in the directions its figures state."""
+    s = ps.series
+    if s.unit != "USD" or s.indicator not in _OFFICIAL:
+        return []
+    if s.indicator == "trade_turnover":
+        directions: list[str | None] = [None]
+    else:
+        directions = sorted({f for f in ps.points["flow_from"] if isinstance(f, str) and f in pair})
+    out = []
+    for f in directions:
+        lines = extras.official_lines(store.path, store.version, pair, s.indicator, f, store.con)
+        if not lines.empty:
+            out.append((lines, "" if f is None else f"{f}→{pair[1] if f == pair[0] else pair[0]}"))
+    return out
+
+
+def _chart(store: data.Store, ps: data.PairSeries, pair: tuple[str, str], log: bool, lang: Lang, i: int) -> None:
     s = ps.series
     st.subheader(f"{i18n.indicator_label(s.indicator, lang)} · {s.unit}")
-    df, line, y_title = charts.pair_data(ps.points, ps.annual, s, lang)
+    off = _official(store, pair, ps)
+    scale = charts.pair_scale(ps.points, ps.annual, s, lang, [v for lines, _ in off for v in lines["value_usd"]])
+    df, line, y_title = charts.pair_data(ps.points, ps.annual, s, lang, scale)
     if log and not df.empty:
         df = df[df["y"] > 0]  # a log axis has no place for 0 or less
         line = [p for p in line if p["y"] > 0]
@@ -88,6 +125,7 @@ def _chart(ps: data.PairSeries, pair: tuple[str, str], log: bool, lang: Lang, i:
         return
     colour = charts.colour(f"{pair[0]}-{pair[1]}")
     spec = charts.pair_spec(_base_spec(lang), y_title, colour, log, line)
+    spec = official.overlay(spec, [official.official_layer(lines, scale[0], lang, d) for lines, d in off])
     key = f"p_chart_{i}"
     st.vega_lite_chart(df, spec, key=key, on_select=functools.partial(_on_point, key), selection_mode=charts.SELECTION,
                        width="stretch", height=320)
@@ -95,10 +133,15 @@ def _chart(ps: data.PairSeries, pair: tuple[str, str], log: bool, lang: Lang, i:
     if ps.n_dated > len(ps.points["claim_id"]):
         notes.append(t("points_capped", lang, shown=i18n.format_number(len(ps.points["claim_id"]), lang, 0),
                        total=i18n.count(ps.n_dated, "figure", lang)))
+    source = t("official_source", lang, files=official.source_files([lines for lines, _ in off])) if off else ""
+    if source:
+        notes.append(source)
     st.caption(" ".join(notes))
     pair_name = i18n.pair_label(f"{pair[0]}{i18n.EN_DASH}{pair[1]}", lang)
     title = f"{pair_name}: {i18n.indicator_label(s.indicator, lang)}"
     sub = [t("chart_sub_pair", lang), downloads.source_line(lang, nav.view_url(state.PAIR))]
+    if source:  # the exported chart names where its dashed lines come from
+        sub.append(source)
 
     full = lambda: charts.titled_spec(spec, df, title, sub)  # noqa: E731
     downloads.chart_export(full, f"{pair[0]}-{pair[1]}_{s.indicator}_{s.unit}", lang, f"p_export_{i}")
@@ -157,7 +200,7 @@ def render(store: data.Store, lang: Lang) -> None:
     st.caption(t("method_annual", lang))
 
     for i, ps in enumerate(pv.charts):
-        _chart(ps, pair, s.scale == "log", lang, i)
+        _chart(store, ps, pair, s.scale == "log", lang, i)
 
     st.subheader(t("table", lang))
     shown = tables.readable(pv.table, lang)
@@ -179,4 +222,67 @@ def render(store: data.Store, lang: Lang) -> None:
     st.dataframe(src, hide_index=True, width="content", height=tables.table_height(len(src)))
     url = nav.view_url(state.PAIR)  # now: the download runs outside this run, without its session
     downloads.controls(lambda: _bundle(store, pv, pair, lang, url), f"pair_{pair[0]}-{pair[1]}", lang, "pair_dl")
+    _diplomacy(store, pair, lang)
     st.caption(t("as_of", lang, date=date.today().isoformat()))
+
+
+# ---------------------------------------------------------------- diplomacy (issue 11)
+
+def _diplomacy(store: data.Store, pair: tuple[str, str], lang: Lang) -> None:
+    """The pair's events: a timeline (a click picks one), yearly counts, a table (a row picks one) and
+    the picked event's sentence and article, the provenance a figure has on its page."""
+    st.subheader(t("diplomacy", lang))
+    evs = extras.pair_events(store.path, store.version, pair, store.con)
+    shown = events.timeline_data(evs, lang)
+    if shown.empty:
+        st.info(t("diplomacy_none", lang))
+        return
+    st.caption(t("diplomacy_hint", lang))
+    st.altair_chart(events.timeline_chart(evs, lang), key=K_TIMELINE, on_select=_on_event_point,
+                    selection_mode=events.SELECTION, width="stretch")
+    st.markdown(f"**{t('diplomacy_counts', lang)}**")
+    counts = events.yearly_counts(evs, lang)
+    st.dataframe(counts, width="stretch", height=tables.table_height(len(counts)))
+
+    st.markdown(f"**{t('diplomacy_events', lang)}**")
+    ids = shown["event_id"].tolist()
+    table = pd.DataFrame({
+        "event_id": ids,
+        "when": [i18n.format_date(d.date(), lang) for d in shown["when"]],
+        "type": shown["type_label"], "level": shown["level_label"], "status": shown["status"],
+        "count": shown["count"], "sentence": shown["sentence"],
+        "outlet": shown["outlet"].replace("", t("no_url", lang)),
+    })
+    labels = {"when": t("ev_when", lang), "type": t("ev_type", lang), "level": t("ev_level", lang),
+              "status": t("ev_status", lang), "count": t("ev_count", lang), "sentence": t("ev_sentence", lang),
+              "outlet": t("ev_outlet", lang)}
+    config = {k: st.column_config.TextColumn(v) for k, v in labels.items()}
+    config["count"] = st.column_config.NumberColumn(labels["count"])
+    st.dataframe(table, key=K_EVENTS, hide_index=True, width="stretch", height=tables.table_height(len(table)),
+                 column_order=list(labels), column_config=config,
+                 on_select=functools.partial(_on_event_row, ids), selection_mode=["single-row", "single-cell"])
+
+    picked = st.session_state.get(_EVENT)
+    if picked in ids:  # an event of another pair (picked before the pair changed) is not shown here
+        _event(shown.iloc[ids.index(picked)], lang)
+
+
+def _event(ev: pd.Series, lang: Lang) -> None:
+    """One event's provenance: its sentence with the words that state it marked, its article's title,
+    date, outlet and link (as a figure's page shows them)."""
+    st.markdown(f"**{t('diplomacy_event', lang)}: {ev['type_label']} · {ev['level_label']} · {ev['status']}**")
+    st.html(views.sentence_html(str(ev["sentence"]), int(ev["sentence_start"]), int(ev["span_start"]),
+                                int(ev["span_end"])))
+    url = ev["doc_url"] if isinstance(ev["doc_url"], str) else ""
+    st.html(views.meta_html([
+        (t("ev_when", lang), i18n.format_date(ev["when"].date(), lang) + ("" if not ev["undated"] else
+                                                                            f" ({t('ev_undated', lang)})")),
+        (t("col_title", lang), ev["doc_title"] if isinstance(ev["doc_title"], str) else t("untitled", lang)),
+        (t("published", lang), i18n.format_date(ev["doc_published"], lang) if not pd.isna(ev["doc_published"]) else ""),
+        (t("outlet", lang), ev["outlet"] or t("no_url", lang)),
+        (t("as_written", lang), str(ev["event_text"])),
+        ("URL", url),
+    ]))
+    safe = views.safe_url(url or None)
+    if safe:
+        st.link_button(t("open_source", lang), safe, icon=":material/open_in_new:")

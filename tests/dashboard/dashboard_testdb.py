@@ -1,7 +1,8 @@
 """Real DuckDB store files for the dashboard tests, built from etl/schema.sql and contract records.
 
 The builder maps contract fields to the schema's columns itself (it does not use the store's ingest), so
-these tests need nothing but the schema and the gold fixtures."""
+these tests need nothing but the schema and the gold fixtures: the gold claims and the gold diplomacy
+events (tests/fixtures/events_*.jsonl), not what the extractors make of the documents."""
 from __future__ import annotations
 
 import hashlib
@@ -38,12 +39,23 @@ def gold_claims() -> list[dict]:
     return read_jsonl(FIXTURES / "seeds.jsonl") + read_jsonl(FIXTURES / "dev_claims.jsonl")
 
 
+def gold_events() -> list[dict]:
+    return read_jsonl(FIXTURES / "events_seeds.jsonl") + read_jsonl(FIXTURES / "events_dev.jsonl")
+
+
+def event_id(e: dict) -> str:
+    """etl/store.py's id of an event (the gold has no two events on one span and type)."""
+    return f"{e['doc_id']}:{e['span'][0]}-{e['span'][1]}:{e['type']}"
+
+
 def claim_id(c: dict) -> str:
     return f"{c['doc_id']}:{c['span'][0]}-{c['span'][1]}:{c['indicator']}"
 
 
-def build_db(path: Path, docs: list[dict], claims: list[dict], *, schema_only: bool = False) -> Path:
-    """Write a store file with `docs` (contract documents) and `claims` (contract claims)."""
+def build_db(path: Path, docs: list[dict], claims: list[dict], *, schema_only: bool = False,
+             events: list[dict] | None = None) -> Path:
+    """Write a store file with `docs` (contract documents), `claims` (contract claims) and `events`
+    (contract events; those of documents not in `docs` are left out, as an ingest would never make them)."""
     con = duckdb.connect(str(path))
     try:
         con.execute(SCHEMA)
@@ -77,10 +89,53 @@ def build_db(path: Path, docs: list[dict], claims: list[dict], *, schema_only: b
                     start, end, c["text"], c["span"][0], c["span"][1], c["sentence"], s0, s1, "gold",
                 ],
             )
+        doc_ids = {d["id"] for d in docs}
+        for e in events or []:
+            if e["doc_id"] not in doc_ids:
+                continue
+            a, b = sorted(e["countries"])
+            start, end = period_bounds(e.get("date"))
+            s0, s1 = e["sentence_span"]
+            con.execute(
+                "INSERT INTO events (event_id, doc_id, type, country_a, country_b, host, level, date, date_start, "
+                "date_end, modality, count, event_text, span_start, span_end, sentence, sentence_start, sentence_end, "
+                "extractor_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    event_id(e), e["doc_id"], e["type"], a, b, e.get("host"), e["level"], e.get("date"), start, end,
+                    e["modality"], e.get("count"), e["text"], e["span"][0], e["span"][1], e["sentence"], s0, s1,
+                    "gold",
+                ],
+            )
         con.execute("CHECKPOINT")
     finally:
         con.close()
     return path
+
+
+OFFICIAL = FIXTURES / "official"
+OFFICIAL_FILES = ("comtrade_kaz_chn.csv", "wits_kgz.csv", "plain_uzb_rus.csv")  # one file of each layout
+
+
+def import_official(path: Path) -> Path:
+    """Import the official statistics fixtures into the store at `path` (as `python -m etl official
+    import` does; their broken rows are reported and skipped)."""
+    from etl.official import import_files
+
+    import_files([str(OFFICIAL / f) for f in OFFICIAL_FILES], str(path))
+    return path
+
+
+def wits_kgz(partner: str, year: int) -> float:
+    """KGZ's reported turnover with `partner` in `year` (US$) read straight from the WITS fixture, for the
+    tests' expected values."""
+    import csv
+
+    names = {"RUS": "Russian Federation", "CHN": "China"}
+    with (OFFICIAL / "wits_kgz.csv").open(encoding="utf-8") as f:
+        rows = [r for r in csv.DictReader(f) if r["Partner Name"] == names[partner]
+                and r["Product Group"] == "All Products" and r["Trade Flow"] in ("Export", "Import")
+                and "US$ Thousand" in r["Indicator"]]
+    return sum(float(r[str(year)]) * 1000 for r in rows)
 
 
 def db_bytes(path: Path) -> dict[str, list]:

@@ -601,3 +601,106 @@ def test_chart_exports_carry_a_title_the_filters_a_source_and_the_date(gold, dow
     no_exception(run({"pair": "KGZ-RUS"}, page="pair"))
     svg = downloads["KGZ-RUS_trade_turnover_USD.svg"]().decode()
     assert "KGZ–RUS · Kyrgyzstan – Russia: Trade turnover" in svg and date.today().isoformat() in svg
+
+
+# ---------------------------------------------------------------- the pair's diplomacy (issue 11)
+
+
+def _gold_events(pair: tuple[str, str]) -> list[dict]:
+    from dashboard_testdb import gold_events
+
+    return [e for e in gold_events() if tuple(sorted(e["countries"])) == pair]
+
+
+def test_pair_page_has_a_diplomacy_timeline_counts_and_events(gold):
+    from dashboard_testdb import event_id
+
+    at = no_exception(run({"pair": "KGZ-RUS"}, page="pair"))
+    assert "Diplomacy" in [s.value for s in at.subheader]
+    want = _gold_events(("KGZ", "RUS"))
+    # the timeline: one mark per event, a click selects its event_id
+    specs = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+    timeline = next(s for s in specs if any(p.get("name") == "event" for p in s.get("params", [])))
+    assert timeline["params"][0]["select"]["fields"] == ["event_id"]
+    assert timeline["encoding"]["shape"]["field"] == "type_label"
+    table = next(d for d in at.dataframe if d.key == "p_events").value
+    assert set(table["event_id"]) == {event_id(e) for e in want}
+    # the counts, from the gold records themselves: actual, dated events by the year of their date
+    counts = next(d.value for d in at.dataframe if d.key is None and "Calls" in d.value.columns)
+    dated = [e for e in want if e["modality"] == "actual" and e["date"]]
+    for year in {int(e["date"][:4]) for e in dated}:
+        of = [e for e in dated if int(e["date"][:4]) == year]
+        assert counts.loc[year, "Visits: Heads of state"] == sum(
+            e["type"] == "visit" and e["level"] == "head_of_state" for e in of)
+        assert counts.loc[year, "Talks"] == sum(e["type"] == "talks" for e in of)
+        assert counts.loc[year, "Calls"] == sum(e["type"] == "call" for e in of)
+        assert counts.loc[year, "Documents signed"] == sum(e["count"] or 0 for e in of if e["type"] == "signing")
+    # a picked event (as a click on a mark or a row leaves it) shows its sentence, title, date and outlet
+    e = next(e for e in want if e["date"] and e["type"] == "visit")
+    at.session_state["_pair_event"] = event_id(e)
+    page = html_text(no_exception(at.run()))
+    s0 = e["sentence_span"][0]
+    marked = e["sentence"][e["span"][0] - s0:e["span"][1] - s0]
+    assert f'<mark class="bi-sel">{marked}</mark>' in page
+    doc = next(d for d in gold_docs() if d["id"] == e["doc_id"])
+    assert doc["title"] in page and "Outlet" in page and "Date" in page
+
+
+def test_pair_page_without_events_says_so(gold):
+    from dashboard_testdb import gold_events
+
+    with_events = {tuple(sorted(e["countries"])) for e in gold_events()}
+    pair = next(tuple(sorted(c["countries"])) for c in gold_claims() if tuple(sorted(c["countries"])) not in with_events)
+    at = no_exception(run({"pair": "-".join(pair)}, page="pair"))
+    assert "Diplomacy" in [s.value for s in at.subheader]
+    assert any("No diplomacy events" in i.value for i in at.info)
+    assert not [d for d in at.dataframe if d.key == "p_events"]
+
+
+# ---------------------------------------------------------------- official statistics (issue 12)
+
+
+@pytest.fixture
+def official_db(make_db, use_db) -> Path:
+    from dashboard_testdb import import_official
+
+    return use_db(import_official(make_db()))
+
+
+def _gap_claim() -> dict:
+    """The gold KGZ–RUS turnover figure of a whole year that the WITS fixture has."""
+    return next(c for c in gold_claims() if sorted(c["countries"]) == ["KGZ", "RUS"] and c["unit"] == "USD"
+                and c["indicator"] == "trade_turnover" and c["kind"] == "level"
+                and c["period"] in ("2021", "2022", "2023"))
+
+
+def test_pair_chart_overlays_the_official_lines_and_the_figure_page_shows_its_gap(official_db):
+    from dashboard_testdb import claim_id, wits_kgz
+
+    at = no_exception(run({"pair": "KGZ-RUS"}, page="pair"))
+    specs = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+    layers = {layer.get("name"): layer for layer in specs[0]["layer"]}  # the turnover chart comes first
+    assert "yearly_line" in layers and "official_lines" in layers
+    rows = layers["official_lines"]["data"]["values"]
+    assert {r["official"] for r in rows} == {"KGZ's report (official)"}  # RUS published nothing here
+    assert {r["year"]: r["value_usd"] for r in rows} == {y: wits_kgz("RUS", y) for y in (2021, 2022, 2023)}
+    assert all(r["y"] == pytest.approx(r["value_usd"] / 1e9) for r in rows)  # on the news axis (bn USD)
+    assert any("Official statistics: wits_kgz.csv." in c.value for c in at.caption)
+
+    c = _gap_claim()
+    pct = 100 * (float(c["value"]) / wits_kgz("RUS", int(c["period"])) - 1)
+    whole = int(abs(round(pct, 1)) + 0.5)
+    sign = "+" if pct > 0 else "\u2212"
+    at = no_exception(run({"claim": claim_id(c)}, page="claim"))
+    assert [i.value for i in at.info] == [f"Official statistics {c['period']}: vs KGZ's report: {sign}{whole}\u00a0%"]
+    at = no_exception(run({"claim": claim_id(c), "lang": "ru"}, page="claim"))
+    assert at.info[0].value.startswith(f"Официальная статистика за {c['period']} год: к данным KGZ:")
+
+
+def test_without_official_statistics_there_is_no_line_and_no_gap(gold):
+    from dashboard_testdb import claim_id
+
+    at = no_exception(run({"pair": "KGZ-RUS"}, page="pair"))
+    for c in at.get("vega_lite_chart"):
+        assert all(layer.get("name") != "official_lines" for layer in json.loads(c.proto.spec).get("layer", []))
+    assert not no_exception(run({"claim": claim_id(_gap_claim())}, page="claim")).info

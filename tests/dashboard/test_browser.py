@@ -415,3 +415,70 @@ def test_the_zip_download_holds_the_csv_and_a_readme_naming_the_filters(server, 
     assert "/explorer?country=KGZ&indicator=trade_turnover" in readme
     assert {r["claim_id"] for r in rows} == expected_ids(Filters(country="KGZ", indicators=("trade_turnover",)))
     page.close()
+
+
+# ---------------------------------------------------------------- diplomacy and official statistics
+
+
+def test_a_pair_page_event_click_reaches_its_sentence(server, browser):
+    """The pair page's timeline: clicking an event's mark shows its sentence with the event marked, and
+    its article."""
+    from dashboard_testdb import gold_events
+
+    page = browser.new_page(viewport={"width": 1500, "height": 1300})
+    page.goto(f"{server}/pair?pair=KGZ-RUS", wait_until="domcontentloaded")
+    page.get_by_text("Diplomacy", exact=True).wait_for(timeout=60_000)
+    _wait_idle(page)
+    timeline = page.locator("[data-testid='stVegaLiteChart']").last  # the timeline follows the figures' charts
+    timeline.scroll_into_view_if_needed()
+    marks = timeline.locator("svg g.mark-symbol.role-mark path")  # not the legends' symbols
+    marks.first.wait_for(timeout=30_000)
+    assert marks.count() == len([e for e in gold_events() if sorted(e["countries"]) == ["KGZ", "RUS"]])
+    pb = marks.first.bounding_box()
+    assert pb is not None
+    page.mouse.click(pb["x"] + pb["width"] / 2, pb["y"] + pb["height"] / 2)
+    page.locator("mark.bi-sel").first.wait_for(timeout=30_000)
+    _wait_idle(page)
+    marked = page.locator("mark.bi-sel").first.inner_text().strip()
+    texts = {e["text"]: e for e in gold_events() if sorted(e["countries"]) == ["KGZ", "RUS"]}
+    assert marked in texts, marked
+    sentence = page.locator("mark.bi-sel").first.locator("xpath=..").inner_text()
+    assert " ".join(sentence.split()) == " ".join(texts[marked]["sentence"].split())
+    assert page.get_by_text("Outlet:").first.is_visible()
+    page.close()
+
+
+@pytest.fixture(scope="module")
+def official_server(tmp_path_factory: pytest.TempPathFactory):
+    """The app against the gold database with the official statistics fixtures imported."""
+    from dashboard_testdb import gold_events, import_official
+
+    db = tmp_path_factory.mktemp("official") / "indicators.duckdb"
+    import_official(build_db(db, gold_docs(), gold_claims(), events=gold_events()))
+    with _serve(db) as url:
+        yield url
+
+
+def test_official_line_beside_the_news_series_and_a_claims_gap(official_server, browser):
+    page = browser.new_page(viewport={"width": 1500, "height": 1300})
+    page.goto(f"{official_server}/pair?pair=KGZ-RUS", wait_until="domcontentloaded")
+    chart = page.locator("[data-testid='stVegaLiteChart']").first  # turnover
+    chart.locator("svg g.mark-symbol path").first.wait_for(timeout=60_000)
+    _wait_idle(page)
+    # the news: the statements' points and the yearly line; the official: a dashed line named in the legend
+    assert chart.locator("svg g.mark-symbol path").count() >= 1
+    lines = chart.locator("svg g.mark-line path")
+    assert lines.count() >= 2
+    dashes = [lines.nth(i).get_attribute("stroke-dasharray") for i in range(lines.count())]
+    assert any(d for d in dashes) and any(not d for d in dashes), dashes
+    legend = chart.locator("svg g.role-legend-label text").all_text_contents()
+    assert "KGZ's report (official)" in legend
+    assert page.get_by_text("Official statistics: wits_kgz.csv.").first.is_visible()
+
+    c = next(c for c in gold_claims() if sorted(c["countries"]) == ["KGZ", "RUS"] and c["unit"] == "USD"
+             and c["indicator"] == "trade_turnover" and c["period"] in ("2021", "2022", "2023"))
+    page.goto(f"{official_server}/claim?claim={quote(claim_id(c), safe='')}", wait_until="domcontentloaded")
+    page.locator("mark.bi-sel").first.wait_for(timeout=60_000)
+    _wait_idle(page)
+    assert page.get_by_text(f"Official statistics {c['period']}: vs KGZ's report:").is_visible()
+    page.close()
