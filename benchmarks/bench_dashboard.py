@@ -364,8 +364,6 @@ def bench_overview(n: int) -> list[float]:
 def first_render_new_session(n: int = 3) -> list[float]:
     """A new visitor on a server that has the database open: a fresh session (its own widgets and
     state), the snapshot and cached answers already in memory."""
-    from streamlit.testing.v1 import AppTest
-
     out = []
     for _ in range(n):
         at = explorer_test()

@@ -7,7 +7,7 @@ import functools
 
 import streamlit as st
 
-from dashboard import data, downloads, extras, i18n, nav, official, state, tables, ui
+from dashboard import data, downloads, extras, nav, official, state, tables, ui
 from dashboard.i18n import Lang, t
 from dashboard.state import ClaimState
 

@@ -147,8 +147,8 @@ class Site:
                                      .encode(), "text/plain")
                 if plain == "/":
                     return self.send(200, (
-                        f'<html><head><title>Тестовое агентство</title><link rel="alternate" '
-                        f'type="application/rss+xml" href="/feed.xml"></head><body><p>Главная</p></body></html>'
+                        '<html><head><title>Тестовое агентство</title><link rel="alternate" '
+                        'type="application/rss+xml" href="/feed.xml"></head><body><p>Главная</p></body></html>'
                     ).encode())
                 if plain == "/feed.xml":
                     if self.headers.get("If-None-Match") == FEED_ETAG:

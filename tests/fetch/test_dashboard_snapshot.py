@@ -32,5 +32,5 @@ def test_evidence_panel_links_the_snapshot(tmp_path, site, capsys, monkeypatch):
     assert not at.exception, [e.value for e in at.exception]
     page = "\n".join(h.value for h in at.html)
     assert f"<b>Snapshot:</b> {rel}" in page
-    assert f"<b>Outlet:</b> 127.0.0.1" in page or "127.0.0.1" in page
+    assert "<b>Outlet:</b> 127.0.0.1" in page or "127.0.0.1" in page
     assert any(b.label == "The page as it was fetched" for b in at.get("download_button"))
