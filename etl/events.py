@@ -9,7 +9,7 @@ claims' own machinery (etl/sentence.py, etl/countries.py, etl/speakers.py, etl/p
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date
 
 from etl.countries import Mention, find_mentions, outlet_from_url, rank_context
@@ -17,7 +17,7 @@ from etl.event_rules import BOOK, rule
 from etl.event_words import EventWords, city_country, event_words
 from etl.lazy import lazy
 from etl.lexicon import Lexicon, load
-from etl.model import Document
+from etl.model import Document, contract_dict
 from etl.morph import word_info
 from etl.numbers import tokenize
 from etl.periods import TimeExpr, infer_published, parse_iso_date, reference_date, undated_reference
@@ -51,11 +51,7 @@ class Event:
     trace: dict[str, str] | None = field(default=None, compare=False, repr=False)
 
     def to_dict(self, explain: bool = False) -> dict:
-        d = asdict(self)
-        trace = d.pop("trace")
-        if explain:
-            d["trace"] = trace or {}
-        return d
+        return contract_dict(self, explain)
 
 
 @dataclass(frozen=True)

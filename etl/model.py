@@ -54,9 +54,13 @@ class Claim:
     trace: dict[str, str] | None = field(default=None, compare=False, repr=False)
 
     def to_dict(self, explain: bool = False) -> dict:
-        """The contract's keys in its order; with `explain`, `trace` after them."""
-        d = asdict(self)
-        trace = d.pop("trace")
-        if explain:
-            d["trace"] = trace or {}
-        return d
+        return contract_dict(self, explain)
+
+
+def contract_dict(record: object, explain: bool = False) -> dict:
+    """A claim's or an event's contract keys in their order; with `explain`, its `trace` after them."""
+    d = asdict(record)
+    trace = d.pop("trace")
+    if explain:
+        d["trace"] = trace or {}
+    return d

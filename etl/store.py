@@ -183,6 +183,13 @@ class InvalidClaim(ValueError):
     """The extractor returned something the contract does not allow; the document is not loaded."""
 
 
+def _stable_id(used: dict[str, int], base: str) -> str:
+    """`base` the first time a document uses it, then `base:2`, `base:3`…: two records on one span keep
+    distinct ids that stay the same as long as the extractor returns them in the same order."""
+    used[base] = used.get(base, 0) + 1
+    return base if used[base] == 1 else f"{base}:{used[base]}"
+
+
 def claim_rows(doc: Document, claims: Sequence[Claim], extractor_version: str) -> list[dict[str, Any]]:
     """Rows of `claims` for `doc`, with stable ids; InvalidClaim if one breaks the contract."""
     rows: list[dict[str, Any]] = []
@@ -199,13 +206,12 @@ def claim_rows(doc: Document, claims: Sequence[Claim], extractor_version: str) -
         if c.doc_id != doc.id:
             raise InvalidClaim(f"claim {n} names document {c.doc_id!r}")
         base = f"{doc.id}:{span_start}-{span_end}:{c.indicator}"
-        used[base] = used.get(base, 0) + 1
+        row_id = _stable_id(used, base)
         start, end = period_bounds(c.period)
         rows.append(
             {
-                # Two claims on one span and indicator (two pairs named by one figure) keep distinct,
-                # stable ids as long as the extractor returns them in the same order.
-                "claim_id": base if used[base] == 1 else f"{base}:{used[base]}",
+                # (two claims on one span and indicator: two pairs named by one figure)
+                "claim_id": row_id,
                 "doc_id": doc.id,
                 "indicator": c.indicator,
                 "country_a": a,
@@ -262,13 +268,12 @@ def event_rows(doc: Document, events: Sequence["Event"], extractor_version: str)
         if problem:
             raise InvalidEvent(f"event {n} ({e.type} {e.text!r}) {problem}")
         base = f"{doc.id}:{span_start}-{span_end}:{e.type}"
-        used[base] = used.get(base, 0) + 1
+        row_id = _stable_id(used, base)
         start, end = period_bounds(e.date)
         rows.append(
             {
-                # Two events on one span and type (a visit to two countries) keep distinct, stable ids
-                # as long as the extractor returns them in the same order.
-                "event_id": base if used[base] == 1 else f"{base}:{used[base]}",
+                # (two events on one span and type: a visit to two countries)
+                "event_id": row_id,
                 "doc_id": doc.id,
                 "type": e.type,
                 "country_a": a,
