@@ -157,27 +157,10 @@ def series_chart(series: Series, y_title: str, lang: Lang, many_lines: bool = Fa
         y=y,
         color=color,
         stroke=alt.Stroke("line:N", scale=scheme, legend=None),  # a hollow (non-exact) figure keeps its outline
-        shape=alt.Shape(
-            "modality_label:N", title=t("legend_modality", lang),
-            scale=alt.Scale(
-                domain=[i18n.modality_label(m, lang) for m in modalities],
-                range=[_SHAPES[m] for m in modalities],
-            ),
-            legend=alt.Legend(orient="top", symbolFillColor="#555", symbolOpacity=1),
-        ),
+        shape=_modality_shape(modalities, lang),
         fillOpacity=alt.condition("datum.exact", alt.value(0.9), alt.value(0.12)),
         size=alt.condition(pick, alt.value(260), alt.value(90)),
-        tooltip=[
-            alt.Tooltip("pair_label:N", title=t("tt_pair", lang)),
-            alt.Tooltip("figure:N", title=t("tt_figure", lang)),
-            alt.Tooltip("figure_text:N", title=t("tt_as_written", lang)),
-            alt.Tooltip("period_label:N", title=t("tt_period", lang)),
-            alt.Tooltip("modality_label:N", title=t("tt_modality", lang)),
-            alt.Tooltip("outlet:N", title=t("tt_outlet", lang)),
-            alt.Tooltip("published:N", title=t("col_published", lang)),
-            alt.Tooltip("title:N", title=t("tt_title", lang)),
-            alt.Tooltip("n_sources:Q", title=t("tt_sources", lang)),
-        ],
+        tooltip=[alt.Tooltip("pair_label:N", title=t("tt_pair", lang)), *_statement_tooltips(lang)],
     ).add_params(pick)
     marks = base.transform_filter("datum.mark != ''").mark_text(
         dx=9, align="left", fontSize=13, fontWeight="bold",
@@ -303,24 +286,10 @@ def pair_chart(lang: Lang) -> alt.LayerChart:
         strokeWidth=4, opacity=0.2, color=_PAIR_COLOUR).encode(x="x_start:T", x2="x_end:T", y="y:Q")
     points = base.mark_point(filled=True, strokeWidth=1.6, color=_PAIR_COLOUR, opacity=1).encode(
         x=x, y=y,
-        shape=alt.Shape(
-            "modality_label:N", title=t("legend_modality", lang),
-            scale=alt.Scale(domain=[i18n.modality_label(m, lang) for m in MODALITIES],
-                            range=[_SHAPES[m] for m in MODALITIES]),
-            legend=alt.Legend(orient="top", symbolFillColor="#555", symbolOpacity=1),
-        ),
+        shape=_modality_shape(MODALITIES, lang),
         fillOpacity=alt.condition("datum.exact", alt.value(0.85), alt.value(0.12)),
         size=alt.condition(pick, alt.value(260), alt.value(80)),
-        tooltip=[
-            alt.Tooltip("figure:N", title=t("tt_figure", lang)),
-            alt.Tooltip("figure_text:N", title=t("tt_as_written", lang)),
-            alt.Tooltip("period_label:N", title=t("tt_period", lang)),
-            alt.Tooltip("modality_label:N", title=t("tt_modality", lang)),
-            alt.Tooltip("outlet:N", title=t("tt_outlet", lang)),
-            alt.Tooltip("published:N", title=t("col_published", lang)),
-            alt.Tooltip("title:N", title=t("tt_title", lang)),
-            alt.Tooltip("n_sources:Q", title=t("tt_sources", lang)),
-        ],
+        tooltip=_statement_tooltips(lang),
     ).add_params(pick)
     time_locale = i18n.vega_time_locale(lang)
     locale = {"number": i18n.vega_number_locale(lang), **({"time": time_locale} if time_locale else {})}
@@ -377,3 +346,27 @@ def titled(chart: alt.TopLevelMixin, data: pd.DataFrame, title: str, subtitle: l
     and a source line with the date below it (`subtitle`)."""
     return chart.properties(data=data, width=820, title=alt.TitleParams(
         text=title, subtitle=subtitle, anchor="start", subtitleColor="#555", subtitleFontSize=11))
+
+
+def _modality_shape(modalities, lang: Lang) -> alt.Shape:
+    """A statement's mark by its modality (actual, target, forecast), the same in every chart."""
+    return alt.Shape(
+        "modality_label:N", title=t("legend_modality", lang),
+        scale=alt.Scale(domain=[i18n.modality_label(m, lang) for m in modalities],
+                        range=[_SHAPES[m] for m in modalities]),
+        legend=alt.Legend(orient="top", symbolFillColor="#555", symbolOpacity=1),
+    )
+
+
+def _statement_tooltips(lang: Lang) -> list[alt.Tooltip]:
+    """What a statement's point says when hovered, in every chart of statements."""
+    return [
+        alt.Tooltip("figure:N", title=t("tt_figure", lang)),
+        alt.Tooltip("figure_text:N", title=t("tt_as_written", lang)),
+        alt.Tooltip("period_label:N", title=t("tt_period", lang)),
+        alt.Tooltip("modality_label:N", title=t("tt_modality", lang)),
+        alt.Tooltip("outlet:N", title=t("tt_outlet", lang)),
+        alt.Tooltip("published:N", title=t("col_published", lang)),
+        alt.Tooltip("title:N", title=t("tt_title", lang)),
+        alt.Tooltip("n_sources:Q", title=t("tt_sources", lang)),
+    ]
