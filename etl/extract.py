@@ -21,6 +21,7 @@ from etl.lexicon import Lexicon, load, per_lexicon
 from etl.model import Claim, Document
 from etl.morph import lexeme_forms
 from etl.numbers import tokenize
+from etl.patterns import trie as _trie, word_start_branches as _word_start_branches
 from etl.periods import (infer_published, parse_iso_date,
                          reference_date, undated_reference)
 from etl.rules import Trace
@@ -67,45 +68,6 @@ class _Prefilters:
 
 def _stems(words) -> str:
     return "|".join(sorted({re.escape(_stem(w)) for w in words if w}, key=len, reverse=True))
-
-
-def _trie(words) -> str:
-    """A regex that matches exactly the given words, as a trie: «м(?:илли(?:ард|он)|лн)».
-
-    Python's regex engine tries the alternatives of a plain «миллиард|миллион|млн|...» one by one
-    at every position it tests; a trie tries one branch per character."""
-    branches = _trie_branches(words)
-    return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-
-
-def _word_start_branches(words) -> list[str]:
-    """The words as branches by first letter, each matched only where a word starts: «\\b» is tested
-    after the whole word («ты(?<!\\wты)»), so that the engine scans for first letters and tests a word's
-    start only where the word stands (not at every «т», nor in every «работы» by Python)."""
-    by_first: dict[str, list[str]] = {}
-    for w in sorted(words, key=len, reverse=True):
-        by_first.setdefault(w[0], []).append(w)
-    return [re.escape(c) + "(?:" + "|".join(re.escape(w[1:]) + rf"(?<!\w{re.escape(w)})" for w in ws) + ")"
-            for c, ws in sorted(by_first.items())]
-
-
-def _trie_branches(words) -> list[str]:
-    """The trie of the words as its branches by first character: «м(?:илли(?:ард|он)|лн)», «раз»..."""
-    root: dict[str, dict] = {}
-    for w in words:
-        node = root
-        for ch in w:
-            node = node.setdefault(ch, {})
-        node[""] = {}  # a word ends here
-
-    def emit(node: dict[str, dict]) -> str:
-        alts = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
-        if not alts:
-            return ""
-        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-        return f"(?:{body})?" if "" in node else body
-
-    return [re.escape(ch) + emit(child) for ch, child in sorted(root.items())]
 
 
 @per_lexicon
