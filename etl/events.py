@@ -17,7 +17,7 @@ from etl.countries import Mention, find_mentions, outlet_from_url, rank_context
 from etl.event_rules import BOOK, rule
 from etl.event_words import EventWords, city_country, event_words
 from etl.lazy import lazy
-from etl.lexicon import Lexicon, load
+from etl.lexicon import Lexicon, load, per_word
 from etl.model import Document, contract_dict
 from etl.morph import word_info
 from etl.numbers import tokenize
@@ -82,6 +82,8 @@ class EventDoc:
     lex: Lexicon
     words: EventWords
     calls: list  # sentence indices where a call was stated (filled while reading)
+    # what the rules read of one sentence, once for all its event words: (what, sentence index) -> it
+    per_sentence: dict = field(default_factory=dict)
 
 
 class EventAsk:
@@ -93,9 +95,9 @@ class EventAsk:
         self.type: str | None = None
         self.countries: list[str] | None = None
 
-    @lazy
+    @property
     def lemmas(self) -> list[str]:
-        return [word_info(t.lower).lemma if t.kind == "word" else t.lower for t in self.s.toks]
+        return self.s.lemmas
 
     @lazy
     def clause(self) -> tuple[int, int]:
@@ -108,7 +110,20 @@ class EventAsk:
 
     @lazy
     def places(self) -> list[Place]:
-        return _places(self.s, self.lex)
+        key = ("places", self.s.index)
+        if key not in self.doc.per_sentence:
+            self.doc.per_sentence[key] = _places(self.s, self.lex)
+        return self.doc.per_sentence[key]
+
+    @property
+    def named_level(self) -> str | None:
+        """The highest office or leader the sentence names (a first name picks the person; a leader's
+        office is the one held in the year of publication), read once for all its event words."""
+        key = ("level", self.s.index)
+        if key not in self.doc.per_sentence:
+            year = self.doc.published.year if self.doc.published else None
+            self.doc.per_sentence[key] = _named_level(self.s, self.words, year)
+        return self.doc.per_sentence[key]
 
     @lazy
     def sides(self) -> list[str]:
@@ -165,8 +180,7 @@ def _places(s: Sentence, lex: Lexicon) -> list[Place]:
 
 
 def find_triggers(s: Sentence, words: EventWords) -> list[Trigger]:
-    toks = s.toks
-    lemmas = [word_info(t.lower).lemma if t.kind == "word" else t.lower for t in toks]
+    toks, lemmas = s.toks, s.lemmas
     out: list[Trigger] = []
     used: set[int] = set()
     for phrase in words.call_phrases:
@@ -447,28 +461,33 @@ def _no_host(q: EventAsk):
 
 @rule("level.highest-named")
 def _highest(q: EventAsk):
+    return q.named_level or SKIP
+
+
+def _named_level(s: Sentence, words: EventWords, year: int | None) -> str | None:
+    """The highest level of the offices and leaders a sentence names, None when it names none."""
     found = []
-    year = q.doc.published.year if q.doc.published else None
-    for k in range(len(q.lemmas)):
-        hit = q.words.office_level(q.lemmas, k)
+    lemmas = s.lemmas
+    for k in range(len(lemmas)):
+        hit = words.office_level(lemmas, k)
         if hit:
             found.append(hit[0])
-    for m in q.s.mentions:
+    for m in s.mentions:
         if m.kind == "leader":
-            first_name = q.s.toks[m.first - 1].lower if m.first > 0 and q.s.toks[m.first - 1].text[:1].isupper() else None
-            level = _leader_by_forms(q, m, year, first_name)
+            first_name = s.toks[m.first - 1].lower if m.first > 0 and s.toks[m.first - 1].text[:1].isupper() else None
+            surname = _leader_surname(" ".join(t.lower for t in s.toks[m.first:m.last + 1]), s.lex)
+            level = words.leader_level(surname, year, first_name) if surname else None
             if level:
                 found.append(level)
-    return min(found, key=LEVELS.index) if found else SKIP
+    return min(found, key=LEVELS.index) if found else None
 
 
-def _leader_by_forms(q: EventAsk, m: Mention, year: int | None, first_name: str | None) -> str | None:
-    """A leader named in any case («Путиным», «Жапарова»), found by the surname it starts like; a first
-    name before it picks the person («Акылбек Жапаров», not «Садыр Жапаров»)."""
-    low = " ".join(t.lower for t in q.s.toks[m.first:m.last + 1])
-    for surname in q.words.leader_roles:
+@per_word
+def _leader_surname(low: str, lex: Lexicon) -> str | None:
+    """The surname a leader's mention, in any case («Путиным», «Жапарова»), starts like."""
+    for surname in event_words(lex).leader_roles:
         if low.startswith(surname) or low.split()[-1].startswith(surname) or surname in low:
-            return q.words.leader_level(surname, year, first_name)
+            return surname
     return None
 
 

@@ -40,6 +40,11 @@ class Sentence:
         return tokenize(self.text, self.start)
 
     @lazy
+    def lemmas(self) -> list[str]:
+        """Each token's lemma (its lower-case text for what is not a word)."""
+        return [word_info(t.lower).lemma if t.kind == "word" else t.lower for t in self.toks]
+
+    @lazy
     def figures(self) -> list[Figure]:
         return find_figures(self.toks, self._lex)
 
