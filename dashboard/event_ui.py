@@ -70,7 +70,7 @@ def readable(events: pd.DataFrame, lang: Lang) -> pd.DataFrame:
         "type": [event_filters.type_label(str(r["type"]), lang) for r in rows],
         "level": [event_filters.level_label(str(r["level"]), lang) for r in rows],
         "status": [status(r, lang) for r in rows],
-        "count": pd.array([None if _none(r["count"]) else int(r["count"]) for r in rows], dtype="Int64"),
+        "count": ["" if _none(r["count"]) else str(int(r["count"])) for r in rows],  # blank, not "None"
         "sentence": [str(r["sentence"]) for r in rows],
         "outlet": [str(r["outlet"]) if r.get("outlet") else no_url for r in rows],
         "host": ["" if _none(r.get("host")) else str(r["host"]) for r in rows],
@@ -96,7 +96,6 @@ def table(events: pd.DataFrame, lang: Lang, key: str, on_select: Callable[[list[
     ids = shown["event_id"].tolist()
     names = labels(lang)
     config: dict = {k: st.column_config.TextColumn(v) for k, v in names.items()}
-    config["count"] = st.column_config.NumberColumn(names["count"])
     config["sentence"] = st.column_config.TextColumn(names["sentence"], width="large")
     order = [k for k, _ in TABLE_COLUMNS if pair or k != "pair"]
     st.dataframe(shown, key=key, hide_index=True, width="stretch", height=tables.table_height(len(shown)),

@@ -62,7 +62,7 @@ def timeline_chart(events: pd.DataFrame, lang: Lang = "en") -> alt.Chart:
         .mark_point(size=140, strokeWidth=2)
         .encode(
             x=alt.X("when:T", title=_t("when", lang)),
-            y=alt.Y("row:N", title=None, sort=rows, scale=alt.Scale(domain=rows)),
+            y=alt.Y("row:N", title=None, sort=rows, scale=alt.Scale(domain=rows), axis=alt.Axis(labelLimit=240)),
             shape=alt.Shape("type_label:N", title=_t("type", lang), sort=types,
                             scale=alt.Scale(domain=types, range=[_SHAPES[t] for t in EVENT_TYPES])),
             color=alt.Color("level_label:N", title=_t("level", lang), sort=levels,
