@@ -63,13 +63,15 @@ def timeline_chart(events: pd.DataFrame, lang: Lang = "en") -> alt.Chart:
         .encode(
             x=alt.X("when:T", title=_t("when", lang)),
             y=alt.Y("row:N", title=None, sort=rows, scale=alt.Scale(domain=rows), axis=alt.Axis(labelLimit=240)),
-            shape=alt.Shape("type_label:N", title=_t("type", lang), sort=types,
+            shape=alt.Shape("type_label:N", title=_t("type", lang), sort=types, legend=alt.Legend(orient="bottom"),
                             scale=alt.Scale(domain=types, range=[_SHAPES[t] for t in EVENT_TYPES])),
-            color=alt.Color("level_label:N", title=_t("level", lang), sort=levels,
+            color=alt.Color("level_label:N", title=_t("level", lang), sort=levels, legend=alt.Legend(orient="bottom"),
                             scale=alt.Scale(domain=levels, range=[_LEVEL_COLOURS[lv] for lv in LEVELS])),
-            fill=alt.condition("datum.filled", alt.Color("level_label:N", sort=levels,
-                               scale=alt.Scale(domain=levels, range=[_LEVEL_COLOURS[lv] for lv in LEVELS]),
-                               legend=None), alt.value("transparent")),
+            # the same title as the colour's, so the two share one legend of the levels (a fill without a
+            # legend took the colour's away with it)
+            fill=alt.condition("datum.filled", alt.Color("level_label:N", sort=levels, title=_t("level", lang),
+                               scale=alt.Scale(domain=levels, range=[_LEVEL_COLOURS[lv] for lv in LEVELS])),
+                               alt.value("transparent")),
             opacity=alt.condition("datum.undated", alt.value(0.45), alt.value(1.0)),
             size=alt.condition(pick, alt.value(260), alt.value(140)),
             tooltip=[alt.Tooltip("when:T", title=_t("when", lang)), alt.Tooltip("type_label:N", title=_t("type", lang)),
@@ -79,7 +81,7 @@ def timeline_chart(events: pd.DataFrame, lang: Lang = "en") -> alt.Chart:
                      alt.Tooltip("doc_title:N", title=_t("source", lang))],
         )
         .add_params(pick)
-        .properties(height=40 * len(rows))
+        .properties(height=40 * len(rows) + 90)  # and the legends below the rows
     )
 
 

@@ -82,6 +82,7 @@ def test_timeline_chart_encodes_type_level_and_a_click(sample_db):
     assert enc["color"]["scale"]["domain"] == ["Heads of state", "Heads of government", "Ministers", "Other"]
     assert [p["name"] for p in spec["params"]] == [events.SELECTION]
     assert spec["params"][0]["select"]["fields"] == ["event_id"]
+    assert enc["fill"]["condition"]["title"] == enc["color"]["title"] == "Level"  # one legend of the levels
     (rows,) = spec["datasets"].values()
     assert rows and all(len(r["when"]) == 10 for r in rows)
 
