@@ -16,12 +16,13 @@ import streamlit as st  # noqa: E402
 
 from dashboard import data, nav, state, ui, views  # noqa: E402
 from dashboard.i18n import t  # noqa: E402
-from dashboard.screens import claim, explorer, overview, pair  # noqa: E402
+from dashboard.screens import claim, event, explorer, overview, pair  # noqa: E402
 
 st.set_page_config(page_title="Bilateral indicators", page_icon=":material/monitoring:", layout="wide")
 st.html(views.CSS)
 
-SCREENS = {state.OVERVIEW: overview, state.EXPLORER: explorer, state.PAIR: pair, state.CLAIM: claim}
+SCREENS = {state.OVERVIEW: overview, state.EXPLORER: explorer, state.PAIR: pair, state.CLAIM: claim,
+           state.EVENT: event}
 store: data.Store | None = None
 
 

@@ -2,8 +2,9 @@
 
 `timeline_data` places each event at its date (the first day `date` covers) and an undated one at its
 article's publication date, flagged `undated` so the page can list it apart; `timeline_chart` draws
-them: shape by type, colour by level, planned events hollow, a click selects an event (`SELECTION`,
-its `event_id`) so the page can show its sentence as it does a figure's. `yearly_counts` gives the
+them: shape by type, colour by level, planned events hollow, the undated ones on a row of their own
+below the types, and a click selects an event (`SELECTION`, its `event_id`) so the page can show its
+sentence as it does a figure's. `yearly_counts` gives the
 indicators analysts count: visits by level, talks, calls, and documents signed (the sum of the
 signings' counts), actual dated events only. Nothing here reads Streamlit: the page wires it in."""
 from __future__ import annotations
@@ -25,12 +26,12 @@ def _t(key: str, lang: Lang) -> str:
 
 
 def timeline_data(events: pd.DataFrame, lang: Lang = "en") -> pd.DataFrame:
-    """One row per event with what the chart encodes: `when`, `undated`, labels of type and level,
-    `filled` (actual) and the tooltip's text. Events with neither a date nor a published article are
+    """One row per event with what the chart encodes: `when`, `undated`, labels of type and level, the
+    chart's `row` (the type's, or the undated events' own), `filled` (actual) and the tooltip's text. Events with neither a date nor a published article are
     left out (there is nowhere to put them)."""
     if events.empty:
         return pd.DataFrame(columns=["event_id", "when", "undated", "type", "type_label", "level", "level_label",
-                                     "modality", "filled", "status", "sentence", "doc_title", "count"])
+                                     "row", "modality", "filled", "status", "sentence", "doc_title", "count"])
     df = events.copy()
     dated = pd.to_datetime(df["date_start"])
     published = pd.to_datetime(df["doc_published"])
@@ -39,6 +40,7 @@ def timeline_data(events: pd.DataFrame, lang: Lang = "en") -> pd.DataFrame:
     df = df[df["when"].notna()].copy()
     df["type_label"] = [EVENT_TYPE_LABELS[t][lang] for t in df["type"]]
     df["level_label"] = [LEVEL_LABELS[lv][lang] for lv in df["level"]]
+    df["row"] = [_t("undated_row", lang) if u else x for u, x in zip(df["undated"], df["type_label"])]
     df["filled"] = df["modality"] == "actual"
     df["status"] = [_t("undated", lang) if u else _t(m, lang) for u, m in zip(df["undated"], df["modality"])]
     df["count"] = df["count"].astype("Int64")
@@ -47,9 +49,11 @@ def timeline_data(events: pd.DataFrame, lang: Lang = "en") -> pd.DataFrame:
 
 def timeline_chart(events: pd.DataFrame, lang: Lang = "en") -> alt.Chart:
     """Each event a mark at its date on the row of its type: shape by type, colour by level, planned
-    hollow, undated ones (at their article's date) faded; clicking one selects its `event_id`."""
+    hollow; undated ones at their article's date, faded, on a row of their own; clicking one selects its
+    `event_id`."""
     data = timeline_data(events, lang)
     types = [EVENT_TYPE_LABELS[t][lang] for t in EVENT_TYPES]
+    rows = types + ([_t("undated_row", lang)] if data["undated"].any() else [])
     levels = [LEVEL_LABELS[lv][lang] for lv in LEVELS]
     pick = alt.selection_point(name=SELECTION, fields=["event_id"], on="click", clear="dblclick")
     data = data.assign(when=data["when"].dt.strftime("%Y-%m-%d"))  # plain dates: no time zone in the JSON
@@ -58,14 +62,16 @@ def timeline_chart(events: pd.DataFrame, lang: Lang = "en") -> alt.Chart:
         .mark_point(size=140, strokeWidth=2)
         .encode(
             x=alt.X("when:T", title=_t("when", lang)),
-            y=alt.Y("type_label:N", title=None, sort=types, scale=alt.Scale(domain=types)),
-            shape=alt.Shape("type_label:N", title=_t("type", lang), sort=types,
+            y=alt.Y("row:N", title=None, sort=rows, scale=alt.Scale(domain=rows), axis=alt.Axis(labelLimit=240)),
+            shape=alt.Shape("type_label:N", title=_t("type", lang), sort=types, legend=alt.Legend(orient="bottom"),
                             scale=alt.Scale(domain=types, range=[_SHAPES[t] for t in EVENT_TYPES])),
-            color=alt.Color("level_label:N", title=_t("level", lang), sort=levels,
+            color=alt.Color("level_label:N", title=_t("level", lang), sort=levels, legend=alt.Legend(orient="bottom"),
                             scale=alt.Scale(domain=levels, range=[_LEVEL_COLOURS[lv] for lv in LEVELS])),
-            fill=alt.condition("datum.filled", alt.Color("level_label:N", sort=levels,
-                               scale=alt.Scale(domain=levels, range=[_LEVEL_COLOURS[lv] for lv in LEVELS]),
-                               legend=None), alt.value("transparent")),
+            # the same title as the colour's, so the two share one legend of the levels (a fill without a
+            # legend took the colour's away with it)
+            fill=alt.condition("datum.filled", alt.Color("level_label:N", sort=levels, title=_t("level", lang),
+                               scale=alt.Scale(domain=levels, range=[_LEVEL_COLOURS[lv] for lv in LEVELS])),
+                               alt.value("transparent")),
             opacity=alt.condition("datum.undated", alt.value(0.45), alt.value(1.0)),
             size=alt.condition(pick, alt.value(260), alt.value(140)),
             tooltip=[alt.Tooltip("when:T", title=_t("when", lang)), alt.Tooltip("type_label:N", title=_t("type", lang)),
@@ -75,7 +81,7 @@ def timeline_chart(events: pd.DataFrame, lang: Lang = "en") -> alt.Chart:
                      alt.Tooltip("doc_title:N", title=_t("source", lang))],
         )
         .add_params(pick)
-        .properties(height=40 * len(types))
+        .properties(height=40 * len(rows) + 90)  # and the legends below the rows
     )
 
 

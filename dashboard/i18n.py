@@ -236,6 +236,105 @@ _LABELS: dict[str, tuple[str, str]] = {
                          "По годам (состоявшиеся события с датой)"),
     "diplomacy_events": ("Events", "События"),
     "diplomacy_event": ("The event", "Событие"),
+    # the explorer's events view, an event's page, events' downloads (dashboard/screens/explorer_events.py,
+    # event.py, dashboard/event_ui.py)
+    "page_event": ("Diplomacy event", "Дипломатическое событие"),
+    "explore_what": ("What to explore", "Что смотреть"),
+    "what_figures": ("Figures", "Цифры"), "what_events": ("Diplomacy events", "Дипломатические события"),
+    "ev_title": ("Diplomacy events", "Дипломатические события"),
+    "ev_caption": (
+        "Visits, talks, calls, signings and relations established, as Russian-language news report them; each "
+        "linked to the sentence that reports it.",
+        "Визиты, переговоры, телефонные разговоры, подписания и установление отношений — как о них пишут "
+        "русскоязычные новости; каждое со ссылкой на предложение, где о нём сказано.",
+    ),
+    "n_events": ("Events", "Событий"),
+    "ev_types": ("Event types", "Типы событий"), "ev_levels": ("Levels", "Уровни"),
+    "ev_statuses": ("Status", "Статус"),
+    "ev_period_help": (
+        "Keeps events whose date overlaps these years; events without a date in the text are left out once the "
+        "range is narrowed.",
+        "Оставляет события, дата которых пересекается с этими годами; события без даты в тексте при сужении "
+        "диапазона не показываются.",
+    ),
+    "ed_types": ("event types", "типы событий"), "ed_levels": ("levels", "уровни"), "ed_status": ("status", "статус"),
+    "ed_no_filters": ("No filters: every diplomacy event in the database.",
+                      "Без фильтров: все дипломатические события базы."),
+    "ev_no_match": ("No events match these filters.", "Под эти фильтры не подходит ни одно событие."),
+    "ev_no_match_hint": (
+        "Widen the period, clear the search, pick other types, levels or statuses, or press “Reset filters”.",
+        "Расширьте период, очистите поиск, выберите другие типы, уровни или статусы либо нажмите «Сбросить фильтры».",
+    ),
+    "ev_none_in_db": (
+        "The database holds no diplomacy events (a store made before events existed: `./run etl reextract` "
+        "extracts them from its articles).",
+        "В базе нет дипломатических событий (база сделана до появления событий: `./run etl reextract` извлечёт "
+        "их из её статей).",
+    ),
+    "ev_pick_hint": (
+        "Click a mark on the timeline or a row in the table to see the sentence that reports the event.",
+        "Нажмите на отметку на шкале времени или строку таблицы, чтобы увидеть предложение о событии.",
+    ),
+    "ev_gone": ("The selected event is no longer in the database.", "Выбранного события больше нет в базе."),
+    "ev_page_link": ("This event's page", "Страница события"),
+    "ev_permalink": ("Permalink of this event", "Постоянная ссылка на это событие"),
+    "ev_no_event": (
+        "No event named in the address. Open one from a pair's page or the explorer's diplomacy events.",
+        "В адресе не указано событие. Откройте его со страницы пары или из дипломатических событий.",
+    ),
+    "ev_how_read": ("How the event was read (the rule that decided each field)",
+                    "Как прочитано событие (правило, решившее каждое поле)"),
+    "evf_type": ("type", "тип"), "evf_countries": ("sides", "стороны"), "evf_host": ("host", "где"),
+    "evf_level": ("level", "уровень"), "evf_date": ("date", "дата"), "evf_modality": ("status", "статус"),
+    "evf_count": ("documents", "число документов"),
+    "ev_host": ("Host", "Где"), "ev_no_date": ("no date in the text", "дата в тексте не указана"),
+    "ev_same_pair": ("Other events of the same pair", "Другие события той же пары"),
+    "ev_no_same_pair": ("No other event of this pair.", "Других событий этой пары нет."),
+    "ev_row_opens": ("A click on a row opens its event's page.", "Нажмите на строку, чтобы открыть страницу события."),
+    "ev_undated_title": ("Without a date in the text, listed at their article's date",
+                         "Без даты в тексте — по дате статьи"),
+    "ev_undated_row": ("No date (article's date)", "Без даты (дата статьи)"),
+    "ev_in_explorer": ("These events in the explorer", "Эти события во всех событиях"),
+    "ev_pair_only": ("No figures of this pair in the database; its diplomacy events are below.",
+                     "Цифр этой пары в базе нет; ниже — её дипломатические события."),
+    "ev_pair_filter": ("pair", "пара"),
+    "units_events": (
+        "One row per event per article. `date`: YYYY, YYYY-MM, YYYY-MM-DD or START/END, empty when the text gives "
+        "no time (`doc_published` is the article's date); `count`: the number of documents signed, when the text "
+        "gives it; `level`: the highest office among the named participants.",
+        "Одна строка — одно событие в одной статье. `date` — ГГГГ, ГГГГ-ММ, ГГГГ-ММ-ДД или НАЧАЛО/КОНЕЦ, пусто, "
+        "если в тексте нет времени (`doc_published` — дата статьи); `count` — число подписанных документов, если "
+        "оно названо; `level` — высшая должность среди названных участников.",
+    ),
+    "method_events": (
+        "Every diplomacy event that matches the filters, as reported: nothing is merged across articles; "
+        "the most recent event first (an undated one at its article's date).",
+        "Все дипломатические события, подходящие под фильтры, как о них сообщается: между статьями ничего не "
+        "объединено; сначала самые поздние (событие без даты — по дате статьи).",
+    ),
+    "method_pair_events": (
+        "Every diplomacy event of the pair, as reported; the yearly counts (`_yearly.csv`) count events that took "
+        "place and have a date, and sum the documents signed.",
+        "Все дипломатические события пары, как о них сообщается; подсчёт по годам (`_yearly.csv`) учитывает "
+        "состоявшиеся события с датой и суммирует подписанные документы.",
+    ),
+    "method_event": ("The event and the other events of its pair, as reported.",
+                     "Событие и другие события той же пары, как о них сообщается."),
+    "caveat_events_extracted": (
+        "Events are read from news by rules and may be misread: each row keeps its sentence to check against.",
+        "События прочитаны из новостей правилами и могут быть прочитаны неверно: у каждой строки есть предложение "
+        "для проверки.",
+    ),
+    "caveat_events_repeated": (
+        "Two articles reporting one contact give two rows.",
+        "Две статьи об одном контакте дают две строки.",
+    ),
+    "caveat_events_undated": (
+        "An event without a date in the text has an empty `date` and is shown at its article's date; a year "
+        "range leaves it out.",
+        "У события без даты в тексте поле `date` пусто, на странице оно показано по дате статьи; диапазон лет его "
+        "исключает.",
+    ),
     # official statistics (dashboard/official.py)
     "official_line": ("{reporter}'s report (official)", "данные {reporter} (официальные)"),
     "official_legend": ("Official statistics", "Официальная статистика"),
@@ -373,6 +472,8 @@ _LEXICON = Path(__file__).resolve().parent.parent / "etl" / "lexicon" / "countri
 _NOUNS: dict[str, tuple[tuple[str, str], tuple[str, str, str]]] = {
     "figure": (("figure", "figures"), ("цифра", "цифры", "цифр")),
     "row": (("row", "rows"), ("строка", "строки", "строк")),
+    "event": (("event", "events"), ("событие", "события", "событий")),
+    "article": (("article", "articles"), ("статья", "статьи", "статей")),
 }
 
 

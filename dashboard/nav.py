@@ -1,6 +1,7 @@
 """The site's pages (`st.navigation`), the links between them and the sidebar every page shares.
 
-Every page is a URL: the overview at the root, `/explorer`, `/pair?pair=KAZ-CHN`, `/claim?claim=…`. A
+Every page is a URL: the overview at the root, `/explorer`, `/pair?pair=KAZ-CHN`, `/claim?claim=…`,
+`/event?event=…`. A
 link between pages carries the destination's whole state in its query string (`state.link_query`), so
 the page it opens is exactly the one the link names, and Back returns to the page left as it was left.
 The pages are drawn by `dashboard/screens/`; this module only names them."""
@@ -21,6 +22,7 @@ _ICONS = {
     state.EXPLORER: ":material/table_view:",
     state.PAIR: ":material/compare_arrows:",
     state.CLAIM: ":material/format_quote:",
+    state.EVENT: ":material/event:",
 }
 
 
@@ -69,7 +71,8 @@ def go(name: str, target: object, replace: bool = False) -> None:
 
 
 _SYMBOLS = {":material/arrow_back:": "← ", ":material/compare_arrows:": "⇄ ", ":material/link:": "🔗 ",
-            ":material/table_view:": "▦ ", ":material/leaderboard:": "☰ "}
+            ":material/table_view:": "▦ ", ":material/leaderboard:": "☰ ",
+            ":material/event:": "◷ "}
 
 
 def pair_link(pair: tuple[str, str], lang: Lang, where=st, label: str | None = None, **kw) -> None:

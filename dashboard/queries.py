@@ -17,6 +17,7 @@ import pandas as pd
 import pyarrow as pa
 
 from dashboard import search
+from dashboard.filters import Filters, year_bounds
 from dashboard.index import CODE_COLUMNS, ClaimIndex
 
 # The outlet is the host of the article's URL without "www."; "" when there is no URL.
@@ -231,7 +232,8 @@ def search_vocabulary(con: duckdb.DuckDBPyConnection, claim_ids: pa.Array) -> pa
 
 EVENT_COLUMNS = ("event_id", "doc_id", "type", "country_a", "country_b", "host", "level", "date", "date_start",
                  "date_end", "modality", "count", "event_text", "span_start", "span_end", "sentence",
-                 "sentence_start", "sentence_end", "doc_title", "doc_published", "doc_url", "outlet")
+                 "sentence_start", "sentence_end", "extractor_version", "doc_title", "doc_published", "doc_url",
+                 "outlet")
 
 
 # the outlet as the claims name it (the host of the article's URL), so an event's provenance reads the same
@@ -251,6 +253,103 @@ def pair_events(con: duckdb.DuckDBPyConnection, country_a: str, country_b: str) 
         )
     except duckdb.CatalogException:
         return pd.DataFrame(columns=list(EVENT_COLUMNS))
+
+
+# ---------------------------------------------------------------- the explorer's events, an event's page
+# Events are few (one per reported contact, against many figures per article): the explorer's events view
+# asks DuckDB on every change, with no snapshot. A store made before events existed answers nothing.
+
+EVENT_DETAIL_COLUMNS = EVENT_COLUMNS + ("pair", "trace")
+_EVENT_ORDER = "ORDER BY coalesce(date_start, doc_published) DESC NULLS LAST, doc_id, span_start, event_id"
+
+
+def _events_where(filters: Filters, types: tuple[str, ...], levels: tuple[str, ...],
+                  modalities: tuple[str, ...]) -> tuple[str, list]:
+    """The WHERE clause (over `events_with_source` with the folded sentence `s` and its words `w`) of
+    the events `filters` (the explorer's: sides, years, outlets, sentence search) and the events' own
+    filters select; the figures' indicators and modality do not apply."""
+    where: list[str] = []
+    params: list = []
+    if filters.country:
+        where.append("(country_a = ? OR country_b = ?)")
+        params += [filters.country, filters.country]
+        if filters.partners:
+            where.append("list_contains(?::VARCHAR[], CASE WHEN country_a = ? THEN country_b ELSE country_a END)")
+            params += [list(filters.partners), filters.country]
+    if filters.pairs:
+        where.append("list_contains(?::VARCHAR[], country_a || '-' || country_b)")
+        params.append([f"{a}-{b}" for a, b in filters.pairs])
+    for column, values in (("type", types), ("level", levels), ("modality", modalities)):
+        if values:
+            where.append(f"list_contains(?::VARCHAR[], {column})")
+            params.append(list(values))
+    lo, hi = year_bounds(filters)  # the years overlap the event's date; an undated event has none
+    if lo is not None:
+        where.append("coalesce(date_end, date_start) >= ?")
+        params.append(lo)
+    if hi is not None:
+        where.append("date_start <= ?")
+        params.append(hi)
+    if filters.outlets:
+        where.append(f"list_contains(?::VARCHAR[], {outlet_sql('doc_url')})")
+        params.append(list(filters.outlets))
+    toks = search.tokens(filters.search) or ([search.fold(filters.search.strip())] if filters.search.strip() else [])
+    for tok in toks:  # the figures' rule (`search_scan`): inside the folded sentence, or a form of a word
+        where.append("(contains(s, ?) OR list_has_any(w, ?::VARCHAR[]))")
+        params += [tok, list(search.forms(tok))]
+    return " AND ".join(where) or "TRUE", params
+
+
+_SEARCHABLE = (f"(SELECT *, {WORD_SPLIT.format(s='s')} AS w FROM "
+               f"(SELECT *, {FOLDED_SENTENCE.format(col='sentence')} AS s FROM events_with_source))")
+
+
+def events(con: duckdb.DuckDBPyConnection, filters: Filters, types: tuple[str, ...] = (),
+           levels: tuple[str, ...] = (), modalities: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Every event the filters select, newest first (by its date; an undated one by its article's),
+    with `pair`: `EVENT_COLUMNS` + `pair`."""
+    where, params = _events_where(filters, types, levels, modalities)
+    source = _SEARCHABLE if filters.search.strip() else "events_with_source"
+    try:
+        return _df(con, f"SELECT {', '.join(_EVENT_SELECT)}, pair FROM {source} WHERE {where} {_EVENT_ORDER}",
+                   params)
+    except duckdb.CatalogException:
+        return pd.DataFrame(columns=[*EVENT_COLUMNS, "pair"])
+
+
+def event(con: duckdb.DuckDBPyConnection, event_id: str) -> dict | None:
+    """One event with its article's provenance, its extractor and its trace (`EVENT_DETAIL_COLUMNS`)."""
+    try:
+        df = _df(con, f"SELECT {', '.join(_EVENT_SELECT)}, pair, trace "
+                      "FROM events_with_source WHERE event_id = ?", [event_id])
+    except duckdb.CatalogException:
+        return None
+    return None if df.empty else df.iloc[0].to_dict()
+
+
+def document_events(con: duckdb.DuckDBPyConnection, doc_id: str) -> pd.DataFrame:
+    """The events an article states, in text order (to mark them in the whole article)."""
+    try:
+        return _df(con, "SELECT event_id, type, level, modality, country_a, country_b, span_start, span_end "
+                        "FROM events WHERE doc_id = ? ORDER BY span_start, event_id", [doc_id])
+    except duckdb.CatalogException:
+        return pd.DataFrame(columns=["event_id", "type", "level", "modality", "country_a", "country_b",
+                                     "span_start", "span_end"])
+
+
+def event_options(con: duckdb.DuckDBPyConnection) -> dict:
+    """What the events offer to filter on: their pairs, outlets, the years their dates cover, how many."""
+    try:
+        with _cursor(con) as cur:
+            pairs = cur.execute("SELECT DISTINCT country_a, country_b FROM events ORDER BY ALL").fetchall()
+            outlets = [r[0] for r in cur.execute(
+                f"SELECT DISTINCT {outlet_sql('doc_url')} FROM events_with_source ORDER BY 1").fetchall()]
+            lo, hi, n = cur.execute("SELECT min(year(date_start)), max(year(coalesce(date_end, date_start))), "
+                                    "count(*) FROM events").fetchone()
+    except duckdb.CatalogException:
+        return {"pairs": [], "outlets": [], "years": None, "n": 0}
+    return {"pairs": [(a, b) for a, b in pairs], "outlets": outlets,
+            "years": None if lo is None else (int(lo), int(hi)), "n": int(n)}
 
 
 # ---------------------------------------------------------------- official statistics (issue 12)

@@ -1,7 +1,7 @@
 """The session's state, one value per page, and its round trip through the URL.
 
 Each page keeps its state in `st.session_state` as a frozen value (the explorer: `Filters` and `View`;
-the overview: a country; a pair page: the pair and its axis scale; a figure's page: the claim). The
+the overview: a country; a pair page: the pair and its axis scale; a figure's page: the claim; an event's page: the event). The
 widgets' callbacks edit it (Streamlit runs them before the script, so nothing the run does afterwards can
 lose a change), and the widgets are drawn from it (`show`).
 
@@ -19,11 +19,13 @@ from dataclasses import dataclass, replace
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
+from dashboard import event_filters
+from dashboard.event_filters import EventFilters
 from dashboard.filters import Filters, View, _codes, _pair, parse_query, to_query
 from dashboard.i18n import DEFAULT_LANG, LANGS, Lang
 
-OVERVIEW, EXPLORER, PAIR, CLAIM = "overview", "explorer", "pair", "claim"
-PAGES = (OVERVIEW, EXPLORER, PAIR, CLAIM)
+OVERVIEW, EXPLORER, PAIR, CLAIM, EVENT = "overview", "explorer", "pair", "claim", "event"
+PAGES = (OVERVIEW, EXPLORER, PAIR, CLAIM, EVENT)
 SCALES = ("linear", "log")
 _CLAIM_ID_MAX = 400
 
@@ -49,9 +51,15 @@ class ClaimState:
 
 
 @dataclass(frozen=True, slots=True)
+class EventState:
+    event: str | None = None  # a diplomacy event's page (`/event?event=…`)
+
+
+@dataclass(frozen=True, slots=True)
 class ExplorerState:
     filters: Filters = Filters()
     view: View = View()
+    events: EventFilters = EventFilters()  # the events view (dashboard/event_filters.py)
 
 
 # ---------------------------------------------------------------- pure: query string <-> state
@@ -69,7 +77,7 @@ def parse_lang(params: Mapping[str, Sequence[str]]) -> Lang:
 def parse(page: str, params: Mapping[str, Sequence[str]]) -> object:
     """A page's state from query parameters (each key -> all its values); invalid values are dropped."""
     if page == EXPLORER:
-        return ExplorerState(*parse_query(params))
+        return ExplorerState(*parse_query(params), event_filters.parse_query(params))
     if page == OVERVIEW:
         country = _codes([_one(params, "country") or ""])
         return OverviewState(country[0] if country else None)
@@ -77,6 +85,9 @@ def parse(page: str, params: Mapping[str, Sequence[str]]) -> object:
         raw = _one(params, "pair")
         scale = _one(params, "scale")
         return PairState(_pair(raw) if raw else None, scale if scale in SCALES else "linear")
+    if page == EVENT:
+        event = _one(params, "event")
+        return EventState(event if event and len(event) <= _CLAIM_ID_MAX else None)
     claim = _one(params, "claim")
     return ClaimState(claim if claim and len(claim) <= _CLAIM_ID_MAX else None)
 
@@ -88,7 +99,7 @@ def pair_key(pair: tuple[str, str]) -> str:
 def query(page: str, state: object, lang: Lang) -> dict[str, list[str]]:
     """The inverse of `parse`: only non-default values, so a plain link stays plain."""
     if isinstance(state, ExplorerState):
-        return to_query(state.filters, replace(state.view, lang=lang))
+        return {**to_query(state.filters, replace(state.view, lang=lang)), **event_filters.to_query(state.events)}
     q: dict[str, list[str]] = {"lang": [lang]} if lang != DEFAULT_LANG else {}
     if isinstance(state, OverviewState) and state.country:
         q["country"] = [state.country]
@@ -99,6 +110,8 @@ def query(page: str, state: object, lang: Lang) -> dict[str, list[str]]:
             q["scale"] = [state.scale]
     elif isinstance(state, ClaimState) and state.claim:
         q["claim"] = [state.claim]
+    elif isinstance(state, EventState) and state.event:
+        q["event"] = [state.event]
     return q
 
 

@@ -1,14 +1,19 @@
 """The explorer: every figure, filtered in the sidebar, as a chart of one series, a table and the source
-of the figure picked; a line above says in plain words what is filtered."""
+of the figure picked; a line above says in plain words what is filtered. The sidebar's "What to explore"
+switch shows the diplomacy events instead (dashboard/screens/explorer_events.py)."""
 from __future__ import annotations
 
 import streamlit as st
 
 from dashboard import data, ui
+from dashboard.screens import explorer_events
 from dashboard.i18n import Lang
 
 
 def render(store: data.Store, lang: Lang) -> None:
+    if explorer_events.switch(lang):
+        explorer_events.render(store, lang)
+        return
     filters = ui.sidebar_filters(store.options, lang)
     overview = data.overview(store.path, store.version, filters)
     ui.header(overview.counts, lang)

@@ -1,8 +1,10 @@
 """A pair's page (`/pair?pair=KAZ-CHN`): the headline (latest actual turnover, its change, the latest
 target), per indicator a chart of the yearly line with every statement behind it (and the official
 statistics' lines, when imported), the figures and the sources, then the pair's diplomacy: a timeline of
-its events and their yearly counts. Clicking a point or a row opens that figure's page; clicking an event
-(a mark or a row) shows its sentence and article below the timeline."""
+its events, their yearly counts, the dated events and apart the undated ones, and their downloads.
+Clicking a point or a row opens that figure's page; clicking an event (a mark or a row) shows its
+sentence, article and trace below, with a link to its own page. A pair with events and no figures has a
+page of its diplomacy alone."""
 from __future__ import annotations
 
 import functools
@@ -11,13 +13,15 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, data, describe, downloads, events, extras, i18n, nav, official, state, tables, views
+from dashboard import (charts, data, describe, downloads, event_ui, events, extras, i18n, nav, official, state, tables,
+                       views)
+from dashboard.event_filters import EventFilters
 from dashboard.filters import Filters
 from dashboard.i18n import Lang, t
 from dashboard.state import ClaimState, ExplorerState, PairState
 
 K_PAIR, K_SCALE, K_TABLE = "p_pair", "p_scale", "p_table"
-K_EVENTS, K_TIMELINE = "p_events", "p_timeline"
+K_EVENTS, K_UNDATED, K_TIMELINE = "p_events", "p_events_undated", "p_timeline"
 _GO = "_pair_go"  # the figure a click picked: its page opens at the start of the next run
 _EVENT = "_pair_event"  # the event a click picked: shown below the timeline (not in the URL: a detail, not a view)
 _OFFICIAL = ("trade_turnover", "export", "import")  # the indicators the official statistics have
@@ -54,10 +58,10 @@ def _on_event_point() -> None:
         st.session_state[_EVENT] = str(picked[0]["event_id"])
 
 
-def _on_event_row(ids: list[str]) -> None:
-    row = tables.selected_row((st.session_state.get(K_EVENTS) or {}).get("selection"))
-    if row is not None and 0 <= row < len(ids):
-        st.session_state[_EVENT] = ids[row]
+def _on_event_row(key: str, ids: list[str]) -> None:
+    picked = event_ui.picked_row(key, ids)
+    if picked is not None:
+        st.session_state[_EVENT] = picked
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
@@ -175,6 +179,9 @@ def render(store: data.Store, lang: Lang) -> None:
     pair = s.pair if s.pair in store.options.pairs else None
     keys = [state.pair_key(p) for p in store.options.pairs]
     label = lambda k: i18n.pair_label(k.replace("-", i18n.EN_DASH), lang)  # noqa: E731
+    if pair is None and s.pair in extras.event_options(store.path, store.version, store.con)["pairs"]:
+        _events_only(store, s.pair, lang)  # a pair the news reports contacts of, but no figures
+        return
     if pair is None:
         st.title(t("page_pair", lang))
         st.info(t("no_pair", lang) if s.pair is None else t("pair_gone", lang, pair=state.pair_key(s.pair)))
@@ -228,9 +235,20 @@ def render(store: data.Store, lang: Lang) -> None:
 
 # ---------------------------------------------------------------- diplomacy (issue 11)
 
+def _events_only(store: data.Store, pair: tuple[str, str], lang: Lang) -> None:
+    """The page of a pair with diplomacy events and no figures: its title, and its diplomacy."""
+    name = i18n.pair_label(f"{pair[0]}{i18n.EN_DASH}{pair[1]}", lang)
+    st.html(f'<h1 style="border-left: .5rem solid {charts.colour(state.pair_key(pair))}; padding-left: .6rem">'
+            f'{views.esc(name)}</h1>')
+    st.info(t("ev_pair_only", lang))
+    nav.link(state.OVERVIEW, t("all_pairs", lang), icon=":material/arrow_back:")
+    _diplomacy(store, pair, lang)
+
+
 def _diplomacy(store: data.Store, pair: tuple[str, str], lang: Lang) -> None:
-    """The pair's events: a timeline (a click picks one), yearly counts, a table (a row picks one) and
-    the picked event's sentence and article, the provenance a figure has on its page."""
+    """The pair's events: a timeline (a click picks one), yearly counts, a table of the dated events (a
+    row picks one) and, apart, the undated ones at their article's date; the picked event's sentence,
+    article and trace (with a link to its own page); the events' CSV, JSON and ZIP."""
     st.subheader(t("diplomacy", lang))
     evs = extras.pair_events(store.path, store.version, pair, store.con)
     shown = events.timeline_data(evs, lang)
@@ -238,51 +256,34 @@ def _diplomacy(store: data.Store, pair: tuple[str, str], lang: Lang) -> None:
         st.info(t("diplomacy_none", lang))
         return
     st.caption(t("diplomacy_hint", lang))
+    nav.link(state.EXPLORER, t("ev_in_explorer", lang),
+             ExplorerState(Filters(pairs=(pair,)), events=EventFilters(show=True)), icon=":material/table_view:")
     st.altair_chart(events.timeline_chart(evs, lang), key=K_TIMELINE, on_select=_on_event_point,
                     selection_mode=events.SELECTION, width="stretch")
     st.markdown(f"**{t('diplomacy_counts', lang)}**")
     counts = events.yearly_counts(evs, lang)
     st.dataframe(counts, width="stretch", height=tables.table_height(len(counts)))
 
-    st.markdown(f"**{t('diplomacy_events', lang)}**")
-    ids = shown["event_id"].tolist()
-    table = pd.DataFrame({
-        "event_id": ids,
-        "when": [i18n.format_date(d.date(), lang) for d in shown["when"]],
-        "type": shown["type_label"], "level": shown["level_label"], "status": shown["status"],
-        "count": shown["count"], "sentence": shown["sentence"],
-        "outlet": shown["outlet"].replace("", t("no_url", lang)),
-    })
-    labels = {"when": t("ev_when", lang), "type": t("ev_type", lang), "level": t("ev_level", lang),
-              "status": t("ev_status", lang), "count": t("ev_count", lang), "sentence": t("ev_sentence", lang),
-              "outlet": t("ev_outlet", lang)}
-    config = {k: st.column_config.TextColumn(v) for k, v in labels.items()}
-    config["count"] = st.column_config.NumberColumn(labels["count"])
-    st.dataframe(table, key=K_EVENTS, hide_index=True, width="stretch", height=tables.table_height(len(table)),
-                 column_order=list(labels), column_config=config,
-                 on_select=functools.partial(_on_event_row, ids), selection_mode=["single-row", "single-cell"])
+    undated = evs["date_start"].isna()
+    ids = []
+    if (~undated).any():
+        st.markdown(f"**{t('diplomacy_events', lang)}**")
+        ids += event_ui.table(evs[~undated], lang, K_EVENTS, functools.partial(_on_event_row, K_EVENTS), pair=False)
+    if undated.any():  # listed apart, at their article's date
+        st.markdown(f"**{t('ev_undated_title', lang)}**")
+        ids += event_ui.table(evs[undated], lang, K_UNDATED, functools.partial(_on_event_row, K_UNDATED), pair=False)
+
+    name = i18n.pair_label(f"{pair[0]}{i18n.EN_DASH}{pair[1]}", lang)
+    url = nav.view_url(state.PAIR)
+    stem = f"events_{pair[0]}-{pair[1]}"
+    downloads.controls(lambda: event_ui.bundle(
+        evs, lang, stem=stem, title=f"{t('app_title', lang)} — {name}: {t('diplomacy', lang)}",
+        filters=[f"{t('ev_pair_filter', lang)}: {name}"], url=url, method=t("method_pair_events", lang),
+        extra={"yearly": counts.reset_index()}), stem, lang, "pair_events_dl")
 
     picked = st.session_state.get(_EVENT)
     if picked in ids:  # an event of another pair (picked before the pair changed) is not shown here
-        _event(shown.iloc[ids.index(picked)], lang)
-
-
-def _event(ev: pd.Series, lang: Lang) -> None:
-    """One event's provenance: its sentence with the words that state it marked, its article's title,
-    date, outlet and link (as a figure's page shows them)."""
-    st.markdown(f"**{t('diplomacy_event', lang)}: {ev['type_label']} · {ev['level_label']} · {ev['status']}**")
-    st.html(views.sentence_html(str(ev["sentence"]), int(ev["sentence_start"]), int(ev["span_start"]),
-                                int(ev["span_end"])))
-    url = ev["doc_url"] if isinstance(ev["doc_url"], str) else ""
-    st.html(views.meta_html([
-        (t("ev_when", lang), i18n.format_date(ev["when"].date(), lang) + ("" if not ev["undated"] else
-                                                                            f" ({t('ev_undated', lang)})")),
-        (t("col_title", lang), ev["doc_title"] if isinstance(ev["doc_title"], str) else t("untitled", lang)),
-        (t("published", lang), i18n.format_date(ev["doc_published"], lang) if not pd.isna(ev["doc_published"]) else ""),
-        (t("outlet", lang), ev["outlet"] or t("no_url", lang)),
-        (t("as_written", lang), str(ev["event_text"])),
-        ("URL", url),
-    ]))
-    safe = views.safe_url(url or None)
-    if safe:
-        st.link_button(t("open_source", lang), safe, icon=":material/open_in_new:")
+        row = extras.event_detail(store.path, store.version, picked, store.con)
+        if row is not None:
+            st.markdown(f"**{t('diplomacy_event', lang)}**")
+            event_ui.body(store, row, lang, "p_event")

@@ -448,6 +448,47 @@ def test_a_pair_page_event_click_reaches_its_sentence(server, browser):
     page.close()
 
 
+def test_the_events_explorer_row_click_reaches_the_sentence_and_the_events_page(server, browser):
+    """The explorer's events view, filtered by type: a click on a row of the events table shows the
+    event's sentence with its words marked (and names it in the URL); its link opens the event's own page,
+    whose permalink names it and whose sentence is marked."""
+    from dashboard_testdb import event_id, gold_events
+
+    page = browser.new_page(viewport={"width": 1500, "height": 1300})
+    page.goto(f"{server}/explorer?what=events&pair=KGZ-RUS&type=visit&type=talks", wait_until="domcontentloaded")
+    grid = page.locator(".st-key-e_table [data-testid='stDataFrame']")  # not the yearly counts' (folded)
+    grid.wait_for(timeout=60_000)
+    _wait_idle(page)
+    assert page.get_by_text("Filtered — pairs: Kyrgyzstan – Russia; event types: visit, talks.").is_visible()
+    want = {event_id(e): e for e in gold_events()
+            if sorted(e["countries"]) == ["KGZ", "RUS"] and e["type"] in ("visit", "talks")}
+    page.get_by_text(f"Showing {len(want)} of {len(want)} events.").wait_for(timeout=30_000)
+    grid.scroll_into_view_if_needed()
+    bb = grid.bounding_box()
+    assert bb is not None
+    page.mouse.click(bb["x"] + bb["width"] / 2, bb["y"] + 35 + 17)  # the middle of the first row
+    page.wait_for_url("**event=**", timeout=30_000)
+    page.locator("mark.bi-sel").first.wait_for(timeout=30_000)
+    _wait_idle(page)
+    eid = unquote(page.url.partition("event=")[2].partition("&")[0])
+    assert eid in want, eid
+    e = want[eid]
+    assert page.locator("mark.bi-sel").first.inner_text().strip() == e["text"]
+    sentence = page.locator("mark.bi-sel").first.locator("xpath=..").inner_text()
+    assert " ".join(sentence.split()) == " ".join(e["sentence"].split())
+
+    page.get_by_role("link", name="This event's page").click()
+    page.wait_for_url("**/event?event=**", timeout=30_000)
+    page.locator("mark.bi-sel").first.wait_for(timeout=30_000)
+    _wait_idle(page)
+    assert unquote(page.url.partition("event=")[2]) == eid
+    permalink = page.locator("[data-testid='stCode']").first.inner_text()
+    assert f"/event?event={quote(eid, safe='')}" in permalink
+    assert page.locator("mark.bi-sel").first.inner_text().strip() == e["text"]
+    assert page.get_by_text("Other events of the same pair").is_visible()
+    page.close()
+
+
 @pytest.fixture(scope="module")
 def official_server(tmp_path_factory: pytest.TempPathFactory):
     """The app against the gold database with the official statistics fixtures imported."""

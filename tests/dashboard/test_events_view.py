@@ -82,6 +82,7 @@ def test_timeline_chart_encodes_type_level_and_a_click(sample_db):
     assert enc["color"]["scale"]["domain"] == ["Heads of state", "Heads of government", "Ministers", "Other"]
     assert [p["name"] for p in spec["params"]] == [events.SELECTION]
     assert spec["params"][0]["select"]["fields"] == ["event_id"]
+    assert enc["fill"]["condition"]["title"] == enc["color"]["title"] == "Level"  # one legend of the levels
     (rows,) = spec["datasets"].values()
     assert rows and all(len(r["when"]) == 10 for r in rows)
 
@@ -105,3 +106,13 @@ def test_yearly_counts_count_actual_dated_events_and_sum_documents_signed():
                                        "Documents signed": 9}
     assert got.loc[2023, "Talks"] == 1 and got.loc[2023, "Calls"] == 1 and got.loc[2023, "Documents signed"] == 0
     assert events.yearly_counts(df.iloc[0:0], "ru").empty
+
+
+def test_undated_events_have_a_row_of_their_own_on_the_timeline():
+    df = pd.DataFrame([row(), row(event_id="u", date=None, date_start=None, date_end=None, type="talks")])
+    data = events.timeline_data(df, "en")
+    assert list(data["row"]) == ["Visit", "No date (article's date)"]
+    y = events.timeline_chart(df, "en").to_dict()["encoding"]["y"]
+    assert y["field"] == "row" and y["scale"]["domain"][-1] == "No date (article's date)"
+    # without undated events, no empty row
+    assert events.timeline_chart(df.iloc[:1], "en").to_dict()["encoding"]["y"]["scale"]["domain"][-1] == "Relations established"
