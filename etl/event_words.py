@@ -25,7 +25,7 @@ _TRIGGERS = ("visit_nouns", "visit_verbs", "visit_transitive", "talks_nouns", "s
              "relations_phrase")
 _CONTEXT = ("planned", "invitation", "back_reference", "anniversary", "multilateral_heads", "multilateral_of",
             "multilateral_events", "company_stems", "place_prepositions", "treaty_date_preposition",
-            "report_verbs", "clause_openers", "office_holder_words")
+            "report_verbs", "clause_openers", "office_holder_words", "sequence_prepositions", "arrival_nouns")
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from etl.countries import Mention, find_mentions, outlet_from_url, rank_context
 from etl.event_rules import BOOK, rule
 from etl.event_words import EventWords, city_country, event_words
 from etl.lazy import lazy
+from etl.extract import _prefilters, collector_paused
 from etl.lexicon import Lexicon, load, per_word
 from etl.model import Document, contract_dict
 from etl.morph import word_info
@@ -82,6 +83,8 @@ class EventDoc:
     lex: Lexicon
     words: EventWords
     calls: list  # sentence indices where a call was stated (filled while reading)
+    arrivals: list  # (pair, day) of the visits read so far that are dated by a single day (filled while reading)
+    treaties: dict  # sentence index -> the treaties it names with their date (`_treaties`)
     # what the rules read of one sentence, once for all its event words: (what, sentence index) -> it
     per_sentence: dict = field(default_factory=dict)
 
@@ -148,8 +151,7 @@ class EventAsk:
 
 
 def _tok_at(s: Sentence, rel: int) -> int:
-    from bisect import bisect_left
-    return bisect_left(s.starts, s.start + rel)
+    return bisect.bisect_left(s.starts, s.start + rel)
 
 
 def _places(s: Sentence, lex: Lexicon) -> list[Place]:
@@ -179,7 +181,8 @@ def _places(s: Sentence, lex: Lexicon) -> list[Place]:
 # --------------------------------------------------------------------------- finding the event words
 
 
-def find_triggers(s: Sentence, words: EventWords) -> list[Trigger]:
+def find_triggers(s: Sentence, words: EventWords, treaties: list[Trigger]) -> list[Trigger]:
+    """The event words of a sentence, with its named treaties (`_treaties`), in order."""
     toks, lemmas = s.toks, s.lemmas
     out: list[Trigger] = []
     used: set[int] = set()
@@ -213,7 +216,7 @@ def find_triggers(s: Sentence, words: EventWords) -> list[Trigger]:
                 out.append(Trigger("relations", i, i))
         else:
             out.append(Trigger(kind, i, i))
-    out.extend(_treaties(s, lemmas, words))
+    out.extend(treaties)
     out.sort(key=lambda x: x.first)
     return out
 
@@ -503,7 +506,7 @@ def _event_times(q: EventAsk) -> list[TimeExpr]:
     a, b = q.clause
     reports = q.words.context["report_verbs"]
     out = []
-    named = {t.treaty.start for t in _treaties(s, q.lemmas, q.words)} if q.trig.treaty is None else set()
+    named = {t.treaty.start for t in q.doc.treaties[s.index]} if q.trig.treaty is None else set()
     for t in s.times_if_dated():
         if not t.period or t.role != "point" or not (t.event or _DAY.match(t.period)) or t.start in named:
             continue  # (a treaty's own date dates no other event)
@@ -552,6 +555,19 @@ def _time_of_event(q: EventAsk):
         return SKIP
     at = q.s.toks[q.trig.first].start - q.s.start
     return min(times, key=lambda t: abs(t.start - at)).period
+
+
+@rule("date.after-arrival")
+def _after_arrival(q: EventAsk):
+    # «После прилёта лидеры направились на встречу»: the meeting follows the arrival stated before it
+    ctx, lemmas = q.words.context, q.lemmas
+    after = any(lemmas[k] in ctx["sequence_prepositions"] and lemmas[k + 1] in ctx["arrival_nouns"]
+                for k in range(q.trig.first - 1))
+    if not after:
+        return SKIP
+    pair = tuple(q.countries or ())
+    day = next((d for p, d in reversed(q.doc.arrivals) if p == pair), None)
+    return day or SKIP
 
 
 @rule("date.none")
@@ -637,12 +653,14 @@ class EventRejection:
 
 
 def extract_events(doc: Document, lex: Lexicon | None = None) -> list[Event]:
-    return _extract(doc, lex or load())
+    with collector_paused():  # (as claims are read: see there)
+        return _extract(doc, lex or load())
 
 
 def event_rejections(doc: Document, lex: Lexicon | None = None) -> list[EventRejection]:
     out: list[EventRejection] = []
-    _extract(doc, lex or load(), out)
+    with collector_paused():
+        _extract(doc, lex or load(), out)
     return out
 
 
@@ -708,8 +726,7 @@ def _extract(doc: Document, lex: Lexicon, rejected: list[EventRejection] | None 
         return []
     published = reference_date(parse_iso_date(doc.published) or parse_iso_date(infer_published(text, doc.url, lex=lex))) \
         or reference_date(undated_reference(text, lex))
-    from etl.extract import _prefilters  # the page's blocks of other news end the article, as for claims
-    pre = _prefilters(lex)
+    pre = _prefilters(lex)  # the page's blocks of other news end the article, as for claims
     end = len(text)
     if m := pre.chrome_after_break.search(text, first.start()):
         end = m.start() + 1
@@ -730,9 +747,10 @@ def _extract(doc: Document, lex: Lexicon, rejected: list[EventRejection] | None 
     lead = [get(i) for i in range(min(3, len(sents)))]
     title = doc.title or heading_of(text) or text[:200].split("\n")[0]
     title_mentions = lead[0].mentions if lead and lead[0].text == title else find_mentions(tokenize(title, 0), lex, outlet)
-    found = [(get(i), find_triggers(get(i), words)) for i in candidates]
+    treaties = {i: _treaties(get(i), get(i).lemmas, words) for i in candidates}
+    found = [(get(i), find_triggers(get(i), words, treaties[i])) for i in candidates]
     weighted = [(title_mentions, 3)] + [(s.mentions, 2) for s in lead] + [(s.mentions, 1) for s, trigs in found if trigs]
-    ctx = EventDoc(doc.id, published, tuple(rank_context(weighted)), lex, words, [])
+    ctx = EventDoc(doc.id, published, tuple(rank_context(weighted)), lex, words, [], [], treaties)
     mentions: list[_Mention] = []
     for s, trigs in found:
         if any(t.kind == "call" for t in trigs):
@@ -752,6 +770,8 @@ def _extract(doc: Document, lex: Lexicon, rejected: list[EventRejection] | None 
                                                        why.as_dict()))
                     continue
                 mentions.append(m)
+                if m.type == "visit" and m.date and len(m.date) == 10:
+                    ctx.arrivals.append((tuple(m.countries), m.date))
     return _finalize(doc.id, text, _merge(mentions))
 
 
@@ -769,7 +789,9 @@ def _merge(mentions: list[_Mention]) -> list[list[_Mention]]:
             target = existing[0] if existing else None
         else:
             target = next((g for g in existing if _date_of(g) == m.date), None)
-            if target is None and m.trig.treaty is None:  # a treaty named with its date is its own signing
+            # a treaty named with its date is its own signing; a meeting placed on the arrival day is one
+            # of the visit's meetings, not the undated talks the text names as the visit's
+            if target is None and m.trig.treaty is None and m.trace.get("date") != "date.after-arrival":
                 target = next((g for g in existing if _date_of(g) is None and g[0].trig.treaty is None), None)
         if target is None:
             target = []
@@ -833,7 +855,17 @@ def _finalize(doc_id: str, text: str, groups: list[list[_Mention]]) -> list[Even
                      and t.modality == "actual" and t.trace.get("date") != "date.from-visit"}
             if len(dated) == 1:
                 v.date, v.trace["date"] = dated.pop(), "date.from-activity"
+        elif v.type == "visit" and v.date and len(v.date) == 10 and v.modality == "actual":
+            start = date.fromisoformat(v.date)
+            later = [d for t in events if t.type in ("talks", "signing") and t.countries == v.countries
+                     and t.modality == "actual" and t.date and len(t.date) == 10
+                     and 0 < (d := date.fromisoformat(t.date) - start).days <= _VISIT_DAYS]
+            if later:
+                v.date, v.trace["date"] = f"{v.date}/{(start + max(later)).isoformat()}", "date.visit-spans-activities"
     return events
+
+
+_VISIT_DAYS = 6  # the longest a visit's days are taken to run: a later meeting is not part of it
 
 
 def extract_document_events(doc: Document, lex: Lexicon | None = None) -> list[Event]:

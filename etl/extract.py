@@ -225,7 +225,7 @@ def _analyse(sents: Sentences, i: int, text: str, lex: Lexicon, published, ours:
 
 
 def extract_document(doc: Document, lex: Lexicon | None = None) -> list[Claim]:
-    with _collector_paused():
+    with collector_paused():
         return _extract_document(doc, lex or load())
 
 
@@ -242,13 +242,13 @@ def rejections(doc: Document, lex: Lexicon | None = None) -> list[Rejection]:
     """The figures of a document that made no claim, each with the trace of the rule that turned it down:
     for asking why a figure is missing (a share, a part of trade, no pair)."""
     out: list[Rejection] = []
-    with _collector_paused():
+    with collector_paused():
         _extract_document(doc, lex or load(), out)
     return out
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """Python's cycle collector is off while one document is read.
 
     Every object made for a document stays alive until its end (sentences are read again for context),

@@ -159,3 +159,22 @@ def test_the_events_command_reads_like_extract_and_reports_bad_lines(tmp_path):
     same = subprocess.run([sys.executable, "-m", "etl", "events", "--input", str(src), "--output", str(src)],
                           cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert same.returncode == 2
+
+
+@pytest.mark.parametrize("talks_day, visit_date", [("2 марта", "2025-03-01/2025-03-02"), ("20 марта", "2025-03-01")])
+def test_a_visit_runs_through_the_days_of_its_meetings(talks_day, visit_date):
+    text = (f"1 марта президент Армении прибыл в Тегеран с официальным визитом. "
+            f"{talks_day} президенты Армении и Ирана провели переговоры в Тегеране.")
+    events = extract_events(Document(id="span", text=text, published="2025-03-25"))
+    visit = next(e for e in events if e.type == "visit")
+    assert visit.date == visit_date
+    assert (visit.trace["date"] == "date.visit-spans-activities") == ("/" in visit_date)
+
+
+def test_a_meeting_after_the_arrival_is_its_own_talks_on_the_arrival_day():
+    text = ("Президенты Армении и Ирана провели переговоры. 1 марта президент Армении прибыл в Тегеран. "
+            "После прибытия лидеры отправились на встречу в узком составе. "
+            "2 марта прошли переговоры в расширенном составе.")
+    talks = [e for e in extract_events(Document(id="arrival", text=text, published="2025-03-02")) if e.type == "talks"]
+    assert sorted(e.date for e in talks) == ["2025-03-01", "2025-03-02"]
+    assert any(e.trace["date"] == "date.after-arrival" for e in talks)
