@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from etl.countries import Mention, find_mentions, outlet_from_url, rank_context
+from etl.countries import Mention, find_mentions, rank_context
 from etl.event_rules import BOOK, rule
 from etl.event_words import EventWords, city_country, event_words
 from etl.lazy import lazy
@@ -22,10 +22,10 @@ from etl.lexicon import Lexicon, load, per_word
 from etl.model import Document, contract_dict
 from etl.morph import word_info
 from etl.numbers import tokenize
-from etl.periods import TimeExpr, infer_published, parse_iso_date, reference_date, undated_reference
+from etl.periods import TimeExpr
+from etl.reading import reading_of
 from etl.rules import SKIP, Trace
 from etl.sentence import Sentence
-from etl.speakers import OursResolver
 from etl.text import Sentences, heading_of
 from etl.vocabulary import EVENT_FIELDS, LEVELS
 
@@ -724,25 +724,19 @@ def _extract(doc: Document, lex: Lexicon, rejected: list[EventRejection] | None 
     first = words.prefilter.search(low) or words.treaty_prefilter.search(text)
     if first is None:
         return []
-    published = reference_date(parse_iso_date(doc.published) or parse_iso_date(infer_published(text, doc.url, lex=lex))) \
-        or reference_date(undated_reference(text, lex))
+    reading = reading_of(doc, lex)  # the claims' reading of this document, when they were just extracted
     pre = _prefilters(lex)  # the page's blocks of other news end the article, as for claims
     end = len(text)
     if m := pre.chrome_after_break.search(text, first.start()):
         end = m.start() + 1
-    sents = Sentences(text, end, lex)
-    outlet = doc.outlet_country or (outlet_from_url(doc.url, lex))
-    ours = OursResolver(text, lex, outlet)
+    sents = reading.sentences(end)
     candidates = _candidates(sents, low, text, words)
     if not candidates:
         return []
-    cache: dict[int, Sentence] = {}
+    published, outlet = reading.published, reading.outlet
 
     def get(i: int) -> Sentence:
-        if i not in cache:
-            a, b = sents.span(i)
-            cache[i] = Sentence(i, a, b, text[a:b], lex, published, ours)
-        return cache[i]
+        return reading.sentence(sents, i)
 
     lead = [get(i) for i in range(min(3, len(sents)))]
     title = doc.title or heading_of(text) or text[:200].split("\n")[0]

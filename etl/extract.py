@@ -16,16 +16,14 @@ from itertools import islice
 
 from etl.claim_rules import LEAD_SENTENCES, DocContext, SoFar, decide_claim
 from etl.sentence import Sentence
-from etl.countries import document_union, find_mentions, outlet_from_url, rank_context
+from etl.countries import find_mentions, rank_context
 from etl.lexicon import Lexicon, load, per_lexicon
 from etl.model import Claim, Document
 from etl.morph import lexeme_forms
 from etl.numbers import tokenize
 from etl.patterns import trie as _trie, word_start_branches as _word_start_branches
-from etl.periods import (infer_published, parse_iso_date,
-                         reference_date, undated_reference)
+from etl.reading import reading_of
 from etl.rules import Trace
-from etl.speakers import OursResolver
 from etl.text import Sentences, heading_of
 from etl.version import extractor_version
 
@@ -218,12 +216,6 @@ def _word_anchor(text: str, a: int, b: int, pre: _Prefilters) -> bool:
     return False
 
 
-def _analyse(sents: Sentences, i: int, text: str, lex: Lexicon, published, ours: OursResolver,
-             union: str | None) -> Sentence:
-    a, b = sents.span(i)
-    return Sentence(i, a, b, text[a:b], lex, published, ours, union)
-
-
 def extract_document(doc: Document, lex: Lexicon | None = None) -> list[Claim]:
     with collector_paused():
         return _extract_document(doc, lex or load())
@@ -269,8 +261,7 @@ def _extract_document(doc: Document, lex: Lexicon, rejected: list[Rejection] | N
     text = doc.text
     if not text or not text.strip():
         return []
-    published = reference_date(parse_iso_date(doc.published) or parse_iso_date(infer_published(text, doc.url, lex=lex))) \
-        or reference_date(undated_reference(text, lex))
+    reading = reading_of(doc, lex)
     pre = _prefilters(lex)
     # Only the article is split and read: the page's blocks of other news after it are not. Where the
     # first figure could be (a heading above it is the page's menu) matters only if there is a heading;
@@ -284,22 +275,14 @@ def _extract_document(doc: Document, lex: Lexicon, rejected: list[Rejection] | N
         if first is None:
             return []
         end = _body_end(text, pre, first)
-    sents = Sentences(text, end, lex)
+    sents = reading.sentences(end)
     figure_idx = _figure_sentences(text, sents, pre)
     if not figure_idx:
         return []
-
-    cache: dict[int, Sentence] = {}
-    # whose «наша страна»: as given, else the country of the site the article comes from (looked up only
-    # for a text that says «наш…»)
-    outlet = doc.outlet_country or (outlet_from_url(doc.url, lex) if _may_say_ours(text, lex) else None)
-    ours = OursResolver(text, lex, outlet)
-    union = document_union(text, lex)  # «страны союза» after «Евразийский экономический союз»
+    published, outlet = reading.published, reading.outlet
 
     def get(i: int) -> Sentence:
-        if i not in cache:
-            cache[i] = _analyse(sents, i, text, lex, published, ours, union)
-        return cache[i]
+        return reading.sentence(sents, i)
 
     with_figures = [s for s in map(get, figure_idx) if s.figures]
     if not with_figures:
@@ -333,11 +316,6 @@ def _extract_document(doc: Document, lex: Lexicon, rejected: list[Rejection] | N
 
 _WORDY = re.compile(r"[^\W\d_]{2,}")
 _LEAD_LOOKAHEAD = 20  # sentences: how far a page's chrome lines («|», «![]()») may push its lead
-
-
-def _may_say_ours(text: str, lex: Lexicon) -> bool:
-    """The text may say «наша страна» (a plain substring test of the stem, in either case)."""
-    return any(stem in text or stem.capitalize() in text for stem in lex.words.ours_stems)
 
 
 def _lead_indices(text: str, sents: Sentences) -> list[int]:
