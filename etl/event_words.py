@@ -25,7 +25,8 @@ _TRIGGERS = ("visit_nouns", "visit_verbs", "visit_transitive", "talks_nouns", "s
              "relations_phrase")
 _CONTEXT = ("planned", "invitation", "back_reference", "anniversary", "multilateral_heads", "multilateral_of",
             "multilateral_events", "company_stems", "place_prepositions", "treaty_date_preposition",
-            "report_verbs", "clause_openers", "office_holder_words", "sequence_prepositions", "arrival_nouns")
+            "report_verbs", "clause_openers", "office_holder_words", "sequence_prepositions", "arrival_nouns",
+            "place_nouns", "relative_pronouns")
 
 
 @dataclass(frozen=True)

@@ -156,15 +156,19 @@ def _tok_at(s: Sentence, rel: int) -> int:
 
 def _places(s: Sentence, lex: Lexicon) -> list[Place]:
     """The sides' names, capitals, «наша страна» and cities of the sentence, with whether «в» stands before."""
-    preps = event_words(lex).context["place_prepositions"]
-    toks = s.toks
+    ctx = event_words(lex).context
+    preps, place_nouns = ctx["place_prepositions"], ctx["place_nouns"]
+    toks, lemmas = s.toks, s.lemmas
     taken = set(s.mention_tokens)
     out = []
 
     def after_in(i: int) -> bool:
-        # «в Бишкеке», «в столице России», «в г. Сочи»: «в» up to two words before
-        return any(k >= 0 and toks[k].lower in preps for k in (i - 1, i - 2, i - 3)) and not \
-            any(toks[k].kind == "punct" and toks[k].text not in (".",) for k in range(max(0, i - 2), i))
+        # «в Бишкеке», «в столице России», «в г. Сочи»: «в», with only a place noun between (not «в четверг
+        # вице-премьер Киргизии»: the time's «в»)
+        k = i - 1
+        while k >= 0 and i - k <= 2 and (lemmas[k] in place_nouns or toks[k].text == "."):
+            k -= 1
+        return k >= 0 and toks[k].lower in preps
     for m in s.mentions:
         if m.code and m.kind in ("name", "capital", "ours", "adjective", "leader", "compound", "bloc"):
             out.append(Place(m.first, m.code, m.kind, after_in(m.first)))
@@ -584,12 +588,21 @@ def _planned(q: EventAsk):
         t = q.s.toks[k]
         if t.kind != "word":
             continue
-        if k > q.trig.last and (q.lemmas[k] in reports or t.lower in q.words.context["clause_openers"]):
-            break  # a clause of its own: «заявил, что … намерены»
+        if k > q.trig.last and (q.lemmas[k] in reports or q.lemmas[k] in q.words.context["clause_openers"]) \
+                and not _about_the_event(q, k):
+            break  # a clause of its own: «заявил, что … намерены», «документы, которые выведут …»
         info = word_info(t.lower)
         if q.lemmas[k] in planned or info.tense == "futr":
             return "planned"
     return SKIP
+
+
+def _about_the_event(q: EventAsk, k: int) -> bool:
+    """A relative clause about the event's own noun («визита …, который пройдет 13–15 июня»): its
+    pronoun agrees in number with the noun (not «подписали документы, которые выведут …»)."""
+    head = word_info(q.s.toks[q.trig.first].lower)
+    return q.lemmas[k] in q.words.context["relative_pronouns"] and head.pos == "NOUN" \
+        and word_info(q.s.toks[k].lower).plural == head.plural
 
 
 @rule("modality.actual")

@@ -178,3 +178,29 @@ def test_a_meeting_after_the_arrival_is_its_own_talks_on_the_arrival_day():
     talks = [e for e in extract_events(Document(id="arrival", text=text, published="2025-03-02")) if e.type == "talks"]
     assert sorted(e.date for e in talks) == ["2025-03-01", "2025-03-02"]
     assert any(e.trace["date"] == "date.after-arrival" for e in talks)
+
+
+def test_the_time_s_preposition_does_not_place_a_side_named_after_it():
+    # «в» of «в среду» is not «в Армении»: the meeting is in the capital named after the traveller
+    text = "В среду министр экономики Армении Арам Петросян в Тегеране встретился с министром торговли Ирана."
+    [e] = [e for e in extract_events(Document(id="host", text=text, published="2025-03-05")) if e.type == "talks"]
+    assert e.host == "IRN", e.trace
+
+
+@pytest.mark.parametrize("text, modality", [
+    # the eve of a visit: it is yet to come
+    ("Министр рассказал об этом в преддверии визита президента Армении в Иран.", "planned"),
+    # a relative clause about other nouns does not make the signing planned
+    ("Президенты Армении и Ирана подписали пакет соглашений, которые откроют новые рынки.", "actual"),
+    # a relative clause about the visit itself does
+    ("Накануне визита президента Армении в Иран, который пройдет 13–15 июня, посол дал интервью.", "planned"),
+])
+def test_the_modality_of_an_event_word_is_read_in_its_own_clause(text, modality):
+    events = extract_events(Document(id="modality", text=text, published="2025-06-01"))
+    assert events and events[0].modality == modality, [(e.type, e.modality, e.trace) for e in events]
+
+
+def test_a_time_next_to_a_verb_of_saying_dates_the_report_not_the_meeting():
+    text = "Об этом сказал в понедельник министр Армении на заседании межправительственной комиссии Армении и Ирана."
+    events = extract_events(Document(id="said", text=text, published="2025-03-05"))
+    assert events and events[0].date is None
