@@ -41,6 +41,7 @@ class LeaderRole:
 @dataclass(frozen=True)
 class EventWords:
     trigger_type: dict[str, str]  # word form -> "visit" | "talks" | "signing" | "relations" (one word)
+    visit_nouns: frozenset[str]  # lemmas
     visit_verbs: frozenset[str]  # lemmas
     visit_transitive: frozenset[str]  # «посетить Узбекистан»: the place is the object, no «в»
     session_nouns: frozenset[str]  # «заседание»: talks only of a body named after it
@@ -163,7 +164,7 @@ def event_words(lex: Lexicon) -> EventWords:
         for f in lexeme_forms(row["city"].lower()) | {row["city"].lower()}:
             cities[f] = row["code"]
     return EventWords(
-        trigger_type=trigger_type, visit_verbs=frozenset(trig["visit_verbs"]),
+        trigger_type=trigger_type, visit_nouns=frozenset(trig["visit_nouns"]), visit_verbs=frozenset(trig["visit_verbs"]),
         visit_transitive=frozenset(trig["visit_transitive"]), session_nouns=frozenset(trig["session_nouns"]), talks_weak=frozenset(trig["talks_weak"]),
         session_bodies=frozenset(trig["session_bodies"]), call_phrases=call_phrases,
         document_nouns=frozenset(trig["document_nouns"]), prepared=frozenset(trig["prepared_words"]),

@@ -269,6 +269,15 @@ def _back_reference(q: EventAsk):
     return SKIP
 
 
+@rule("type.repeated-visits")
+def _repeated_visits(q: EventAsk):
+    # «взаимные визиты», «визиты на высшем уровне стали регулярными»: a series, not one visit
+    tok = q.s.toks[q.trig.first]
+    if q.trig.kind == "visit" and q.lemmas[q.trig.first] in q.words.visit_nouns and word_info(tok.lower).plural:
+        return None
+    return SKIP
+
+
 @rule("type.anniversary")
 def _anniversary(q: EventAsk):
     if q.trig.kind != "relations":
@@ -511,10 +520,13 @@ def _event_times(q: EventAsk) -> list[TimeExpr]:
     reports = q.words.context["report_verbs"]
     out = []
     named = {t.treaty.start for t in q.doc.treaties[s.index]} if q.trig.treaty is None else set()
-    for t in s.times_if_dated():
-        if not t.period or t.role != "point" or not (t.event or _DAY.match(t.period)) or t.start in named:
+    # (a sentence without a day or a month is read for its times only if it has a year: one may date it)
+    for t in s.times_if_dated() or (s.times if _YEAR_IN.search(s.text) else ()):
+        if not t.period or t.role != "point" or t.start in named:
             continue  # (a treaty's own date dates no other event)
         k0, k1 = _tok_at(s, t.start), _tok_at(s, t.end)
+        if not (t.event or _DAY.match(t.period) or _YEAR.fullmatch(t.period) and _next_to(q, k0, k1)):
+            continue
         if q.trig.weak and k0 > q.trig.last:
             continue  # «обсудили события 28–30 апреля»: the topic's time
         if not (a <= k0 < b or k0 < q.trig.first and (a == 0 or k0 < a) and _in_lead(s, k0, a)):
@@ -523,6 +535,18 @@ def _event_times(q: EventAsk) -> list[TimeExpr]:
             continue
         out.append(t)
     return out
+
+
+_YEAR = re.compile(r"\d{4}")
+_INFINITIVE_REACH = 4  # words from an infinitive to the event it plans: «провести в 2024 году заседание»
+_YEAR_IN = re.compile(r"(?<!\d)(?:1[89]|20)\d\d(?!\d)")
+_YEAR_REACH = 2  # words between a year and the event word it dates: «в 2019 году премьер посетил»
+
+
+def _next_to(q: EventAsk, k0: int, k1: int) -> bool:
+    """A time right next to the event word: only then does a bare year date it (a year further off in the
+    sentence is most often a figure's)."""
+    return 0 <= q.trig.first - k1 <= _YEAR_REACH or 0 <= k0 - q.trig.last - 1 <= _YEAR_REACH
 
 
 def _in_lead(s: Sentence, k0: int, a: int) -> bool:
@@ -582,6 +606,10 @@ def _no_date(q: EventAsk):
 @rule("modality.planned-word")
 def _planned(q: EventAsk):
     a, b = q.clause
+    # «договорились провести заседание», «намерены организовать встречу»: the event is an infinitive's object
+    if any(q.s.toks[k].kind == "word" and word_info(q.s.toks[k].lower).infinitive
+           for k in range(max(a, q.trig.first - _INFINITIVE_REACH), q.trig.first)):
+        return "planned"
     planned = q.words.context["planned"]
     reports = q.words.context["report_verbs"]
     for k in range(a, b):
@@ -798,8 +826,10 @@ def _merge(mentions: list[_Mention]) -> list[list[_Mention]]:
             target = next((g for g in existing if _date_of(g) == m.date), None)
             # a treaty named with its date is its own signing; a meeting placed on the arrival day is one
             # of the visit's meetings, not the undated talks the text names as the visit's
+            # (nor does a visit to the other side: «посетил Узбекистан в 2015 году» after a visit to India)
             if target is None and m.trig.treaty is None and m.trace.get("date") != "date.after-arrival":
-                target = next((g for g in existing if _date_of(g) is None and g[0].trig.treaty is None), None)
+                target = next((g for g in existing if _date_of(g) is None and g[0].trig.treaty is None
+                               and all(x.host in (None, m.host) for x in g if m.host)), None)
         if target is None:
             target = []
             existing.append(target)

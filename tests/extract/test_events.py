@@ -204,3 +204,26 @@ def test_a_time_next_to_a_verb_of_saying_dates_the_report_not_the_meeting():
     text = "Об этом сказал в понедельник министр Армении на заседании межправительственной комиссии Армении и Ирана."
     events = extract_events(Document(id="said", text=text, published="2025-03-05"))
     assert events and events[0].date is None
+
+
+@pytest.mark.parametrize("text, when", [
+    ("Премьер-министр Армении в 2019 году посетил Иран.", "2019"),
+    # a year further from the event word is a figure's: «в 2019 году товарооборот …»
+    ("В 2019 году товарооборот Армении и Ирана вырос, а вчера премьер-министр Армении посетил Иран.", "2025-03-04"),
+])
+def test_a_bare_year_dates_only_the_event_word_next_to_it(text, when):
+    [e] = extract_events(Document(id="year", text=text, published="2025-03-05"))
+    assert e.date == when, e.trace
+
+
+def test_an_event_an_infinitive_governs_is_planned():
+    text = "Армения и Иран договорились провести в 2026 году заседание межправительственной комиссии в Ереване."
+    [e] = extract_events(Document(id="inf", text=text, published="2025-03-05"))
+    assert (e.type, e.modality, e.date) == ("talks", "planned", "2026"), e.trace
+
+
+def test_an_earlier_visit_to_the_other_side_is_not_merged_into_this_one():
+    text = ("Итоги визита президента Армении в Иран подвели в Тегеране. "
+            "Президент Ирана посетил Армению в 2019 году, напомнил министр.")
+    visits = [e for e in extract_events(Document(id="two", text=text, published="2025-03-05")) if e.type == "visit"]
+    assert sorted((e.host, e.date) for e in visits) == [("ARM", "2019"), ("IRN", None)]
