@@ -791,6 +791,38 @@ def _from_to_years(q: Ask):
     return SKIP
 
 
+@rule("period.range-ends")
+def _range_ends(q: Ask):
+    """«за 1991–2014 годы товарооборот с $90 млн увеличился до $4 млрд»: of an achieved change over years,
+    the figure after «с» is the first year's level, the one after «до» the last year's."""
+    if q.kind != "level" or q.mod != "actual":
+        return SKIP
+    end = _range_partner(q)
+    if end is None:
+        return SKIP
+    t = q.decisive_time  # (not a period continued from before: the claims after this one continue it)
+    m = _YEARS.fullmatch(t.period or "") if t is not None else None
+    return (m.group(1) if end == "from" else m.group(2)) if m else SKIP
+
+
+_YEARS = re.compile(r"(\d{4})/(\d{4})")
+
+
+def _range_partner(q: Ask) -> str | None:
+    """"from" for the X of «с X до Y», "to" for its Y, else None."""
+    s, fig, fw = q.s, q.fig, q.fw
+    k = next(i for i, f in enumerate(s.figures) if f.first == fig.first)  # (q.fig may carry its range's scale)
+    if any(s.toks[i].lower in fw.range_from for i in _left_words(s, fig, 1)) and k + 1 < len(s.figures):
+        nxt = s.figures[k + 1]
+        if nxt.unit == fig.unit and any(s.toks[i].lower in fw.range_to for i in _left_words(s, nxt, 1)):
+            return "from"
+    if any(s.toks[i].lower in fw.range_to for i in _left_words(s, fig, 1)) and k > 0:
+        prev = s.figures[k - 1]
+        if prev.unit == fig.unit and any(s.toks[i].lower in fw.range_from for i in _left_words(s, prev, 1)):
+            return "to"
+    return None
+
+
 @rule("period.horizon-of-plan")
 def _horizon(q: Ask):
     t = q.decisive_time

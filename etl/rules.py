@@ -155,6 +155,9 @@ _RULES = (  # each field's rules in the order Rulebook.decide tries them
          "a change «с … в 2013 году до … в 2020 году»: the years from its start to its end",
          "Товарооборот Таджикистана и Ирана сократился в пять раз: с 300 млн долларов в 2013 году до 58 млн "
          "долларов в 2020 году.", "2013/2020"),
+    Rule("period.range-ends", "«с X до Y» за годы A–B: X — уровень года A, Y — года B",
+         "«с X до Y» over the years A–B: X is year A's level, Y year B's",
+         "За 2015–2020 годы товарооборот Армении и Ирана вырос с $200 млн до $350 млн.", "2015"),
     Rule("period.horizon-of-plan", "горизонт плана («к 2030 году») или время после слова плана", "a plan's horizon («к 2030 году») or a time stated after the planning word",
          "Казахстан и Узбекистан намерены к 2030 году довести товарооборот до 10 млрд долларов.", "2030"),
     Rule("period.time-in-clause", "время, названное в части предложения с цифрой, ближайшее первым", "the time stated in the figure's clause, nearest first",
