@@ -972,8 +972,10 @@ def _pronoun_for_indicator(s: Sentence, fig: Figure, prev: Sentence) -> str | No
     """The indicator the sentence before names, when the subject of the figure's clause points back to it:
     a personal pronoun («Он вырос на 17,8%») or a word for «the figure» («показатель вырос на 35%»)."""
     lo = _first_tok_from(s, _clause(s, fig.first)[0])
+    # (a noun right after a preposition is its object, whatever case its form may read as: «на начало ноября»)
     subject = next((s.toks[k].info for k in range(lo, fig.first) if s.toks[k].kind == "word"
-                    and s.toks[k].info.case == "nomn" and s.toks[k].info.pos in ("NPRO", "NOUN")), None)
+                    and s.toks[k].info.case == "nomn" and s.toks[k].info.pos in ("NPRO", "NOUN")
+                    and not (k > lo and s.toks[k - 1].kind == "word" and s.toks[k - 1].info.pos == "PREP")), None)
     if subject is None or not (subject.pos == "NPRO" or subject.lemma in s.lex.words.back_reference_lemmas):
         return None
     named = [c.indicator for c in prev.cues.indicators]

@@ -354,3 +354,13 @@ def test_a_whole_year_is_the_horizon_of_a_forecast_told_on_an_unknown_date():
     found = extract_document(Document(id="real", text="Товарооборот между Россией и Монголией по итогам 2022 года "
                                                       "может превысить 2 млрд долларов."))
     assert [(c.modality, c.period) for c in found] == [("forecast", "2022")]
+
+
+def test_the_figure_word_after_a_time_phrase_points_back_to_the_previous_statistic():
+    """indicator.pronoun-for-previous: in «На начало октября показатель превысил …» the noun after «на» is
+    the time's, so «показатель» is the subject, and it is the statistic the sentence before names."""
+    found = claims("В Минэкономики ожидают, что в этом году товарооборот Армении и Грузии достигнет $2 млрд. "
+                   "На начало октября показатель превысил $1,6 млрд. Инвестиции в экономику Армении растут.",
+                   published="2024-10-20")
+    (c,) = [c for c in found if c.value == 1.6e9]
+    assert (c.indicator, c.period, c.trace["indicator"]) == ("trade_turnover", "2024", "indicator.pronoun-for-previous")
