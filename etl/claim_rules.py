@@ -629,6 +629,23 @@ def _same_as_previous(q: Ask):
     return SKIP
 
 
+_PARTNER_REACH = 3  # sentences: the named side must be in that figure's pair, so a wider look is safe
+
+
+@rule("countries.partner-in-previous-trade-figure")
+def _partner_in_previous_trade(q: Ask):
+    """«Товарооборот Узбекистана с Ираном составил $306 млн. Экспорт в Иран снизился на 35%»: one side named,
+    its partner in a trade figure just before (up to _PARTNER_REACH sentences back), not the article's side."""
+    if len(q.codes) != 1 or q.ind not in TRADE_INDICATORS:
+        return SKIP
+    for i, c in reversed(q.so_far.claims):
+        if i < q.s.index - _PARTNER_REACH:
+            break
+        if c.indicator in TRADE_INDICATORS and q.codes[0] in c.countries:
+            return list(c.countries)
+    return SKIP
+
+
 @rule("countries.one-named-and-main-side")
 def _one_named(q: Ask):
     if len(q.codes) != 1:

@@ -83,6 +83,10 @@ _RULES = (  # each field's rules in the order Rulebook.decide tries them
     Rule("countries.same-as-previous-figure", "те же стороны, что у предыдущей цифры этого показателя", "the same sides as the previous figure of this statistic",
          "Товарооборот Узбекистана и Турции в 2024 году составил 3 млрд долларов. К 2030 году стороны "
          "рассчитывают выйти на 10 млрд долларов.", ["TUR", "UZB"]),
+    Rule("countries.partner-in-previous-trade-figure", "названа одна сторона: её пара в торговой цифре чуть раньше",
+         "one side named: its pair in a trade figure shortly before",
+         "Конфликт Ирана и США обсуждают везде. Товарооборот Армении с Ираном в 2018 году составил 300 млн "
+         "долларов. В 2018 году экспорт в Иран снизился на 35%.", ["ARM", "IRN"]),
     Rule("countries.one-named-and-main-side", "здесь названа одна сторона, вторая — главная сторона статьи", "one side named here, the other the article's main side",
          "Торговля Казахстана и Китая растёт. Экспорт в Китай в 2024 году достиг 15 млрд долларов.",
          ["CHN", "KAZ"]),
