@@ -513,6 +513,9 @@ def _comparator_cue_word(q: Ask):
     s, fig, fw = q.s, q.fig, q.fw
     cues = q.lex.cues["comparator"]
     lemmas = cue_lemma.table(q.lex)
+    if fig.first >= 2 and all(s.toks[k].kind == "word" for k in (fig.first - 2, fig.first - 1)) \
+            and " ".join(word_info(s.toks[k].lower).lemma for k in (fig.first - 2, fig.first - 1)) in cues["approx_before"]:
+        return "approx", fig.first - 2
     for i in _left_words(s, fig):
         t = s.toks[i]
         low = t.lower

@@ -364,3 +364,13 @@ def test_the_figure_word_after_a_time_phrase_points_back_to_the_previous_statist
                    published="2024-10-20")
     (c,) = [c for c in found if c.value == 1.6e9]
     assert (c.indicator, c.period, c.trace["indicator"]) == ("trade_turnover", "2024", "indicator.pronoun-for-previous")
+
+
+@pytest.mark.parametrize("text", [
+    "Товарооборот Армении и Грузии в этом году составит в районе 6 млрд долларов.",
+    "Товарооборот Армении и Грузии в 2024 году вышел на уровень, близкий к 6 млрд долларов.",
+])
+def test_two_words_of_nearness_before_a_figure_make_it_approximate(text):
+    """comparator.cue-word: «в районе», «близкий к» (cues.toml approx_before)."""
+    (c,) = claims(text)
+    assert (c.value, c.comparator) == (6e9, "approx")
