@@ -184,8 +184,13 @@ class Ask:
         # a figure that is a verb says its own mood: «удвоить» (a plan), «утроится» (an outcome), «удвоился»
         end = fig.first + 1 if s.toks[fig.first].lower in self.lex.ratio_verb_forms else fig.first
         found = [(strength, i, m) for i, strength, m in s.cue_words.modal if lo <= i < end]
-        if not found and lo > 0 and not _has_verb(s, lo, fig.first):
-            found = [(strength, i, m) for i, strength, m in s.cue_words.modal if i < lo]
+        if not found and not _has_verb(s, lo, fig.first):
+            # a figure that opens its clause takes the mood of the verb after it: «До $5 млрд довести оборот
+            # предлагает Турция»; without one, an elliptical clause shares the clause before's
+            hi = _first_tok_from(s, self.clause[1])
+            found = [(strength, i, m) for i, strength, m in s.cue_words.modal if fig.last < i < hi]
+            if not found and lo > 0:
+                found = [(strength, i, m) for i, strength, m in s.cue_words.modal if i < lo]
         return found
 
     @lazy
@@ -1289,9 +1294,11 @@ def _intra_bloc(s: Sentence, m: Mention) -> bool:
 
 
 def _reaching_verb_before(s: Sentence, fig: Figure, lex: Lexicon) -> bool:
-    """A verb that brings an amount to a level («довести», «вывести», «увеличить») before the figure."""
+    """A verb that brings an amount to a level («довести», «вывести», «увеличить») before the figure, or
+    right after the figure that opens the sentence with «до» («До $5 млрд довести оборот предлагает …»)."""
     verbs = lex.cues["modality"]["target_infinitive"] | lex.cues["modality"]["reaching_nouns"]
-    return any(s.toks[k].kind == "word" and word_info(s.toks[k].lower).lemma in verbs for k in range(fig.first))
+    after = range(fig.last + 1, min(len(s.toks), fig.last + 3)) if fig.first <= 1 else range(0)
+    return any(s.toks[k].kind == "word" and word_info(s.toks[k].lower).lemma in verbs for k in [*range(fig.first), *after])
 
 
 def _previous_period(so_far: SoFar, index: int, ind: str) -> str | None:

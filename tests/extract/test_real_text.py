@@ -374,3 +374,9 @@ def test_two_words_of_nearness_before_a_figure_make_it_approximate(text):
     """comparator.cue-word: «в районе», «близкий к» (cues.toml approx_before)."""
     (c,) = claims(text)
     assert (c.value, c.comparator) == (6e9, "approx")
+
+
+def test_a_figure_opening_its_clause_takes_the_mood_of_the_verb_after_it():
+    """modality.mood-word and comparator: «До $N довести …» is a target at N, not a bound reached."""
+    (c,) = claims("До $3 млрд довести товарооборот с Арменией предлагает Грузия.")
+    assert (c.value, c.modality, c.comparator, c.countries) == (3e9, "target", "eq", ["ARM", "GEO"])
