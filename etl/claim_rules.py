@@ -472,6 +472,13 @@ def _start_of_planned_change(q: Ask):
     return SKIP
 
 
+@rule("modality.comparison-base")
+def _comparison_base(q: Ask):
+    """«довести товарооборот до 20 млрд долларов против 14 млрд»: the level compared with is what was achieved."""
+    s, fig = q.s, q.fig
+    return ("actual", None) if fig.first > 0 and s.toks[fig.first - 1].lower in q.fw.comparison_base else SKIP
+
+
 @rule("modality.stated-as-now")
 def _stated_as_now_rule(q: Ask):
     nearest = q.strongest_modal

@@ -70,6 +70,7 @@ class FunctionWords:
     added_lemmas: frozenset[str]
     range_from: frozenset[str]
     range_to: frozenset[str]
+    comparison_base: frozenset[str]
     new_statement: frozenset[str]
     pronoun_source: frozenset[str]
     from_prepositions: frozenset[str]

@@ -143,6 +143,10 @@ _RULES = (  # each field's rules in the order Rulebook.decide tries them
     Rule("modality.start-of-planned-change", "«с 1,5 млрд до 2 млрд»: исходная точка — достигнутое", "«с 1,5 млрд до 2 млрд»: the starting point is what was achieved",
          "Стороны намерены увеличить товарооборот Казахстана и Узбекистана с 4 млрд до 10 млрд долларов.",
          "actual"),
+    Rule("modality.comparison-base", "«против 14 млрд» рядом с планом: уровень для сравнения — достигнутый",
+         "«против 14 млрд» beside a plan: the level compared with is what was achieved",
+         "Армения намерена довести товарооборот с Грузией до 3 млрд долларов против 1,5 млрд долларов в 2024 году.",
+         "actual"),
     Rule("modality.stated-as-now", "«в настоящее время», «сейчас» между словом плана и цифрой: достигнуто",
          "«в настоящее время», «сейчас» between the word of plan and the figure: achieved",
          "Армения и Иран намерены довести товарооборот до 3 млрд долларов, в настоящее время он составляет "
