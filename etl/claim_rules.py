@@ -448,6 +448,21 @@ def _factor(q: Ask):
     return ("change", 1) if q.fig.unit == "x" else SKIP
 
 
+@rule("kind.signed-percent")
+def _signed_percent(q: Ask):
+    """«экспортировал на $52,9 млрд (+30,6%)»: a percentage written with its sign is a change."""
+    s, k = q.s, q.fig.first
+    if q.fig.unit != "%" or k == 0:
+        return SKIP
+    sign, first = s.toks[k - 1], s.toks[k]
+    glued = sign.end == first.start and (k < 2 or s.toks[k - 2].end < sign.start or s.toks[k - 2].text in q.fw.open_brackets)
+    if glued and sign.text in q.fw.plus_signs:
+        return "change", 1
+    if glued and sign.text in q.fw.minus_signs:
+        return "change", -1
+    return SKIP
+
+
 @rule("kind.percent-without-change")
 def _percent_without_change(q: Ask):
     return None if q.fig.unit == "%" else SKIP
@@ -705,6 +720,20 @@ def _not_a_flow(q: Ask):
 @rule("flow_from.unnamed-as-previous")
 def _unnamed_as_previous(q: Ask):
     return q.prev_same.flow_from if not q.codes and q.prev_same is not None else SKIP
+
+
+@rule("flow_from.opposite-unnamed")
+def _opposite_unnamed(q: Ask):
+    """«Китай экспортировал в Россию на $52,9 млрд. Импорт составил $62,8 млрд»: no side named, the flow
+    opposite to the export (or import) just before, of the same sides."""
+    if q.codes:
+        return SKIP
+    for i, c in reversed(q.so_far.claims):
+        if i < q.s.index - 1:
+            break
+        if {c.indicator, q.ind} == {"export", "import"} and c.flow_from in q.pair and sorted(c.countries) == q.pair:
+            return next(x for x in q.pair if x != c.flow_from)
+    return SKIP
 
 
 @rule("flow_from.opposite-of-previous")
