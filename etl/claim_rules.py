@@ -448,13 +448,20 @@ def _factor(q: Ask):
     return ("change", 1) if q.fig.unit == "x" else SKIP
 
 
-@rule("kind.signed-percent")
-def _signed_percent(q: Ask):
-    """«экспортировал на $52,9 млрд (+30,6%)»: a percentage written with its sign is a change."""
+@rule("kind.signed-figure")
+def _signed_figure(q: Ask):
+    """«экспортировал на $52,9 млрд (+30,6%)»: a percentage written with its sign is a change, and any
+    figure after the word «плюс» or «минус»."""
     s, k = q.s, q.fig.first
-    if q.fig.unit != "%" or k == 0:
+    if k == 0:
         return SKIP
     sign, first = s.toks[k - 1], s.toks[k]
+    if sign.lower in q.fw.plus_words:  # «плюс 3,5 млрд долларов к товарообороту»
+        return "change", 1
+    if sign.lower in q.fw.minus_words:
+        return "change", -1
+    if q.fig.unit != "%":
+        return SKIP
     glued = sign.end == first.start and (k < 2 or s.toks[k - 2].end < sign.start or s.toks[k - 2].text in q.fw.open_brackets)
     if glued and sign.text in q.fw.plus_signs:
         return "change", 1

@@ -74,6 +74,8 @@ class FunctionWords:
     plus_signs: frozenset[str]
     minus_signs: frozenset[str]
     open_brackets: frozenset[str]
+    plus_words: frozenset[str]
+    minus_words: frozenset[str]
     new_statement: frozenset[str]
     pronoun_source: frozenset[str]
     from_prepositions: frozenset[str]

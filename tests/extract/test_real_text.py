@@ -380,3 +380,10 @@ def test_a_figure_opening_its_clause_takes_the_mood_of_the_verb_after_it():
     """modality.mood-word and comparator: «До $N довести …» is a target at N, not a bound reached."""
     (c,) = claims("До $3 млрд довести товарооборот с Арменией предлагает Грузия.")
     assert (c.value, c.modality, c.comparator, c.countries) == (3e9, "target", "eq", ["ARM", "GEO"])
+
+
+def test_a_figure_after_plus_or_minus_is_a_change():
+    """kind.signed-figure: «плюс 2 млрд долларов к товарообороту» is a change by that amount."""
+    found = claims("Товарооборот Армении и Грузии в 2024 году вырос: это плюс 2 млрд долларов к товарообороту.")
+    (c,) = [c for c in found if c.value == 2e9]
+    assert (c.kind, c.trace["kind"]) == ("change", "kind.signed-figure")
