@@ -16,11 +16,11 @@ from datetime import date
 
 from etl.sentence import Sentence, _clause, _first_tok_from, _left_words, cue_lemma, word_cue
 from etl.countries import Mention
-from etl.lazy import lazy
+from etl.lazy import lazy, per_lexicon
 from etl.lexicon import FunctionWords, Lexicon
 from etl.model import FLOW_INDICATORS, TRADE_INDICATORS, Claim
 from etl.morph import word_info
-from etl.numbers import Figure
+from etl.numbers import Figure, Tok
 from etl.periods import TimeExpr, contract_period, timeless
 from etl.text import Sentences
 from etl.rules import SKIP, Rulebook, Trace
@@ -184,13 +184,13 @@ class Ask:
         # a figure that is a verb says its own mood: «удвоить» (a plan), «утроится» (an outcome), «удвоился»
         end = fig.first + 1 if s.toks[fig.first].lower in self.lex.ratio_verb_forms else fig.first
         found = [(strength, i, m) for i, strength, m in s.cue_words.modal if lo <= i < end]
-        if not found and not _has_verb(s, lo, fig.first):
+        if not found:
             # a figure that opens its clause takes the mood of the verb after it: «До $5 млрд довести оборот
             # предлагает Турция»; without one, an elliptical clause shares the clause before's
             hi = _first_tok_from(s, self.clause[1])
-            found = [(strength, i, m) for i, strength, m in s.cue_words.modal if fig.last < i < hi]
-            if not found and lo > 0:
-                found = [(strength, i, m) for i, strength, m in s.cue_words.modal if i < lo]
+            after = [(strength, i, m) for i, strength, m in s.cue_words.modal if fig.last < i < hi]
+            if (after or lo > 0) and not _has_verb(s, lo, fig.first):  # (the verb test only when it can matter)
+                found = after or [(strength, i, m) for i, strength, m in s.cue_words.modal if i < lo]
         return found
 
     @lazy
@@ -547,8 +547,7 @@ def _comparator_cue_word(q: Ask):
     s, fig, fw = q.s, q.fig, q.fw
     cues = q.lex.cues["comparator"]
     lemmas = cue_lemma.table(q.lex)
-    if fig.first >= 2 and all(s.toks[k].kind == "word" for k in (fig.first - 2, fig.first - 1)) \
-            and " ".join(word_info(s.toks[k].lower).lemma for k in (fig.first - 2, fig.first - 1)) in cues["approx_before"]:
+    if fig.first >= 2 and _approx_before(s.toks[fig.first - 2], s.toks[fig.first - 1], q.lex):
         return "approx", fig.first - 2
     for i in _left_words(s, fig):
         t = s.toks[i]
@@ -574,6 +573,20 @@ def _comparator_cue_word(q: Ask):
         if low not in fw.skip_before_figure and t.kind == "word" and word_info(low).pos not in ("ADJF", "PRTF"):
             return SKIP  # («превысил исторический рубеж в $2 млрд»: adjectives of the mark stand between)
     return SKIP
+
+
+def _approx_before(a: Tok, b: Tok, lex: Lexicon) -> bool:
+    """«в районе», «близкий к» (cues.toml approx_before, lemmas): the second word is tested first, for
+    most figures the only test."""
+    phrases = lex.cues["comparator"]["approx_before"]
+    if b.kind != "word" or a.kind != "word" or word_info(b.lower).lemma not in _last_words(lex):
+        return False
+    return f"{word_info(a.lower).lemma} {word_info(b.lower).lemma}" in phrases
+
+
+@per_lexicon
+def _last_words(lex: Lexicon) -> frozenset[str]:
+    return frozenset(p.split()[-1] for p in lex.cues["comparator"]["approx_before"])
 
 
 @rule("comparator.bound-до")
@@ -865,12 +878,10 @@ def _range_ends(q: Ask):
     the figure after «с» is the first year's level, the one after «до» the last year's."""
     if q.kind != "level" or q.mod != "actual":
         return SKIP
-    end = _range_partner(q)
-    if end is None:
-        return SKIP
     t = q.decisive_time  # (not a period continued from before: the claims after this one continue it)
     m = _YEARS.fullmatch(t.period or "") if t is not None else None
-    return (m.group(1) if end == "from" else m.group(2)) if m else SKIP
+    end = _range_partner(q) if m else None
+    return SKIP if end is None else (m.group(1) if end == "from" else m.group(2))
 
 
 _YEARS = re.compile(r"(\d{4})/(\d{4})")
