@@ -6,14 +6,13 @@ whole article with its events marked.
 Shared by the pair page's diplomacy section, the explorer's events view and an event's own page."""
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from datetime import date
 
 import pandas as pd
 import streamlit as st
 
-from dashboard import data, downloads, event_filters, extras, i18n, nav, state, tables, views
+from dashboard import data, downloads, event_filters, extras, i18n, nav, state, tables, ui, views
 from dashboard.i18n import Lang, t
 from etl.event_rules import explain_event
 
@@ -151,16 +150,8 @@ def bundle(events: pd.DataFrame, lang: Lang, *, stem: str, title: str, filters: 
 # ---------------------------------------------------------------- one event
 
 def trace_lines(raw: object, lang: Lang) -> list[tuple[str, str, str]]:
-    """The stored trace (JSON) as (field, plain words, rule) lines; none for events stored without one."""
-    if not isinstance(raw, str):
-        return []
-    try:
-        trace = json.loads(raw)
-    except ValueError:
-        return []
-    if not isinstance(trace, dict):
-        return []
-    return [(t(f"evf_{f}", lang), words, rule) for f, rule, words in explain_event(trace, lang)]
+    """The stored trace as (field, plain words, rule) lines; none for events stored without one."""
+    return [(t(f"evf_{f}", lang), words, rule) for f, rule, words in explain_event(ui.stored_trace(raw), lang)]
 
 
 def body(store: data.Store, row: dict, lang: Lang, key: str, on_clear: Callable[[], None] | None = None,

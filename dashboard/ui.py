@@ -474,17 +474,21 @@ def _snapshot(store_path: str | Path, doc: dict | None) -> tuple[str, Path | Non
     return rel, path if ok else None
 
 
-def _trace_lines(raw: object, lang: Lang) -> list[tuple[str, str, str]]:
-    """The stored trace (JSON) as (field, plain words, rule) lines; none for claims stored without one."""
+def stored_trace(raw: object) -> dict:
+    """A trace as the store keeps it (JSON text), read; {} for a row stored without one or a broken one."""
     if not isinstance(raw, str):
-        return []
+        return {}
     try:
         trace = json.loads(raw)
     except ValueError:
-        return []
-    if not isinstance(trace, dict):
-        return []
-    return [(t(f"field_{field}", lang), words, rule) for field, rule, words in rules.explain(trace, lang)]
+        return {}
+    return trace if isinstance(trace, dict) else {}
+
+
+def _trace_lines(raw: object, lang: Lang) -> list[tuple[str, str, str]]:
+    """The stored trace as (field, plain words, rule) lines; none for claims stored without one."""
+    return [(t(f"field_{field}", lang), words, rule)
+            for field, rule, words in rules.explain(stored_trace(raw), lang)]
 
 
 def _clear_claim() -> None:
